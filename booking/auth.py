@@ -1,0 +1,24 @@
+"""Flask-Login wiring: load the signed-in user from the request's session."""
+from __future__ import annotations
+
+from flask import Flask
+from flask_login import AnonymousUserMixin
+
+from .extensions import get_session, login_manager
+from .models import User
+
+
+def init_login(app: Flask) -> None:
+    login_manager.init_app(app)
+    login_manager.login_view = "web.sign_in"
+    login_manager.login_message_category = "info"
+    login_manager.anonymous_user = AnonymousUserMixin
+
+    @login_manager.user_loader
+    def _load_user(user_id: str):
+        if not user_id.isdigit():
+            return None
+        user = get_session().get(User, int(user_id))
+        if user is None or user.is_deleted:
+            return None
+        return user

@@ -1,0 +1,63 @@
+"""Configuration from the environment, in one place.
+
+Every setting has a sane local default except those production must set
+itself: in production (`BOOKING_ENV=production`) a missing SECRET_KEY or
+DATABASE_URL stops the app from starting rather than running insecurely.
+"""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+INSTANCE_DIR = Path(__file__).resolve().parent.parent / "instance"
+
+
+class ConfigError(RuntimeError):
+    """A required production setting is missing or invalid."""
+
+
+def default_database_url() -> str:
+    return f"sqlite:///{INSTANCE_DIR / 'booking.sqlite3'}"
+
+
+def _dev_secret_key() -> str:
+    # A stable key per checkout so local sessions survive restarts.
+    INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+    key_file = INSTANCE_DIR / "dev-secret-key"
+    if not key_file.exists():
+        key_file.write_text(secrets.token_hex(32))
+    return key_file.read_text().strip()
+
+
+def load_config(env: dict[str, str] | None = None) -> dict[str, object]:
+    """Build the Flask config mapping from environment variables."""
+    env = dict(os.environ if env is None else env)
+    production = env.get("BOOKING_ENV", "development") == "production"
+    secret_key = env.get("SECRET_KEY")
+    database_url = env.get("DATABASE_URL")
+    if production and not secret_key:
+        raise ConfigError("SECRET_KEY must be set when BOOKING_ENV=production")
+    if production and not database_url:
+        raise ConfigError("DATABASE_URL must be set when BOOKING_ENV=production")
+    return {
+        "BOOKING_ENV": "production" if production else "development",
+        "SECRET_KEY": secret_key or _dev_secret_key(),
+        "DATABASE_URL": database_url or default_database_url(),
+        "DB_POOL_SIZE": int(env.get("DB_POOL_SIZE", "5")),
+        "REDIS_URL": env.get("REDIS_URL", ""),
+        "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI")
+        or env.get("REDIS_URL")
+        or "memory://",
+        "RATELIMIT_ENABLED": env.get("RATELIMIT_ENABLED", "true").lower() != "false",
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": production,
+        "REMEMBER_COOKIE_SECURE": production,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "BEHIND_PROXY": env.get("BEHIND_PROXY", "false").lower() == "true",
+        "MAX_CONTENT_LENGTH": 64 * 1024,
+        "BABEL_DEFAULT_LOCALE": "en",
+        "BABEL_DEFAULT_TIMEZONE": "Asia/Kolkata",
+        "WTF_CSRF_TIME_LIMIT": None,
+    }

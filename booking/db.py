@@ -1,0 +1,90 @@
+"""Engines and sessions, for both SQLite (embedded) and PostgreSQL.
+
+No Flask here: the CLI, the tests and the web app all build sessions
+through these functions.
+
+SQLite notes. pysqlite's own transaction handling is switched off so that
+SQLAlchemy's SAVEPOINTs work and so that we choose how each transaction
+begins: a session meant for writing begins with ``BEGIN IMMEDIATE``, taking
+the write lock up front. Without that, two deferred transactions that both
+read and then write race to upgrade their locks and the loser fails at once
+with "database is locked", which no busy timeout can cure.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+SQLITE_BUSY_TIMEOUT_MS = 30_000
+
+
+def is_sqlite(url: str) -> bool:
+    return make_url(url).get_backend_name() == "sqlite"
+
+
+def make_engine(url: str, *, pool_size: int = 5) -> Engine:
+    """Create an engine with the pragmas and pool settings the product relies on."""
+    if is_sqlite(url):
+        engine = create_engine(
+            url,
+            connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
+        )
+        _configure_sqlite(engine)
+        return engine
+    return create_engine(
+        url,
+        pool_size=pool_size,
+        max_overflow=pool_size,
+        pool_pre_ping=True,  # survive a restarted server or a killed backend
+        pool_recycle=1800,
+    )
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn, _record):  # pragma: no cover - exercised via every test
+        dbapi_conn.isolation_level = None  # we issue BEGIN ourselves
+        cursor = dbapi_conn.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn):
+        mode = "IMMEDIATE" if conn.get_execution_options().get("sqlite_immediate") else "DEFERRED"
+        conn.exec_driver_sql(f"BEGIN {mode}")
+
+
+@dataclass
+class Database:
+    """The engines and session factories of one app or one CLI run."""
+
+    url: str
+    engine: Engine
+    reader: sessionmaker[Session]
+    writer: sessionmaker[Session]
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.engine.dialect.name == "sqlite"
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def open_database(url: str, *, pool_size: int = 5) -> Database:
+    """Build engines and the two session factories (read-mostly and write)."""
+    engine = make_engine(url, pool_size=pool_size)
+    # The writer engine shares the pool; only its BEGIN differs (SQLite).
+    write_engine = engine.execution_options(sqlite_immediate=True)
+    return Database(
+        url=url,
+        engine=engine,
+        reader=sessionmaker(bind=engine, expire_on_commit=False),
+        writer=sessionmaker(bind=write_engine, expire_on_commit=False),
+    )

@@ -1,0 +1,63 @@
+"""Flask extensions and the per-request database session.
+
+One transaction per request, owned by the edge: services flush, never
+commit. The session is committed after a successful response and rolled
+back on any error or error status.
+"""
+from __future__ import annotations
+
+from flask import Flask, current_app, g, request
+from flask_babel import Babel
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from flask_login import LoginManager
+from flask_wtf.csrf import CSRFProtect
+from sqlalchemy.orm import Session
+
+from .db import Database, open_database
+
+csrf = CSRFProtect()
+login_manager = LoginManager()
+babel = Babel()
+limiter = Limiter(key_func=get_remote_address, default_limits=[])
+
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def get_db() -> Database:
+    return current_app.extensions["booking_db"]
+
+
+def get_session() -> Session:
+    """The request's session; a write-mode one (BEGIN IMMEDIATE on SQLite) for writes."""
+    if "db_session" not in g:
+        db = get_db()
+        factory = db.reader if request.method in READ_METHODS else db.writer
+        g.db_session = factory()
+    return g.db_session
+
+
+def init_database(app: Flask) -> None:
+    db = open_database(app.config["DATABASE_URL"], pool_size=app.config["DB_POOL_SIZE"])
+    app.extensions["booking_db"] = db
+
+    @app.after_request
+    def _commit(response):
+        session = g.pop("db_session", None)
+        if session is not None:
+            try:
+                if response.status_code < 400:
+                    session.commit()
+                else:
+                    session.rollback()
+            finally:
+                session.close()
+        return response
+
+    @app.teardown_request
+    def _close(_exc):
+        # Reached with the session still here only when the request failed.
+        session = g.pop("db_session", None)
+        if session is not None:
+            session.rollback()
+            session.close()

@@ -1,0 +1,14 @@
+"""The ORM model, one module per aggregate."""
+from .audit import ApiToken, AuditEntry, IdempotencyRecord
+from .base import Base, utcnow
+from .booking import BedNight, Booking, BookingEvent, BookingStatus, DayPart, DeskCell
+from .capacity import Bed, Designation, Desk, Room, RoomType
+from .site import Closure, Site, SiteKind, SiteStatus
+from .user import Eligibility, Role, User, site_managers
+
+__all__ = [
+    "ApiToken", "AuditEntry", "Base", "Bed", "BedNight", "Booking", "BookingEvent",
+    "BookingStatus", "Closure", "DayPart", "Designation", "Desk", "DeskCell",
+    "Eligibility", "IdempotencyRecord", "Role", "Room", "RoomType", "Site", "SiteKind",
+    "SiteStatus", "User", "site_managers", "utcnow",
+]

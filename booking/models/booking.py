@@ -1,0 +1,180 @@
+"""Bookings, and the occupancy cells that make double booking impossible.
+
+A booking is the record people see (who, what, when, status). The cells are
+how the database enforces the product's promise: every live booking owns one
+row per desk day part (``desk_cells``) or per bed night (``bed_nights``).
+Their primary keys make two live bookings of the same desk part or bed night
+impossible; a unique key on (member, day, part) / (member, night) keeps a
+member in one place at a time. Cancelling deletes the cells and keeps the
+booking. Both engines enforce these the same way; no check-then-insert.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+from sqlalchemy import (
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .base import Base, UTCDateTime, utcnow
+
+if TYPE_CHECKING:
+    from .capacity import Bed, Desk
+    from .site import Site
+    from .user import User
+
+
+class BookingStatus(StrEnum):
+    LIVE = "live"
+    CANCELLED = "cancelled"
+
+
+class DayPart(StrEnum):
+    MORNING = "morning"
+    AFTERNOON = "afternoon"
+    FULL = "full"
+
+    @property
+    def cells(self) -> tuple[str, ...]:
+        """The half-day cells a booking of this part holds."""
+        if self is DayPart.FULL:
+            return (DayPart.MORNING.value, DayPart.AFTERNOON.value)
+        return (self.value,)
+
+
+class Booking(Base):
+    __tablename__ = "bookings"
+    __table_args__ = (
+        CheckConstraint("status IN ('live', 'cancelled')", name="status"),
+        CheckConstraint(
+            "(desk_id IS NOT NULL AND bed_id IS NULL AND part IS NOT NULL)"
+            " OR (desk_id IS NULL AND bed_id IS NOT NULL AND part IS NULL)",
+            name="desk_or_bed",
+        ),
+        CheckConstraint(
+            "part IS NULL OR part IN ('morning', 'afternoon', 'full')", name="part"
+        ),
+        CheckConstraint("ends_on > starts_on", name="date_order"),
+        Index("ix_bookings_member_id_starts_on", "member_id", "starts_on"),
+        Index("ix_bookings_site_id_starts_on", "site_id", "starts_on"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # NULL once the member deleted their account: the record stays, anonymised.
+    member_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"))
+    desk_id: Mapped[int | None] = mapped_column(ForeignKey("desks.id"))
+    bed_id: Mapped[int | None] = mapped_column(ForeignKey("beds.id"))
+    # Desks: starts_on is the day, ends_on the next day. Beds: check-in and
+    # check-out dates, check-out exclusive.
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date] = mapped_column(Date)
+    part: Mapped[str | None] = mapped_column(String(10))
+    status: Mapped[str] = mapped_column(String(10), default=BookingStatus.LIVE)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    cancelled_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL")
+    )
+    cancel_reason: Mapped[str | None] = mapped_column(String(200))
+    # Set when a capacity change could not move this booking: an admin must act.
+    conflict: Mapped[str | None] = mapped_column(String(200))
+
+    member: Mapped[User | None] = relationship(foreign_keys=[member_id])
+    site: Mapped[Site] = relationship()
+    desk: Mapped[Desk | None] = relationship()
+    bed: Mapped[Bed | None] = relationship()
+    events: Mapped[list[BookingEvent]] = relationship(
+        back_populates="booking", order_by="BookingEvent.id", cascade="all, delete-orphan"
+    )
+
+    @property
+    def is_live(self) -> bool:
+        return self.status == BookingStatus.LIVE
+
+    @property
+    def is_desk(self) -> bool:
+        return self.desk_id is not None
+
+    @property
+    def nights(self) -> int:
+        return (self.ends_on - self.starts_on).days
+
+    @property
+    def last_day_on(self) -> date:
+        return self.ends_on - timedelta(days=1)
+
+    @property
+    def resource_label(self) -> str:
+        if self.desk is not None:
+            return self.desk.label
+        return self.bed.label if self.bed is not None else ""
+
+    def __repr__(self) -> str:
+        return f"<Booking {self.id} {self.status} {self.starts_on}..{self.ends_on}>"
+
+
+class BookingEvent(Base):
+    """What happened to a booking, for the member and the audit trail."""
+
+    __tablename__ = "booking_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    booking_id: Mapped[int] = mapped_column(
+        ForeignKey("bookings.id", ondelete="CASCADE"), index=True
+    )
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    kind: Mapped[str] = mapped_column(String(20))  # created, cancelled, moved, conflict
+    detail: Mapped[str] = mapped_column(Text, default="")
+
+    booking: Mapped[Booking] = relationship(back_populates="events")
+
+
+class DeskCell(Base):
+    """One desk held for one half day by one live booking."""
+
+    __tablename__ = "desk_cells"
+    __table_args__ = (
+        UniqueConstraint("member_id", "held_on", "part"),
+        CheckConstraint("part IN ('morning', 'afternoon')", name="part"),
+        # Availability counts by site and day without touching bookings.
+        Index("ix_desk_cells_site_id_held_on", "site_id", "held_on", "part"),
+    )
+
+    desk_id: Mapped[int] = mapped_column(ForeignKey("desks.id"), primary_key=True)
+    held_on: Mapped[date] = mapped_column(Date, primary_key=True)
+    part: Mapped[str] = mapped_column(String(10), primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"))
+    member_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    booking_id: Mapped[int] = mapped_column(
+        ForeignKey("bookings.id", ondelete="CASCADE"), index=True
+    )
+
+
+class BedNight(Base):
+    """One bed held for one night (the night starting on ``night_on``)."""
+
+    __tablename__ = "bed_nights"
+    __table_args__ = (
+        UniqueConstraint("member_id", "night_on"),
+        Index("ix_bed_nights_site_id_night_on", "site_id", "night_on"),
+    )
+
+    bed_id: Mapped[int] = mapped_column(ForeignKey("beds.id"), primary_key=True)
+    night_on: Mapped[date] = mapped_column(Date, primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"))
+    member_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    booking_id: Mapped[int] = mapped_column(
+        ForeignKey("bookings.id", ondelete="CASCADE"), index=True
+    )

@@ -1,0 +1,131 @@
+"""Sites (WNH centres and IT-park hostels), their booking rules and closures."""
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, Text, Time
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .base import Base, UTCDateTime, utcnow
+from .user import site_managers
+
+if TYPE_CHECKING:
+    from .capacity import Desk, Room
+    from .user import User
+
+
+class SiteKind(StrEnum):
+    CENTRE = "centre"
+    HOSTEL = "hostel"
+
+
+class SiteStatus(StrEnum):
+    PLANNED = "planned"  # listed, under construction, not bookable
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+# Rule defaults from the programme's brief.
+DESK_ADVANCE_DAYS = 30
+HOSTEL_ADVANCE_DAYS = 90
+MAX_STAY_NIGHTS = 180
+WEEKDAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+class Site(Base):
+    __tablename__ = "sites"
+    __table_args__ = (
+        CheckConstraint("kind IN ('centre', 'hostel')", name="kind"),
+        CheckConstraint("status IN ('planned', 'open', 'closed')", name="status"),
+        CheckConstraint("advance_days >= 0", name="advance_days"),
+        CheckConstraint("max_stay_nights >= 1", name="max_stay_nights"),
+        CheckConstraint("cancel_cutoff_hours >= 0", name="cancel_cutoff_hours"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(60), unique=True)
+    name: Mapped[str] = mapped_column(String(160))
+    kind: Mapped[str] = mapped_column(String(10))
+    status: Mapped[str] = mapped_column(String(10), default=SiteStatus.OPEN)
+    district: Mapped[str] = mapped_column(String(60), index=True)
+    town: Mapped[str] = mapped_column(String(80), default="")
+    address: Mapped[str] = mapped_column(Text, default="")
+    description: Mapped[str] = mapped_column(Text, default="")
+    amenities: Mapped[str] = mapped_column(Text, default="")  # comma-separated
+    host_institution: Mapped[str | None] = mapped_column(String(160))  # centres
+    it_park: Mapped[str | None] = mapped_column(String(60))  # hostels
+    # Centres: weekday digits open (Mon=0), e.g. "012345" for Mon-Sat.
+    opening_days: Mapped[str] = mapped_column(String(7), default="012345")
+    opens_at: Mapped[time] = mapped_column(Time, default=time(8, 0))
+    closes_at: Mapped[time] = mapped_column(Time, default=time(20, 0))
+    # Hostels.
+    check_in_time: Mapped[time] = mapped_column(Time, default=time(14, 0))
+    check_out_time: Mapped[time] = mapped_column(Time, default=time(11, 0))
+    # Booking rules.
+    advance_days: Mapped[int] = mapped_column(default=DESK_ADVANCE_DAYS)
+    max_stay_nights: Mapped[int] = mapped_column(default=MAX_STAY_NIGHTS)
+    # 0 means a booking can be cancelled until it starts.
+    cancel_cutoff_hours: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    desks: Mapped[list[Desk]] = relationship(back_populates="site", order_by="Desk.id")
+    rooms: Mapped[list[Room]] = relationship(back_populates="site", order_by="Room.id")
+    closures: Mapped[list[Closure]] = relationship(
+        back_populates="site", order_by="Closure.starts_on"
+    )
+    managers: Mapped[list[User]] = relationship(
+        secondary=site_managers, back_populates="managed_sites"
+    )
+
+    @property
+    def is_centre(self) -> bool:
+        return self.kind == SiteKind.CENTRE
+
+    @property
+    def is_hostel(self) -> bool:
+        return self.kind == SiteKind.HOSTEL
+
+    @property
+    def is_bookable(self) -> bool:
+        return self.status == SiteStatus.OPEN
+
+    def is_open_weekday(self, day: date) -> bool:
+        """Centres open on their listed weekdays; hostels every night."""
+        return self.is_hostel or str(day.weekday()) in self.opening_days
+
+    @property
+    def opening_days_label(self) -> str:
+        return ", ".join(WEEKDAY_NAMES[int(d)] for d in sorted(self.opening_days))
+
+    @property
+    def amenity_list(self) -> list[str]:
+        return [a.strip() for a in self.amenities.split(",") if a.strip()]
+
+    def __repr__(self) -> str:
+        return f"<Site {self.slug} {self.kind} {self.status}>"
+
+
+class Closure(Base):
+    """Dates (inclusive) on which a site, or one hostel room, takes no bookings."""
+
+    __tablename__ = "closures"
+    __table_args__ = (
+        CheckConstraint("ends_on >= starts_on", name="date_order"),
+        Index("ix_closures_site_id_starts_on", "site_id", "starts_on"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"))
+    room_id: Mapped[int | None] = mapped_column(ForeignKey("rooms.id", ondelete="CASCADE"))
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date] = mapped_column(Date)
+    reason: Mapped[str] = mapped_column(String(200), default="")
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    site: Mapped[Site] = relationship(back_populates="closures")
+
+    def covers(self, day: date) -> bool:
+        return self.starts_on <= day <= self.ends_on

@@ -1,0 +1,83 @@
+"""Users: members (professionals), site managers and administrators."""
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+from sqlalchemy import CheckConstraint, Column, ForeignKey, String, Table
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .base import Base, UTCDateTime, utcnow
+
+if TYPE_CHECKING:
+    from .site import Site
+
+
+class Role(StrEnum):
+    MEMBER = "member"
+    MANAGER = "manager"
+    ADMIN = "admin"
+
+
+class Eligibility(StrEnum):
+    """Which designated hostel rooms a member may sleep in, as they declared it."""
+
+    WOMEN = "women"
+    MEN = "men"
+
+
+site_managers = Table(
+    "site_managers",
+    Base.metadata,
+    Column("user_id", ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
+    Column("site_id", ForeignKey("sites.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class User(Base):
+    __tablename__ = "users"
+    __table_args__ = (
+        CheckConstraint("role IN ('member', 'manager', 'admin')", name="role"),
+        CheckConstraint(
+            "hostel_eligibility IS NULL OR hostel_eligibility IN ('women', 'men')",
+            name="hostel_eligibility",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Stored lower-cased; NULL once the account is deleted (anonymised).
+    email: Mapped[str | None] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    phone: Mapped[str | None] = mapped_column(String(20))
+    role: Mapped[str] = mapped_column(String(10), default=Role.MEMBER)
+    hostel_eligibility: Mapped[str | None] = mapped_column(String(10))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    managed_sites: Mapped[list[Site]] = relationship(
+        secondary=site_managers, back_populates="managers", order_by="Site.name"
+    )
+
+    # The four attributes Flask-Login expects, without importing Flask here.
+    is_authenticated = True
+    is_anonymous = False
+
+    @property
+    def is_active(self) -> bool:
+        return self.deleted_at is None
+
+    def get_id(self) -> str:
+        return str(self.id)
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == Role.ADMIN
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.email} {self.role}>"

@@ -1,0 +1,65 @@
+"""Accounts: creating users, checking passwords, roles."""
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from ..models import Role, User
+from .errors import DuplicateEmail, InvalidRequest
+
+MIN_PASSWORD_LENGTH = 8
+# Checked against when the email is unknown, so both paths cost the same.
+_DUMMY_HASH = generate_password_hash("not-a-real-password")
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def get_user_by_email(session: Session, email: str) -> User | None:
+    return session.scalar(select(User).where(User.email == normalise_email(email)))
+
+
+def create_user(
+    session: Session,
+    email: str,
+    name: str,
+    password: str | None = None,
+    *,
+    role: str = Role.MEMBER,
+    phone: str | None = None,
+    hostel_eligibility: str | None = None,
+) -> User:
+    """Create an account; the email must be new (compared case-insensitively)."""
+    email = normalise_email(email)
+    if "@" not in email or len(email) > 254:
+        raise InvalidRequest(f"{email!r} is not an email address.")
+    if role not in set(Role):
+        raise InvalidRequest(f"Unknown role {role!r}; use member, manager or admin.")
+    if not name.strip():
+        raise InvalidRequest("A name is required.")
+    if get_user_by_email(session, email) is not None:
+        raise DuplicateEmail("An account with that email already exists.")
+    user = User(email=email, name=name.strip(), role=role, phone=phone or None,
+                hostel_eligibility=hostel_eligibility or None)
+    if password is not None:
+        set_password(user, password)
+    session.add(user)
+    session.flush()
+    return user
+
+
+def set_password(user: User, password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise InvalidRequest(f"Passwords need at least {MIN_PASSWORD_LENGTH} characters.")
+    user.password_hash = generate_password_hash(password)
+
+
+def authenticate(session: Session, email: str, password: str) -> User | None:
+    """The user whose email and password these are, or None (same cost either way)."""
+    user = get_user_by_email(session, email)
+    if user is None or user.password_hash is None or user.is_deleted:
+        check_password_hash(_DUMMY_HASH, password)
+        return None
+    return user if check_password_hash(user.password_hash, password) else None

@@ -1,0 +1,243 @@
+"""Availability: how many desks are free each day part, or beds each night.
+
+A few set-based queries fetch the facts (capacity, closures, held cells);
+pure functions turn them into a calendar, so the arithmetic is testable
+without a database. "Free" means bookable in the next request: a day that is
+past, beyond the advance window, or closed reports zero free.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import Date, Integer, String, func, literal, null, or_, select, union_all
+from sqlalchemy.orm import Session
+
+from ..models import Bed, BedNight, Closure, DayPart, Desk, DeskCell, Room, Site, SiteStatus
+from .dates import MIDDAY, check_range, days_between
+
+
+@dataclass(frozen=True)
+class Count:
+    free: int
+    total: int
+
+    @property
+    def taken(self) -> int:
+        return self.total - self.free
+
+
+@dataclass(frozen=True)
+class DeskDay:
+    day: date
+    is_open: bool  # the site opens that day (status, weekday, closures)
+    closed_reason: str | None
+    morning: Count
+    afternoon: Count
+    taken_morning: int
+    taken_afternoon: int
+
+
+@dataclass(frozen=True)
+class RoomGroup:
+    """Beds of one room type and designation on one night."""
+
+    room_type: str
+    designation: str
+    free: int
+    total: int
+
+
+@dataclass(frozen=True)
+class BedDay:
+    day: date  # the night that starts on this date
+    is_open: bool
+    closed_reason: str | None
+    beds: Count
+    taken: int
+    groups: list[RoomGroup] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ClosureSpan:
+    starts_on: date
+    ends_on: date
+    reason: str
+    room_id: int | None = None
+
+
+# ---------------------------------------------------------------- pure part
+
+def active_total(retirements: Counter[date | None], day: date) -> int:
+    """How many resources are in service on a day, given counts by retired_on."""
+    return sum(n for retired_on, n in retirements.items() if retired_on is None or day < retired_on)
+
+
+def closure_on(closures: list[ClosureSpan], day: date, room_id: int | None = None) -> str | None:
+    for c in closures:
+        if c.starts_on <= day <= c.ends_on and (c.room_id is None or c.room_id == room_id):
+            return c.reason or "Closed"
+    return None
+
+
+def site_closed_reason(site: Site, closures: list[ClosureSpan], day: date) -> str | None:
+    if site.status == SiteStatus.PLANNED:
+        return "Opening soon"
+    if site.status != SiteStatus.OPEN:
+        return "Closed"
+    if not site.is_open_weekday(day):
+        return "Closed (weekly holiday)"
+    return closure_on([c for c in closures if c.room_id is None], day)
+
+
+def is_part_bookable(site: Site, day: date, part: DayPart, now: datetime) -> bool:
+    today = now.date()
+    if day < today or day > today + timedelta(days=site.advance_days):
+        return False
+    if day == today:
+        ends = MIDDAY if part is DayPart.MORNING else site.closes_at
+        return now.time().replace(tzinfo=None) < ends
+    return True
+
+
+def build_desk_days(
+    site: Site,
+    first: date,
+    last: date,
+    retirements: Counter[date | None],
+    closures: list[ClosureSpan],
+    taken: Counter[tuple[date, str]],
+    now: datetime,
+) -> list[DeskDay]:
+    days = []
+    for day in days_between(first, last):
+        total = active_total(retirements, day)
+        reason = site_closed_reason(site, closures, day)
+        counts = {}
+        for part in (DayPart.MORNING, DayPart.AFTERNOON):
+            held = taken[(day, part.value)]
+            bookable = reason is None and is_part_bookable(site, day, part, now)
+            counts[part] = Count(free=max(total - held, 0) if bookable else 0, total=total)
+        days.append(
+            DeskDay(
+                day=day,
+                is_open=reason is None,
+                closed_reason=reason,
+                morning=counts[DayPart.MORNING],
+                afternoon=counts[DayPart.AFTERNOON],
+                taken_morning=taken[(day, DayPart.MORNING.value)],
+                taken_afternoon=taken[(day, DayPart.AFTERNOON.value)],
+            )
+        )
+    return days
+
+
+# ---------------------------------------------------------------- queries
+
+def _overlapping_closures(site_id: int, first: date, last: date):
+    return (Closure.site_id == site_id, Closure.ends_on >= first, Closure.starts_on <= last)
+
+
+def get_desk_availability(
+    session: Session, site: Site, first: date, last: date, now: datetime
+) -> list[DeskDay]:
+    """Desks free per morning and afternoon, from first to last inclusive: two queries."""
+    check_range(first, last)
+    # One round trip for the small facts: desks counted by retirement date,
+    # and the closures that touch the range.
+    desk_facts = select(
+        literal("desk", String).label("fact"),
+        Desk.retired_on.label("a"),
+        null().cast(Date).label("b"),
+        func.count().label("n"),
+        null().cast(String).label("reason"),
+    ).where(Desk.site_id == site.id).group_by(Desk.retired_on)
+    closure_facts = select(
+        literal("closure", String),
+        Closure.starts_on,
+        Closure.ends_on,
+        literal(0, Integer),
+        Closure.reason,
+    ).where(*_overlapping_closures(site.id, first, last), Closure.room_id.is_(None))
+    retirements: Counter[date | None] = Counter()
+    closures: list[ClosureSpan] = []
+    for fact, a, b, n, reason in session.execute(union_all(desk_facts, closure_facts)):
+        if fact == "desk":
+            retirements[a] = n
+        else:
+            closures.append(ClosureSpan(a, b, reason or ""))
+    # Cells held on a retired desk (an unresolved conflict) are not capacity.
+    held = session.execute(
+        select(DeskCell.held_on, DeskCell.part, func.count())
+        .join(Desk, Desk.id == DeskCell.desk_id)
+        .where(
+            DeskCell.site_id == site.id,
+            DeskCell.held_on.between(first, last),
+            or_(Desk.retired_on.is_(None), Desk.retired_on > DeskCell.held_on),
+        )
+        .group_by(DeskCell.held_on, DeskCell.part)
+    )
+    taken = Counter({(day, part): n for day, part, n in held})
+    return build_desk_days(site, first, last, retirements, closures, taken, now)
+
+
+def get_bed_availability(
+    session: Session, site: Site, first: date, last: date, now: datetime
+) -> list[BedDay]:
+    """Beds free per night (the night starting on each date), grouped by room type."""
+    check_range(first, last)
+    beds = session.execute(
+        select(Bed.room_id, Room.room_type, Room.designation, Bed.retired_on, func.count())
+        .join(Room, Room.id == Bed.room_id)
+        .where(Bed.site_id == site.id)
+        .group_by(Bed.room_id, Room.room_type, Room.designation, Bed.retired_on)
+    ).all()
+    closures = [
+        ClosureSpan(c.starts_on, c.ends_on, c.reason, c.room_id)
+        for c in session.scalars(select(Closure).where(*_overlapping_closures(site.id, first, last)))
+    ]
+    held = session.execute(
+        select(BedNight.night_on, Bed.room_id, func.count())
+        .join(Bed, Bed.id == BedNight.bed_id)
+        .where(
+            BedNight.site_id == site.id,
+            BedNight.night_on.between(first, last),
+            or_(Bed.retired_on.is_(None), Bed.retired_on > BedNight.night_on),
+        )
+        .group_by(BedNight.night_on, Bed.room_id)
+    )
+    taken = Counter({(day, room_id): n for day, room_id, n in held})
+    return build_bed_days(site, first, last, beds, closures, taken, now)
+
+
+def build_bed_days(site, first, last, beds, closures, taken, now) -> list[BedDay]:
+    today = now.date()
+    window_end = today + timedelta(days=site.advance_days)
+    days = []
+    for day in days_between(first, last):
+        reason = site_closed_reason(site, closures, day)
+        bookable = reason is None and today <= day <= window_end
+        groups: dict[tuple[str, str], list[int]] = {}
+        seen_rooms: set[int] = set()
+        for room_id, room_type, designation, retired_on, n in beds:
+            if retired_on is not None and day >= retired_on:
+                continue
+            group = groups.setdefault((room_type, designation), [0, 0])
+            group[1] += n
+            room_open = bookable and closure_on(closures, day, room_id) is None
+            if room_id not in seen_rooms:
+                # Beds of one room may be split across retirement rows; count
+                # the room's held nights once.
+                seen_rooms.add(room_id)
+                group[0] -= taken[(day, room_id)] if room_open else 0
+            if room_open:
+                group[0] += n
+        room_groups = [
+            RoomGroup(t, d, max(free, 0), total) for (t, d), (free, total) in sorted(groups.items())
+        ]
+        total = sum(g.total for g in room_groups)
+        free = sum(g.free for g in room_groups)
+        held_total = sum(n for (d, _room), n in taken.items() if d == day)
+        days.append(BedDay(day, reason is None, reason, Count(free, total), held_total, room_groups))
+    return days

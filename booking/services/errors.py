@@ -1,0 +1,105 @@
+"""Typed refusals from the service layer, each with a message for a person.
+
+The edges map them: a form error or flash on pages, problem+json in the API
+(``http_status`` is the API's answer).
+"""
+from __future__ import annotations
+
+
+class BookingError(Exception):
+    """Base class: the request was understood and refused."""
+
+    http_status = 422
+    title = "Booking refused"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class InvalidRequest(BookingError):
+    """The request itself makes no sense (reversed dates, a range too long)."""
+
+    http_status = 400
+    title = "Invalid request"
+
+
+class NotFound(BookingError):
+    """A named site, desk, bed or booking does not exist (for this user)."""
+
+    http_status = 404
+    title = "Not found"
+
+
+class NotPermitted(BookingError):
+    http_status = 403
+    title = "Not permitted"
+
+
+class NoLongerAvailable(BookingError):
+    """The desk or bed (or every suitable one) is taken for that time."""
+
+    http_status = 409
+    title = "No longer available"
+
+
+class MemberAlreadyBooked(BookingError):
+    """The member already holds a desk that day part, or a bed that night."""
+
+    http_status = 409
+    title = "Already booked"
+
+
+class RuleViolation(BookingError):
+    """A site's booking rule forbids the request."""
+
+    http_status = 422
+    title = "Not allowed by the booking rules"
+
+
+class SiteNotBookable(RuleViolation):
+    pass
+
+
+class InPast(RuleViolation):
+    pass
+
+
+class OutsideBookingWindow(RuleViolation):
+    pass
+
+
+class SiteClosedOn(RuleViolation):
+    pass
+
+
+class StayTooLong(RuleViolation):
+    pass
+
+
+class NotEligible(RuleViolation):
+    pass
+
+
+class CancellationClosed(RuleViolation):
+    pass
+
+
+class AlreadyCancelled(RuleViolation):
+    pass
+
+
+class DuplicateEmail(BookingError):
+    http_status = 409
+    title = "Email already registered"
+
+
+class ImportFailed(BookingError):
+    """A CSV import had bad rows; nothing was imported."""
+
+    http_status = 400
+    title = "Import failed"
+
+    def __init__(self, message: str, row_errors: list[tuple[int, str]]) -> None:
+        super().__init__(message)
+        self.row_errors = row_errors

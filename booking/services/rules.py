@@ -1,0 +1,113 @@
+"""A site's booking rules, as pure functions of the site, the member and the time.
+
+Closures need the database and are checked in the booking service; all else
+is decided here so it can be tested without one.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from ..models import Booking, DayPart, Designation, Room, Site, SiteStatus, User
+from .dates import MIDDAY, at_kerala, format_day
+from .errors import (
+    CancellationClosed,
+    InPast,
+    InvalidRequest,
+    NotEligible,
+    OutsideBookingWindow,
+    SiteClosedOn,
+    SiteNotBookable,
+    StayTooLong,
+)
+
+
+def check_site_bookable(site: Site) -> None:
+    if site.status == SiteStatus.PLANNED:
+        raise SiteNotBookable(f"{site.name} is opening soon and does not take bookings yet.")
+    if site.status != SiteStatus.OPEN:
+        raise SiteNotBookable(f"{site.name} is closed and does not take bookings.")
+
+
+def part_ends_at(site: Site, day: date, part: DayPart) -> datetime:
+    return at_kerala(day, MIDDAY if part is DayPart.MORNING else site.closes_at)
+
+
+def part_starts_at(site: Site, day: date, part: DayPart) -> datetime:
+    return at_kerala(day, MIDDAY if part is DayPart.AFTERNOON else site.opens_at)
+
+
+def check_desk_request(site: Site, day: date, part: DayPart, now: datetime) -> None:
+    """Refuse a desk booking that a rule forbids (closures are checked elsewhere)."""
+    if not site.is_centre:
+        raise InvalidRequest(f"{site.name} is a hostel; book a bed there, not a desk.")
+    check_site_bookable(site)
+    today = now.date()
+    if day < today or part_ends_at(site, day, part) <= now:
+        raise InPast(f"{format_day(day)} ({part.value}) has already passed.")
+    last = today + timedelta(days=site.advance_days)
+    if day > last:
+        raise OutsideBookingWindow(
+            f"Desks at {site.name} can be booked up to {site.advance_days} days ahead"
+            f" (until {format_day(last)})."
+        )
+    if not site.is_open_weekday(day):
+        raise SiteClosedOn(
+            f"{site.name} is not open on {day:%A}s (open {site.opening_days_label})."
+        )
+
+
+def check_stay_request(site: Site, check_in: date, check_out: date, now: datetime) -> None:
+    """Refuse a hostel stay that a rule forbids (closures are checked elsewhere)."""
+    if not site.is_hostel:
+        raise InvalidRequest(f"{site.name} is a coworking centre; book a desk there, not a bed.")
+    if check_out <= check_in:
+        raise InvalidRequest("The check-out date must be after the check-in date.")
+    check_site_bookable(site)
+    today = now.date()
+    if check_in < today:
+        raise InPast(f"The check-in date {format_day(check_in)} has already passed.")
+    last = today + timedelta(days=site.advance_days)
+    if check_in > last:
+        raise OutsideBookingWindow(
+            f"Check-in at {site.name} can be at most {site.advance_days} days ahead"
+            f" (until {format_day(last)})."
+        )
+    nights = (check_out - check_in).days
+    if nights > site.max_stay_nights:
+        raise StayTooLong(
+            f"That is {nights} nights; the longest stay at {site.name} is"
+            f" {site.max_stay_nights} nights."
+        )
+
+
+def is_eligible_for_room(member: User, room: Room) -> bool:
+    return room.designation == Designation.ANYONE or room.designation == member.hostel_eligibility
+
+
+def check_room_eligibility(member: User, room: Room) -> None:
+    if not is_eligible_for_room(member, room):
+        if member.hostel_eligibility is None:
+            hint = "Declare your eligibility in your profile to book designated rooms."
+        else:
+            hint = "Choose a room designated for anyone or for you."
+        raise NotEligible(f"Room {room.name} is designated for {room.designation}. {hint}")
+
+
+def booking_starts_at(booking: Booking) -> datetime:
+    site = booking.site
+    if booking.part is not None:
+        return part_starts_at(site, booking.starts_on, DayPart(booking.part))
+    return at_kerala(booking.starts_on, site.check_in_time)
+
+
+def check_member_may_cancel(booking: Booking, now: datetime) -> None:
+    """Members cancel until the cut-off before the start; staff are not bound by it."""
+    starts_at = booking_starts_at(booking)
+    cutoff = starts_at - timedelta(hours=booking.site.cancel_cutoff_hours)
+    if now >= cutoff:
+        if booking.site.cancel_cutoff_hours:
+            raise CancellationClosed(
+                f"Bookings at {booking.site.name} can be cancelled until"
+                f" {booking.site.cancel_cutoff_hours} hours before they start."
+            )
+        raise CancellationClosed("This booking has already started and can no longer be cancelled.")
