@@ -3,6 +3,7 @@ from .audit import ApiToken, AuditEntry, IdempotencyRecord
 from .base import Base, utcnow
 from .booking import BedNight, Booking, BookingEvent, BookingStatus, DayPart, DeskCell
 from .capacity import Bed, Designation, Desk, Room, RoomType
+from .revision import SiteRevision
 from .site import Closure, Site, SiteKind, SiteStatus
 from .user import Eligibility, Role, User, site_managers
 
@@ -10,5 +11,5 @@ __all__ = [
     "ApiToken", "AuditEntry", "Base", "Bed", "BedNight", "Booking", "BookingEvent",
     "BookingStatus", "Closure", "DayPart", "Designation", "Desk", "DeskCell",
     "Eligibility", "IdempotencyRecord", "Role", "Room", "RoomType", "Site", "SiteKind",
-    "SiteStatus", "User", "site_managers", "utcnow",
+    "SiteRevision", "SiteStatus", "User", "site_managers", "utcnow",
 ]
