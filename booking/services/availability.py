@@ -144,6 +144,16 @@ def get_desk_availability(
 ) -> list[DeskDay]:
     """Desks free per morning and afternoon, from first to last inclusive: two queries."""
     check_range(first, last)
+    facts = fetch_desk_facts(session, site.id, first, last)
+    return build_desk_days(site, first, last, *facts, now)
+
+
+def fetch_desk_facts(session: Session, site_id: int, first: date, last: date):
+    """The facts desk availability is computed from (capacity, closures, held cells).
+
+    They depend only on the database, not on the clock, so they can be cached
+    against the site's revision (see services/site_catalogue.py).
+    """
     # One round trip for the small facts: desks counted by retirement date,
     # and the closures that touch the range.
     desk_facts = select(
@@ -152,14 +162,14 @@ def get_desk_availability(
         null().cast(Date).label("b"),
         func.count().label("n"),
         null().cast(String).label("reason"),
-    ).where(Desk.site_id == site.id).group_by(Desk.retired_on)
+    ).where(Desk.site_id == site_id).group_by(Desk.retired_on)
     closure_facts = select(
         literal("closure", String),
         Closure.starts_on,
         Closure.ends_on,
         literal(0, Integer),
         Closure.reason,
-    ).where(*_overlapping_closures(site.id, first, last), Closure.room_id.is_(None))
+    ).where(*_overlapping_closures(site_id, first, last), Closure.room_id.is_(None))
     retirements: Counter[date | None] = Counter()
     closures: list[ClosureSpan] = []
     for fact, a, b, n, reason in session.execute(union_all(desk_facts, closure_facts)):
@@ -172,14 +182,14 @@ def get_desk_availability(
         select(DeskCell.held_on, DeskCell.part, func.count())
         .join(Desk, Desk.id == DeskCell.desk_id)
         .where(
-            DeskCell.site_id == site.id,
+            DeskCell.site_id == site_id,
             DeskCell.held_on.between(first, last),
             or_(Desk.retired_on.is_(None), Desk.retired_on > DeskCell.held_on),
         )
         .group_by(DeskCell.held_on, DeskCell.part)
     )
     taken = Counter({(day, part): n for day, part, n in held})
-    return build_desk_days(site, first, last, retirements, closures, taken, now)
+    return retirements, closures, taken
 
 
 def get_bed_availability(
@@ -187,28 +197,34 @@ def get_bed_availability(
 ) -> list[BedDay]:
     """Beds free per night (the night starting on each date), grouped by room type."""
     check_range(first, last)
+    facts = fetch_bed_facts(session, site.id, first, last)
+    return build_bed_days(site, first, last, *facts, now)
+
+
+def fetch_bed_facts(session: Session, site_id: int, first: date, last: date):
+    """The facts bed availability is computed from (beds by room, closures, held nights)."""
     beds = session.execute(
         select(Bed.room_id, Room.room_type, Room.designation, Bed.retired_on, func.count())
         .join(Room, Room.id == Bed.room_id)
-        .where(Bed.site_id == site.id)
+        .where(Bed.site_id == site_id)
         .group_by(Bed.room_id, Room.room_type, Room.designation, Bed.retired_on)
     ).all()
     closures = [
         ClosureSpan(c.starts_on, c.ends_on, c.reason, c.room_id)
-        for c in session.scalars(select(Closure).where(*_overlapping_closures(site.id, first, last)))
+        for c in session.scalars(select(Closure).where(*_overlapping_closures(site_id, first, last)))
     ]
     held = session.execute(
         select(BedNight.night_on, Bed.room_id, func.count())
         .join(Bed, Bed.id == BedNight.bed_id)
         .where(
-            BedNight.site_id == site.id,
+            BedNight.site_id == site_id,
             BedNight.night_on.between(first, last),
             or_(Bed.retired_on.is_(None), Bed.retired_on > BedNight.night_on),
         )
         .group_by(BedNight.night_on, Bed.room_id)
     )
     taken = Counter({(day, room_id): n for day, room_id, n in held})
-    return build_bed_days(site, first, last, beds, closures, taken, now)
+    return [tuple(row) for row in beds], closures, taken
 
 
 def build_bed_days(site, first, last, beds, closures, taken, now) -> list[BedDay]:
