@@ -8,7 +8,7 @@ from booking.services.availability import get_bed_availability, get_desk_availab
 from booking.services.bookings import book_desk, cancel_booking
 from booking.services.errors import MemberAlreadyBooked, NoLongerAvailable
 
-from .conftest import NOW
+from tests.conftest import NOW
 
 
 def test_any_desk_then_last_desk_taken(session, make):
