@@ -16,6 +16,7 @@ def create_app(config: dict | None = None) -> Flask:
     register_blueprints(app)
     register_error_handlers(app)
     register_cli(app)
+    register_production(app)
     return app
 
 
@@ -52,3 +53,12 @@ def register_cli(app: Flask) -> None:
     from .cli import init_cli
 
     init_cli(app)
+
+
+def register_production(app: Flask) -> None:
+    """Logs with request ids, /healthz, security headers, rate limits, 503s (last: wraps views)."""
+    from .observability import init_observability
+    from .security import init_security
+
+    init_observability(app)
+    init_security(app)

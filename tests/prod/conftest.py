@@ -1,0 +1,67 @@
+"""Fixtures for the production-path tests: apps with chosen settings, admin access to PostgreSQL."""
+from __future__ import annotations
+
+import os
+import uuid
+
+import pytest
+
+from booking import create_app
+
+PG_ADMIN_URL = os.environ.get("PG_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/test")
+PG_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432"
+
+
+@pytest.fixture
+def make_app(db, database_url):
+    """Build an app on the test database with extra settings; disposed after the test."""
+    apps = []
+
+    def build(**settings):
+        config = {"TESTING": True, "DATABASE_URL": database_url, "SECRET_KEY": "test-secret",
+                  "RATELIMIT_ENABLED": False, "RATELIMIT_STORAGE_URI": "memory://"}
+        config.update(settings)
+        app = create_app(config)
+        apps.append(app)
+        return app
+
+    yield build
+    for app in apps:
+        app.extensions["booking_db"].dispose()
+
+
+def pg_admin(sql: str) -> None:
+    import psycopg
+
+    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+        conn.execute(sql)
+
+
+def postgres_available() -> bool:
+    try:
+        pg_admin("SELECT 1")
+    except Exception:
+        return False
+    return True
+
+
+def require_postgres() -> None:
+    """PostgreSQL is part of the production path: missing it fails under CI, skips locally."""
+    if postgres_available():
+        return
+    message = f"PostgreSQL not reachable at {PG_ADMIN_URL}"
+    if os.environ.get("CI") == "true":
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+@pytest.fixture
+def scratch_pg_url():
+    """A fresh, empty PostgreSQL database (booking_test_prod_*), dropped afterwards."""
+    require_postgres()
+    name = f"booking_test_prod_{uuid.uuid4().hex[:10]}"
+    pg_admin(f"CREATE DATABASE {name}")
+    try:
+        yield f"{PG_SERVER}/{name}"
+    finally:
+        pg_admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
