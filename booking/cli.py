@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 from flask import Flask, current_app
+from flask.cli import AppGroup, with_appcontext
 
 from . import migrate
 from .db import open_database
@@ -36,13 +37,15 @@ def fail(message: str) -> None:
 
 
 def init_cli(app: Flask) -> None:
-    for command in (db_group, seed_demo, users_group, sites_group):
+    from .backup import COMMANDS as backup_commands
+
+    for command in (db_group, seed_demo, users_group, sites_group, *backup_commands):
         app.cli.add_command(command)
 
 
 # ---------------------------------------------------------------- db
 
-@click.group("db", help="Schema migrations (Alembic).")
+@click.group("db", cls=AppGroup, help="Schema migrations (Alembic).")
 def db_group() -> None:
     pass
 
@@ -87,6 +90,7 @@ def db_current() -> None:
 # ---------------------------------------------------------------- demo data
 
 @click.command("seed-demo")
+@with_appcontext
 def seed_demo() -> None:
     """Create believable Kerala demo data (safe to run again)."""
     from .seed import seed_demo_data
@@ -98,7 +102,7 @@ def seed_demo() -> None:
 
 # ---------------------------------------------------------------- users
 
-@click.group("users", help="Manage accounts.")
+@click.group("users", cls=AppGroup, help="Manage accounts.")
 def users_group() -> None:
     pass
 
@@ -125,7 +129,7 @@ def users_create(email, name, role, password, eligibility) -> None:
 
 # ---------------------------------------------------------------- sites
 
-@click.group("sites", help="Manage sites.")
+@click.group("sites", cls=AppGroup, help="Manage sites.")
 def sites_group() -> None:
     pass
 
