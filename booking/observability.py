@@ -29,7 +29,8 @@ access_log = logging.getLogger("booking.request")
 
 # Anything that looks like a credential, wherever it appears in a message.
 _SECRET_PATTERNS = [
-    (re.compile(r"(?i)\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]+"), r"\1 [REDACTED]"),
+    (re.compile(r"\bwnh_[A-Za-z0-9_-]{6,}"), "wnh_[REDACTED]"),  # API tokens, anywhere
+    (re.compile(r"(?i)\b(bearer|basic)\s+[A-Za-z0-9._~+/=\[\]-]+"), r"\1 [REDACTED]"),
     (re.compile(r"(?i)\b(authorization|cookie|set-cookie)(\s*[:=]\s*)[^\s,;]+"),
      r"\1\2[REDACTED]"),
     (re.compile(r"(?i)\b(password|passwd|secret|secret_key|token|api_key|csrf_token|session)"

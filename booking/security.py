@@ -106,7 +106,7 @@ def apply_rate_limits(app: Flask) -> None:
     for endpoint, rule in RATE_LIMITS.items():
         view = app.view_functions.get(endpoint)
         if view is None:
-            app.logger.warning("Rate limit for unknown endpoint %s not applied", endpoint)
+            app.logger.debug("Rate limit for unknown endpoint %s not applied", endpoint)
             continue
         app.view_functions[endpoint] = limiter.limit(
             rule.limit, key_func=rule.key, methods=list(rule.methods),
