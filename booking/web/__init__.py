@@ -1,6 +1,67 @@
-"""Member-facing pages."""
+"""Member-facing pages: accounts, finding a place, booking, my bookings."""
+from datetime import date, timedelta
+
 from flask import Blueprint
+from flask_babel import format_date
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import inspect
+
+from ..clock import today_in_kerala
+from ..services.permissions import can_use_admin
 
 bp = Blueprint("web", __name__)
 
-from . import views  # noqa: E402,F401  (routes register on import)
+
+def field_attrs(field, hint: str | None, extra: dict) -> dict:
+    """HTML attributes tying an input to its hint and error text."""
+    described = [f"{field.id}-hint"] if hint else []
+    attrs = dict(extra)
+    if field.errors:
+        described.append(f"{field.id}-error")
+        attrs["aria-invalid"] = "true"
+    if described:
+        attrs["aria-describedby"] = " ".join(described)
+    return attrs
+
+
+ROOM_TYPES = {"dormitory": _l("Dormitory"), "twin": _l("Twin room"), "single": _l("Single room")}
+DESIGNATIONS = {"women": _l("Women only"), "men": _l("Men only"), "anyone": _l("Anyone")}
+PARTS = {"morning": _l("Morning"), "afternoon": _l("Afternoon"), "full": _l("Full day")}
+
+
+def weekday(day: date) -> str:
+    return format_date(day, "EEE")
+
+
+def short_day(day: date) -> str:
+    return format_date(day, "d MMM")
+
+
+def show_admin_link(user) -> bool:
+    """can_use_admin, safe on error pages where the request's session was rolled back."""
+    state = inspect(user, raiseerr=False)
+    if state is not None and state.detached and "role" not in state.dict:
+        return False
+    return can_use_admin(user)
+
+
+@bp.record_once
+def _template_helpers(state) -> None:
+    # Globals rather than a context processor so imported macros see them too.
+    state.app.jinja_env.globals.update({
+        "can_use_admin": can_use_admin,
+        "show_admin_link": show_admin_link,
+        "field_attrs": field_attrs,
+        "room_type_label": lambda v: ROOM_TYPES.get(v, v),
+        "designation_label": lambda v: DESIGNATIONS.get(v, v),
+        "part_label": lambda v: PARTS.get(v, v),
+        "weekday": weekday,
+        "short_day": short_day,
+        "one_day": timedelta(days=1),
+        "four_weeks": timedelta(days=28),
+        "days": lambda n: timedelta(days=n),
+        "today_iso": lambda: today_in_kerala().isoformat(),
+    })
+
+
+from . import accounts, bookings, sites  # noqa: E402,F401  (routes register on import)

@@ -1,0 +1,130 @@
+"""A member's data: download it all, or delete the account.
+
+Deleting keeps the member's bookings as anonymised records (no member, no
+creator) so each site's capacity history stays true; bookings that have not
+started yet are cancelled so their desks and beds go back on offer.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.orm import Session, joinedload
+
+from ..models import (
+    ApiToken,
+    BedNight,
+    Booking,
+    BookingEvent,
+    BookingStatus,
+    DeskCell,
+    IdempotencyRecord,
+    User,
+    utcnow,
+)
+from .errors import InvalidRequest
+
+DELETED_NAME = "Deleted member"
+
+
+def _iso(value: date | datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def export_member_data(session: Session, member: User) -> dict[str, Any]:
+    """Everything the service holds about a member, as JSON-ready data."""
+    bookings = session.scalars(
+        select(Booking)
+        .options(joinedload(Booking.site), joinedload(Booking.desk), joinedload(Booking.bed))
+        .where(Booking.member_id == member.id)
+        .order_by(Booking.starts_on, Booking.id)
+    ).unique()
+    tokens = session.scalars(select(ApiToken).where(ApiToken.user_id == member.id))
+    return {
+        "account": {
+            "name": member.name,
+            "email": member.email,
+            "phone": member.phone,
+            "role": member.role,
+            "hostel_eligibility": member.hostel_eligibility,
+            "created_at": _iso(member.created_at),
+        },
+        "bookings": [_booking_record(b) for b in bookings],
+        "api_tokens": [
+            {"name": t.name, "prefix": t.prefix, "created_at": _iso(t.created_at),
+             "last_used_at": _iso(t.last_used_at), "revoked_at": _iso(t.revoked_at)}
+            for t in tokens
+        ],
+    }
+
+
+def _booking_record(booking: Booking) -> dict[str, Any]:
+    return {
+        "id": booking.id,
+        "site": booking.site.name,
+        "site_slug": booking.site.slug,
+        "kind": "desk" if booking.is_desk else "bed",
+        "resource": booking.resource_label,
+        "starts_on": _iso(booking.starts_on),
+        "ends_on": _iso(booking.ends_on),
+        "part": booking.part,
+        "status": booking.status,
+        "created_at": _iso(booking.created_at),
+        "cancelled_at": _iso(booking.cancelled_at),
+        "cancel_reason": booking.cancel_reason,
+    }
+
+
+def delete_account(session: Session, member: User, today: date) -> int:
+    """Cancel the member's bookings not yet started, anonymise the rest and the account.
+
+    Returns how many bookings were cancelled.
+    """
+    if member.is_deleted:
+        raise InvalidRequest("This account is already deleted.")
+    upcoming = list(session.scalars(select(Booking).where(
+        Booking.member_id == member.id,
+        Booking.status == BookingStatus.LIVE,
+        Booking.starts_on >= today,
+    )))
+    for booking in upcoming:
+        _cancel_for_deletion(session, booking)
+    _detach_member(session, member.id)
+    member.email = None
+    member.name = DELETED_NAME
+    member.phone = None
+    member.password_hash = None
+    member.hostel_eligibility = None
+    member.deleted_at = utcnow()
+    member.managed_sites.clear()
+    session.flush()
+    return len(upcoming)
+
+
+def _cancel_for_deletion(session: Session, booking: Booking) -> None:
+    session.execute(delete(DeskCell).where(DeskCell.booking_id == booking.id))
+    session.execute(delete(BedNight).where(BedNight.booking_id == booking.id))
+    booking.status = BookingStatus.CANCELLED
+    booking.cancelled_at = utcnow()
+    booking.cancel_reason = "The member deleted their account"
+    session.add(BookingEvent(booking_id=booking.id, actor_id=None, kind="cancelled",
+                             detail=booking.cancel_reason))
+
+
+def _detach_member(session: Session, member_id: int) -> None:
+    """Remove every pointer from kept records to the person."""
+    session.flush()
+    for column in (Booking.member_id, Booking.created_by_id, Booking.cancelled_by_id):
+        session.execute(
+            update(Booking).where(column == member_id).values({column.key: None}),
+            execution_options={"synchronize_session": False},
+        )
+    for model in (DeskCell, BedNight):
+        session.execute(update(model).where(model.member_id == member_id).values(member_id=None))
+    session.execute(
+        update(BookingEvent).where(BookingEvent.actor_id == member_id).values(actor_id=None)
+    )
+    session.execute(delete(ApiToken).where(ApiToken.user_id == member_id))
+    session.execute(delete(IdempotencyRecord).where(IdempotencyRecord.user_id == member_id))
+    session.expire_all()

@@ -1,0 +1,127 @@
+"""Accounts: register, sign in and out, profile, password, my data, delete account."""
+from __future__ import annotations
+
+import json
+
+from flask import Response, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+from werkzeug.security import generate_password_hash
+
+from ..clock import now_in_kerala, today_in_kerala
+from ..extensions import get_session, limiter
+from ..services import accounts, privacy
+from ..services.errors import BookingError, DuplicateEmail
+from . import bp
+from .forms import ChangePasswordForm, DeleteAccountForm, ProfileForm, RegisterForm, SignInForm
+from .helpers import is_safe_next, show_refusal
+
+
+@bp.route("/register", methods=["GET", "POST"])
+@limiter.limit("20 per hour", methods=["POST"])
+def register():
+    if current_user.is_authenticated:
+        return redirect(url_for("web.home"))
+    form = RegisterForm()
+    if form.validate_on_submit():
+        try:
+            accounts.create_user(
+                get_session(), form.email.data, form.name.data, form.password.data,
+                phone=form.phone.data or None,
+                hostel_eligibility=form.hostel_eligibility.data or None,
+            )
+        except DuplicateEmail:
+            # Same answer and same cost as a new account: no enumeration.
+            generate_password_hash(form.password.data)
+        except BookingError as error:
+            show_refusal(form, error)
+            return render_template("accounts/register.html", form=form), 422
+        flash(_("If that email was new, your account is ready. Sign in to start booking."),
+              "success")
+        return redirect(url_for("web.sign_in", email=form.email.data))
+    return render_template("accounts/register.html", form=form), 422 if form.errors else 200
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+@limiter.limit("30 per 15 minutes", methods=["POST"])
+def sign_in():
+    next_url = request.args.get("next")
+    if current_user.is_authenticated:
+        return redirect(next_url if is_safe_next(next_url) else url_for("web.home"))
+    form = SignInForm(email=request.args.get("email", ""))
+    if form.validate_on_submit():
+        user = accounts.authenticate(get_session(), form.email.data, form.password.data)
+        if user is not None:
+            login_user(user, remember=form.remember.data)
+            flash(_("Welcome, %(name)s.", name=user.name), "success")
+            return redirect(next_url if is_safe_next(next_url) else url_for("web.my_bookings"))
+        form.form_errors.append(_("That email and password do not match an account."))
+    status = 422 if form.errors else 200
+    return render_template("accounts/sign_in.html", form=form), status
+
+
+@bp.post("/sign-out")
+def sign_out():
+    logout_user()
+    flash(_("You are signed out."), "info")
+    return redirect(url_for("web.home"))
+
+
+@bp.route("/account", methods=["GET", "POST"])
+@login_required
+def profile():
+    form = ProfileForm(obj=current_user)
+    if request.method == "GET":
+        form.hostel_eligibility.data = current_user.hostel_eligibility or ""
+    if form.validate_on_submit():
+        user = current_user._get_current_object()
+        user.name = form.name.data.strip()
+        user.phone = form.phone.data or None
+        user.hostel_eligibility = form.hostel_eligibility.data or None
+        flash(_("Your profile is saved."), "success")
+        return redirect(url_for("web.profile"))
+    return render_template("accounts/profile.html", form=form), 422 if form.errors else 200
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        user = current_user._get_current_object()
+        if accounts.authenticate(get_session(), user.email, form.current.data) is None:
+            form.current.errors.append(_("That is not your current password."))
+        else:
+            accounts.set_password(user, form.password.data)
+            flash(_("Your password is changed."), "success")
+            return redirect(url_for("web.profile"))
+    return render_template("accounts/password.html", form=form), 422 if form.errors else 200
+
+
+@bp.get("/account/my-data.json")
+@login_required
+def export_data():
+    data = privacy.export_member_data(get_session(), current_user)
+    data["exported_at"] = now_in_kerala().isoformat(timespec="seconds")
+    return Response(
+        json.dumps(data, indent=2, ensure_ascii=False),
+        mimetype="application/json",
+        headers={"Content-Disposition": "attachment; filename=my-booking-data.json"},
+    )
+
+
+@bp.route("/account/delete", methods=["GET", "POST"])
+@login_required
+def delete_account():
+    form = DeleteAccountForm()
+    if form.validate_on_submit():
+        user = current_user._get_current_object()
+        if accounts.authenticate(get_session(), user.email, form.password.data) is None:
+            form.password.errors.append(_("That is not your password."))
+        else:
+            privacy.delete_account(get_session(), user, today_in_kerala())
+            logout_user()
+            flash(_("Your account is deleted. Your past bookings are kept without your name."),
+                  "info")
+            return redirect(url_for("web.home"))
+    return render_template("accounts/delete.html", form=form), 422 if form.errors else 200

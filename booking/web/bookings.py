@@ -1,0 +1,163 @@
+"""Booking a desk or a bed, the confirmation, My bookings and cancelling.
+
+Each booking page has two steps: a GET form ("when?") that shows what is
+free, then a POST form that books. Every refusal from the services is shown
+on the form with a 4xx status, never a 500.
+"""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from ..clock import now_in_kerala
+from ..extensions import get_session
+from ..models import Booking, DayPart, Site
+from ..services import rules
+from ..services.bookings import (
+    book_bed,
+    book_desk,
+    cancel_booking,
+    get_free_beds,
+    get_free_desks,
+    get_member_bookings,
+)
+from ..services.errors import BookingError
+from ..services.member_bookings import get_cancel_refusal, is_cancellable_by_member
+from . import bp
+from .choices import bed_choices, desk_choices, room_summaries
+from .forms import BedBookingForm, CancelForm, DeskBookingForm
+from .helpers import load_site, show_refusal
+
+
+def _load_bookable(slug: str, kind: str) -> Site:
+    site = load_site(slug)
+    if site.kind != kind:
+        abort(404)
+    return site
+
+
+def _query_form(form_class, defaults: dict):
+    """The step-one form, read from the query string (no CSRF: it changes nothing)."""
+    args = request.args if request.args else None
+    form = form_class(formdata=args, meta={"csrf": False}, **defaults)
+    if args is not None:
+        form.validate()
+    return form
+
+
+@bp.route("/sites/<slug>/book-desk", methods=["GET", "POST"])
+@login_required
+def book_desk_page(slug: str):
+    site = _load_bookable(slug, "centre")
+    now = now_in_kerala()
+    query = _query_form(DeskBookingForm, {"day": now.date() + timedelta(days=1)})
+    form = DeskBookingForm(day=query.day.data, part=query.part.data)
+    if form.validate_on_submit():
+        try:
+            booking = book_desk(get_session(), current_user, site, form.day.data,
+                                DayPart(form.part.data), form.desk.data or None, now=now)
+        except BookingError as error:
+            show_refusal(form, error)
+        else:
+            flash(_("Your desk is booked."), "success")
+            return redirect(url_for("web.booking_page", booking_id=booking.id))
+    chosen = form if request.method == "POST" else query
+    day, part = chosen.day.data, chosen.part.data
+    query.day.data, query.part.data = day, part
+    preview, desks = None, []
+    if day and part in set(DayPart) and not chosen.day.errors:
+        try:
+            rules.check_desk_request(site, day, DayPart(part), now)
+            desks = get_free_desks(get_session(), site, day, DayPart(part))
+        except BookingError as error:
+            preview = error.message
+    status = 422 if (form.errors or form.form_errors) else 200
+    return render_template(
+        "bookings/desk_form.html", site=site, form=form, query=query, preview=preview,
+        desk_choices=desk_choices(desks), free_count=len(desks), day=day, part=part,
+    ), status
+
+
+@bp.route("/sites/<slug>/book-bed", methods=["GET", "POST"])
+@login_required
+def book_bed_page(slug: str):
+    site = _load_bookable(slug, "hostel")
+    now = now_in_kerala()
+    check_in = now.date() + timedelta(days=1)
+    query = _query_form(BedBookingForm, {"check_in": check_in,
+                                         "check_out": check_in + timedelta(days=1)})
+    form = BedBookingForm(check_in=query.check_in.data, check_out=query.check_out.data)
+    if form.validate_on_submit():
+        try:
+            booking = book_bed(get_session(), current_user, site, form.check_in.data,
+                               form.check_out.data, form.bed.data or None, now=now)
+        except BookingError as error:
+            show_refusal(form, error)
+        else:
+            flash(_("Your bed is booked."), "success")
+            return redirect(url_for("web.booking_page", booking_id=booking.id))
+    chosen = form if request.method == "POST" else query
+    ci, co = chosen.check_in.data, chosen.check_out.data
+    query.check_in.data, query.check_out.data = ci, co
+    preview, beds = None, []
+    if ci and co and not (chosen.check_in.errors or chosen.check_out.errors):
+        try:
+            rules.check_stay_request(site, ci, co, now)
+            beds = get_free_beds(get_session(), site, ci, co, member=current_user)
+        except BookingError as error:
+            preview = error.message
+    status = 422 if (form.errors or form.form_errors) else 200
+    return render_template(
+        "bookings/bed_form.html", site=site, form=form, query=query, preview=preview,
+        bed_choices=bed_choices(beds), rooms=room_summaries(beds), check_in=ci, check_out=co,
+        nights=(co - ci).days if ci and co and co > ci else 0,
+    ), status
+
+
+def _own_booking(booking_id: int) -> Booking:
+    """The signed-in member's own booking; anyone else's is a 404."""
+    booking = get_session().get(Booking, booking_id)
+    if booking is None or booking.member_id != current_user.id:
+        abort(404)
+    return booking
+
+
+@bp.get("/bookings/<int:booking_id>")
+@login_required
+def booking_page(booking_id: int):
+    booking = _own_booking(booking_id)
+    return render_template("bookings/show.html", booking=booking,
+                           can_cancel=is_cancellable_by_member(booking, now_in_kerala()))
+
+
+@bp.get("/bookings")
+@login_required
+def my_bookings():
+    session, now = get_session(), now_in_kerala()
+    upcoming = get_member_bookings(session, current_user, upcoming=True, today=now.date())
+    past = get_member_bookings(session, current_user, upcoming=False, today=now.date())
+    cancellable = {b.id for b in upcoming if is_cancellable_by_member(b, now)}
+    return render_template("bookings/mine.html", upcoming=upcoming, past=past[:50],
+                           cancellable=cancellable)
+
+
+@bp.route("/bookings/<int:booking_id>/cancel", methods=["GET", "POST"])
+@login_required
+def cancel_booking_page(booking_id: int):
+    booking = _own_booking(booking_id)
+    form = CancelForm()
+    if form.validate_on_submit():
+        try:
+            cancel_booking(get_session(), booking, current_user, now=now_in_kerala())
+        except BookingError as error:
+            show_refusal(form, error)
+        else:
+            flash(_("Your booking at %(site)s is cancelled.", site=booking.site.name), "success")
+            return redirect(url_for("web.my_bookings"))
+    refusal = None if form.form_errors else get_cancel_refusal(booking, now_in_kerala())
+    status = 422 if (form.errors or form.form_errors) else 200
+    return render_template("bookings/cancel.html", booking=booking, form=form,
+                           refusal=refusal), status

@@ -1,0 +1,88 @@
+"""Turn availability days into a month-like grid a person reads at a glance.
+
+Pure functions: the service computes free counts; this decides how each count
+reads (colour class plus words, never colour alone) and lays days out in weeks.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from flask_babel import gettext as _
+
+from ..models import DayPart, Site
+from ..services.availability import BedDay, Count, DeskDay, is_part_bookable
+
+CALENDAR_DAYS = 28
+FEW_SHARE = 0.25  # at or below this share of capacity free, show "few left"
+
+
+@dataclass(frozen=True)
+class Slot:
+    label: str  # "Morning", "Afternoon", "Night"
+    level: str  # free | few | full | closed | unavailable
+    text: str  # "12 free", "2 left", "Full", "Closed"
+
+
+@dataclass(frozen=True)
+class CalendarDay:
+    day: date
+    slots: list[Slot]
+    note: str | None  # the closure reason, when closed
+    bookable: bool
+
+
+def describe(count: Count, is_open: bool, in_window: bool) -> tuple[str, str]:
+    """The (level, text) for one count."""
+    if not is_open:
+        return "closed", _("Closed")
+    if not in_window or count.total == 0:
+        return "unavailable", _("Not bookable")
+    if count.free == 0:
+        return "full", _("Full")
+    if count.free <= max(1, int(count.total * FEW_SHARE)):
+        return "few", _("%(n)d left", n=count.free)
+    return "free", _("%(n)d free", n=count.free)
+
+
+def desk_calendar(days: list[DeskDay], site: Site, now: datetime) -> list[CalendarDay]:
+    cells = []
+    for d in days:
+        slots = []
+        for label, part, count in ((_("Morning"), DayPart.MORNING, d.morning),
+                                   (_("Afternoon"), DayPart.AFTERNOON, d.afternoon)):
+            # A part already over (or beyond the window) reads "Not bookable", not "Full".
+            level, text = describe(count, d.is_open, is_part_bookable(site, d.day, part, now))
+            slots.append(Slot(label, level, text))
+        bookable = any(s.level in ("free", "few") for s in slots)
+        cells.append(CalendarDay(d.day, slots, None if d.is_open else d.closed_reason, bookable))
+    return cells
+
+
+def bed_calendar(days: list[BedDay], site: Site, now: datetime) -> list[CalendarDay]:
+    today = now.date()
+    last_bookable = today + timedelta(days=site.advance_days)
+    cells = []
+    for d in days:
+        in_window = today <= d.day <= last_bookable
+        level, text = describe(d.beds, d.is_open, in_window)
+        cells.append(CalendarDay(d.day, [Slot(_("Night"), level, text)],
+                                 d.closed_reason if not d.is_open else None,
+                                 level in ("free", "few")))
+    return cells
+
+
+def weeks(cells: list[CalendarDay]) -> list[list[CalendarDay | None]]:
+    """Rows of seven, Monday first, padded with None before the first day."""
+    if not cells:
+        return []
+    padded: list[CalendarDay | None] = [None] * cells[0].day.weekday() + list(cells)
+    padded += [None] * (-len(padded) % 7)
+    return [padded[i:i + 7] for i in range(0, len(padded), 7)]
+
+
+def calendar_range(today: date, start: date | None, advance_days: int) -> tuple[date, date]:
+    """The first and last day to show: from `start` (kept within the window) for 4 weeks."""
+    last_bookable = today + timedelta(days=advance_days)
+    first = today if start is None else min(max(start, today), last_bookable)
+    return first, first + timedelta(days=CALENDAR_DAYS - 1)

@@ -1,0 +1,35 @@
+"""Choice lists for the booking forms: desks by zone, beds by room."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import groupby
+
+from ..models import Bed, Desk
+
+
+def desk_choices(desks: list[Desk]) -> list[tuple[str, list[str]]]:
+    """[(zone, [desk labels])], in the services' order (zone, then desk)."""
+    return [(zone, [d.label for d in group]) for zone, group in groupby(desks, lambda d: d.zone)]
+
+
+@dataclass(frozen=True)
+class RoomSummary:
+    name: str
+    room_type: str
+    designation: str
+    beds: list[str]
+
+
+def room_summaries(beds: list[Bed]) -> list[RoomSummary]:
+    """Suitable rooms with their free beds, ordered by room name."""
+    rooms: dict[int, RoomSummary] = {}
+    for bed in beds:
+        room = bed.room
+        summary = rooms.setdefault(room.id, RoomSummary(room.name, room.room_type,
+                                                        room.designation, []))
+        summary.beds.append(bed.label)
+    return sorted(rooms.values(), key=lambda r: r.name)
+
+
+def bed_choices(beds: list[Bed]) -> list[RoomSummary]:
+    return room_summaries(beds)

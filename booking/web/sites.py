@@ -1,0 +1,60 @@
+"""Finding a place: the site list with filters and each site's page with its calendar."""
+from __future__ import annotations
+
+from datetime import date
+
+from flask import render_template, request
+
+from ..clock import now_in_kerala
+from ..extensions import get_session
+from ..models import SiteKind, SiteStatus
+from ..services.availability import get_bed_availability, get_desk_availability
+from ..services.sites import SiteFilters, get_districts, get_sites
+from . import bp
+from .calendar import bed_calendar, calendar_range, desk_calendar, weeks
+from .helpers import load_site
+
+
+def _filters_from_query() -> SiteFilters:
+    kind = request.args.get("kind", "")
+    return SiteFilters(
+        kind=kind if kind in set(SiteKind) else None,
+        district=request.args.get("district", "").strip()[:60] or None,
+        open_only=request.args.get("open") == "1",
+    )
+
+
+@bp.get("/")
+def home():
+    session = get_session()
+    filters = _filters_from_query()
+    summaries = get_sites(session, filters, now_in_kerala().date())
+    return render_template("sites/list.html", summaries=summaries, filters=filters,
+                           districts=get_districts(session))
+
+
+def _parse_day(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None  # an unreadable start simply shows the coming weeks
+
+
+@bp.get("/sites/<slug>")
+def site_page(slug: str):
+    site = load_site(slug)
+    now = now_in_kerala()
+    first, last = calendar_range(now.date(), _parse_day(request.args.get("from")),
+                                 site.advance_days)
+    cells = []
+    if site.status == SiteStatus.OPEN:
+        session = get_session()
+        if site.is_centre:
+            cells = desk_calendar(get_desk_availability(session, site, first, last, now), site, now)
+        else:
+            cells = bed_calendar(get_bed_availability(session, site, first, last, now), site, now)
+    return render_template(
+        "sites/show.html", site=site, weeks=weeks(cells), first=first, last=last,
+        today=now.date(), rooms=[r for r in site.rooms if r.is_active_on(now.date())],
+        desk_count=sum(1 for d in site.desks if d.is_active_on(now.date())),
+    )
