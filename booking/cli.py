@@ -37,9 +37,12 @@ def fail(message: str) -> None:
 
 
 def init_cli(app: Flask) -> None:
+    from .api.cli import tokens_group
     from .backup import COMMANDS as backup_commands
+    from .seed_scale import seed_scale
 
-    for command in (db_group, seed_demo, users_group, sites_group, *backup_commands):
+    for command in (db_group, seed_demo, users_group, sites_group, *backup_commands,
+                    tokens_group, seed_scale):
         app.cli.add_command(command)
 
 

@@ -1,6 +1,15 @@
-"""The JSON API (/api/v1)."""
+"""The JSON API (/api/v1): public availability, token-authenticated bookings.
+
+Token-authenticated, so exempt from CSRF (no cookies are trusted here).
+"""
 from flask import Blueprint
 
-bp = Blueprint("api", __name__)
+from ..extensions import csrf
 
-from . import views  # noqa: E402,F401
+bp = Blueprint("api", __name__)
+csrf.exempt(bp)
+
+from . import bookings, views  # noqa: E402,F401  (routes register on import)
+from .docs import register_docs_page  # noqa: E402
+
+bp.record_once(register_docs_page)

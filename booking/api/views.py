@@ -1,12 +1,85 @@
-"""JSON API handlers: parse, load, authorise, delegate, serialise."""
+"""Public API handlers: ping, sites, availability, the OpenAPI document."""
 from __future__ import annotations
 
-from flask import jsonify
+import hashlib
+import json
+from datetime import timedelta
 
+from flask import Response, current_app, jsonify, request
+
+from ..clock import now_in_kerala
+from ..extensions import get_session
+from ..services.errors import InvalidRequest
+from ..services.site_catalogue import (
+    FactsCache,
+    get_site_availability,
+    get_site_capacities,
+    get_sites,
+)
 from . import bp
+from .openapi import openapi_document
+from .parsing import parse_date
+from .serialize import bed_day_json, desk_day_json, site_json
+
+DEFAULT_DAYS = 14
+# Clients may reuse an answer briefly, then revalidate with If-None-Match.
+AVAILABILITY_CACHE_CONTROL = "public, max-age=10, must-revalidate"
+
+
+@bp.record_once
+def _make_cache(state) -> None:
+    size = state.app.config.get("AVAILABILITY_CACHE_SIZE", 4096)
+    state.app.extensions["availability_facts"] = FactsCache(size) if size else None
+
+
+def compact_json(body: object, status: int = 200) -> Response:
+    text = json.dumps(body, separators=(",", ":"), ensure_ascii=False)
+    return Response(text, status=status, mimetype="application/json")
 
 
 @bp.get("/ping")
 def ping():
     """A tiny answer that touches no database: the framework's ceiling."""
     return jsonify(ok=True)
+
+
+@bp.get("/sites")
+def sites():
+    session = get_session()
+    capacities = get_site_capacities(session, now_in_kerala().date())
+    return compact_json({"sites": [site_json(s, capacities[s.id]) for s in get_sites(session)]})
+
+
+@bp.get("/availability")
+def availability():
+    slug = request.args.get("site", "").strip()
+    if not slug:
+        raise InvalidRequest("'site' is required: ?site=SLUG (see GET /api/v1/sites).")
+    now = now_in_kerala()
+    first = parse_date(request.args["from"], "from") if "from" in request.args else now.date()
+    if "to" in request.args:
+        last = parse_date(request.args["to"], "to")
+    else:
+        try:
+            last = first + timedelta(days=DEFAULT_DAYS - 1)
+        except OverflowError:
+            raise InvalidRequest("'from' is too far in the future.") from None
+    result = get_site_availability(get_session(), slug, first, last, now,
+                                   current_app.extensions["availability_facts"])
+    site = result.site
+    to_json = desk_day_json if site.is_centre else bed_day_json
+    body = json.dumps(
+        {"site": site.slug, "kind": site.kind, "status": site.status,
+         "from": first.isoformat(), "to": last.isoformat(),
+         "days": [to_json(day) for day in result.days]},
+        separators=(",", ":"), ensure_ascii=False,
+    ).encode()
+    response = Response(body, mimetype="application/json")
+    response.set_etag(hashlib.blake2b(body, digest_size=12).hexdigest())
+    response.headers["Cache-Control"] = AVAILABILITY_CACHE_CONTROL
+    return response.make_conditional(request)
+
+
+@bp.get("/openapi.json")
+def openapi():
+    return compact_json(openapi_document())

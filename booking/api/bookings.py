@@ -1,0 +1,97 @@
+"""Token-authenticated booking handlers: parse, load, authorise, delegate, serialise."""
+from __future__ import annotations
+
+import json
+
+from flask import Response, g, request, url_for
+from sqlalchemy import select
+
+from ..extensions import get_session
+from ..models import Booking, DayPart, Site
+from ..services import idempotency
+from ..services.bookings import book_bed, book_desk, cancel_booking, get_member_bookings
+from ..services.errors import InvalidRequest, NotFound
+from . import bp
+from .auth import token_required
+from .parsing import json_object, parse_date, reject_unknown, take_string
+from .serialize import booking_json
+from .views import compact_json
+
+DESK_FIELDS = {"site", "date", "part", "desk"}
+BED_FIELDS = {"site", "check_in", "check_out", "bed"}
+MAX_ID = 2**31 - 1  # the id column's range on PostgreSQL
+
+
+@bp.post("/bookings")
+@token_required
+def create_booking():
+    payload = json_object()
+    session, member = get_session(), g.api_user
+    key = request.headers.get("Idempotency-Key")
+    if key is not None:
+        fingerprint = idempotency.request_fingerprint("POST", request.path, payload)
+        earlier = idempotency.claim(session, member, key, fingerprint)
+        if earlier is not None:
+            response = Response(earlier.body, status=earlier.status_code,
+                                mimetype="application/json")
+            response.headers["Idempotent-Replayed"] = "true"
+            return response
+    booking = _book(session, member, payload)
+    body = {"booking": booking_json(booking)}
+    if key is not None:
+        idempotency.record_answer(session, member, key, 201,
+                                  json.dumps(body, separators=(",", ":")))
+    response = compact_json(body, 201)
+    response.headers["Location"] = url_for("api.get_booking", booking_id=booking.id)
+    return response
+
+
+def _book(session, member, payload: dict) -> Booking:
+    slug = take_string(payload, "site", max_length=60)
+    site = session.scalar(select(Site).where(Site.slug == slug))
+    if site is None:
+        raise NotFound(f"There is no site with the slug {slug!r} (see GET /api/v1/sites).")
+    if site.is_centre:
+        reject_unknown(payload, DESK_FIELDS)
+        day = parse_date(payload.get("date"), "date")
+        part = payload.get("part", "full")
+        if part not in {p.value for p in DayPart}:
+            raise InvalidRequest("'part' must be one of morning, afternoon, full.")
+        desk = take_string(payload, "desk", required=False, max_length=40)
+        return book_desk(session, member, site, day, DayPart(part), desk)
+    reject_unknown(payload, BED_FIELDS)
+    check_in = parse_date(payload.get("check_in"), "check_in")
+    check_out = parse_date(payload.get("check_out"), "check_out")
+    if check_out <= check_in:
+        raise InvalidRequest("'check_out' must be after 'check_in' (check-out day is not a night).")
+    bed = take_string(payload, "bed", required=False, max_length=40)
+    return book_bed(session, member, site, check_in, check_out, bed)
+
+
+@bp.get("/bookings")
+@token_required
+def list_bookings():
+    bookings = get_member_bookings(get_session(), g.api_user)
+    return compact_json({"bookings": [booking_json(b) for b in bookings]})
+
+
+def _own_booking(booking_id: int) -> Booking:
+    """The token owner's booking; anyone else's (even a manager's site) is 404."""
+    booking = get_session().get(Booking, booking_id) if booking_id <= MAX_ID else None
+    if booking is None or booking.member_id != g.api_user.id:
+        raise NotFound(f"You have no booking with id {booking_id}.")
+    return booking
+
+
+@bp.get("/bookings/<int:booking_id>")
+@token_required
+def get_booking(booking_id: int):
+    return compact_json({"booking": booking_json(_own_booking(booking_id))})
+
+
+@bp.delete("/bookings/<int:booking_id>")
+@token_required
+def delete_booking(booking_id: int):
+    booking = cancel_booking(get_session(), _own_booking(booking_id), g.api_user,
+                             reason="Cancelled through the API")
+    return compact_json({"booking": booking_json(booking)})

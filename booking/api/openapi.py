@@ -1,0 +1,260 @@
+"""The OpenAPI 3.1 description of /api/v1, served as JSON and rendered as the API page.
+
+Tests hold the implementation to it: every route and method is described
+here, every status a test provokes is listed for its operation, and every
+JSON body matches the schema given for it.
+"""
+from __future__ import annotations
+
+from copy import deepcopy
+from functools import cache
+
+
+def _ref(name: str) -> dict:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _json(schema: dict, description: str) -> dict:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def _problem(description: str) -> dict:
+    return {"description": description,
+            "content": {"application/problem+json": {"schema": _ref("Problem")}}}
+
+
+UNAUTHORISED = _problem("No token, a malformed Authorization header, or a revoked token.")
+BAD_REQUEST = _problem("Malformed JSON, a missing field or a badly written date.")
+TOO_LARGE = _problem("The request body is larger than 64 KiB.")
+BEARER = [{"bearerToken": []}]
+
+DATE = {"type": "string", "format": "date", "examples": ["2026-12-01"]}
+COUNT = {"type": "object", "required": ["free", "total"], "properties": {
+    "free": {"type": "integer", "minimum": 0}, "total": {"type": "integer", "minimum": 0}}}
+
+SCHEMAS = {
+    "Problem": {
+        "type": "object", "required": ["type", "title", "status", "detail"],
+        "description": "RFC 9457 problem details.",
+        "properties": {"type": {"type": "string"}, "title": {"type": "string"},
+                       "status": {"type": "integer"}, "detail": {"type": "string"}},
+    },
+    "Site": {
+        "type": "object",
+        "required": ["slug", "name", "kind", "district", "status", "capacity"],
+        "properties": {
+            "slug": {"type": "string"}, "name": {"type": "string"},
+            "kind": {"enum": ["centre", "hostel"]},
+            "district": {"type": "string"}, "town": {"type": "string"},
+            "status": {"enum": ["planned", "open", "closed"]},
+            "capacity": {"type": "integer", "minimum": 0,
+                         "description": "Desks (centres) or beds (hostels) in service today."},
+            "host_institution": {"type": ["string", "null"]},
+            "it_park": {"type": ["string", "null"]},
+            "opening_days": {"type": "string", "description": "Weekday digits, Monday = 0."},
+            "advance_days": {"type": "integer"},
+            "max_stay_nights": {"type": ["integer", "null"]},
+            "availability_url": {"type": "string"},
+        },
+    },
+    "DeskDay": {
+        "type": "object", "required": ["date", "open", "morning", "afternoon"],
+        "properties": {"date": DATE, "open": {"type": "boolean"},
+                       "closed_reason": {"type": ["string", "null"]},
+                       "morning": COUNT, "afternoon": COUNT},
+    },
+    "BedDay": {
+        "type": "object", "required": ["date", "open", "beds", "rooms"],
+        "description": "The night that starts on `date`.",
+        "properties": {
+            "date": DATE, "open": {"type": "boolean"},
+            "closed_reason": {"type": ["string", "null"]}, "beds": COUNT,
+            "rooms": {"type": "array", "items": {
+                "type": "object", "required": ["room_type", "designation", "free", "total"],
+                "properties": {"room_type": {"enum": ["dormitory", "twin", "single"]},
+                               "designation": {"enum": ["anyone", "women", "men"]},
+                               "free": {"type": "integer"}, "total": {"type": "integer"}}}},
+        },
+    },
+    "Availability": {
+        "type": "object", "required": ["site", "kind", "days"],
+        "properties": {
+            "site": {"type": "string"}, "kind": {"enum": ["centre", "hostel"]},
+            "status": {"enum": ["planned", "open", "closed"]}, "from": DATE, "to": DATE,
+            "days": {"type": "array", "items": {"anyOf": [_ref("DeskDay"), _ref("BedDay")]}},
+        },
+    },
+    "Booking": {
+        "type": "object", "required": ["id", "site", "status", "kind"],
+        "properties": {
+            "id": {"type": "integer"}, "site": {"type": "string"},
+            "site_name": {"type": "string"}, "status": {"enum": ["live", "cancelled"]},
+            "kind": {"enum": ["desk", "bed"]},
+            "desk": {"type": "string"}, "date": DATE,
+            "part": {"enum": ["morning", "afternoon", "full"]},
+            "bed": {"type": "string"}, "check_in": DATE, "check_out": DATE,
+            "nights": {"type": "integer"},
+            "created_at": {"type": "string", "format": "date-time"},
+            "cancelled_at": {"type": ["string", "null"], "format": "date-time"},
+            "conflict": {"type": ["string", "null"],
+                         "description": "Set when a capacity change could not move the booking."},
+            "url": {"type": "string"},
+        },
+    },
+    "BookingEnvelope": {"type": "object", "required": ["booking"],
+                        "properties": {"booking": _ref("Booking")}},
+    "DeskRequest": {
+        "type": "object", "required": ["site", "date"], "additionalProperties": False,
+        "properties": {"site": {"type": "string"}, "date": DATE,
+                       "part": {"enum": ["morning", "afternoon", "full"], "default": "full"},
+                       "desk": {"type": "string", "description": "A desk label; omit for any."}},
+    },
+    "BedRequest": {
+        "type": "object", "required": ["site", "check_in", "check_out"],
+        "additionalProperties": False,
+        "properties": {"site": {"type": "string"}, "check_in": DATE,
+                       "check_out": {**DATE, "description": "Exclusive: the morning you leave."},
+                       "bed": {"type": "string", "description": "A bed label; omit for any."}},
+    },
+}
+
+BOOKING_ID = {"name": "booking_id", "in": "path", "required": True,
+              "schema": {"type": "integer", "minimum": 1}}
+
+PATHS = {
+    "/ping": {"get": {
+        "summary": "Is the API up?", "operationId": "ping",
+        "description": "A tiny answer that touches no database.",
+        "responses": {"200": _json({"type": "object", "properties": {"ok": {"const": True}}},
+                                   "The API is serving.")},
+    }},
+    "/sites": {"get": {
+        "summary": "List every site", "operationId": "listSites",
+        "description": "Coworking centres and hostels, including planned ones.",
+        "responses": {"200": _json({"type": "object", "required": ["sites"], "properties": {
+            "sites": {"type": "array", "items": _ref("Site")}}}, "All sites.")},
+    }},
+    "/availability": {"get": {
+        "summary": "Free desks or beds at a site, day by day", "operationId": "getAvailability",
+        "description": (
+            "Centres: free desks each morning and afternoon. Hostels: free beds each night"
+            " (a day is the night that starts on it), by room type and designation. A day"
+            " that is past, beyond the booking window or closed reports 0 free. Answers"
+            " carry an ETag; send it back in If-None-Match to get 304 when nothing changed."
+        ),
+        "parameters": [
+            {"name": "site", "in": "query", "required": True, "schema": {"type": "string"},
+             "description": "The site's slug."},
+            {"name": "from", "in": "query", "schema": DATE,
+             "description": "First date (inclusive); default today in Kerala."},
+            {"name": "to", "in": "query", "schema": DATE,
+             "description": "Last date (inclusive); default 13 days after `from`. At most 92 days in all."},
+            {"name": "If-None-Match", "in": "header", "schema": {"type": "string"}},
+        ],
+        "responses": {
+            "200": {**_json(_ref("Availability"), "Availability per day."),
+                    "headers": {"ETag": {"schema": {"type": "string"}},
+                                "Cache-Control": {"schema": {"type": "string"}}}},
+            "304": {"description": "Not modified since the ETag you sent."},
+            "400": _problem("Missing site, a bad date, reversed dates or more than 92 days."),
+            "404": _problem("No site with that slug."),
+        },
+    }},
+    "/bookings": {
+        "get": {
+            "summary": "Your bookings", "operationId": "listBookings", "security": BEARER,
+            "description": "Every booking of the token's owner, live and cancelled, newest first.",
+            "responses": {
+                "200": _json({"type": "object", "required": ["bookings"], "properties": {
+                    "bookings": {"type": "array", "items": _ref("Booking")}}}, "Your bookings."),
+                "401": UNAUTHORISED,
+            },
+        },
+        "post": {
+            "summary": "Book a desk or a bed", "operationId": "createBooking", "security": BEARER,
+            "description": (
+                "A desk at a centre for a day part, or a bed at a hostel for a stay. Without a"
+                " label the best free desk or suitable bed is chosen. Send an Idempotency-Key"
+                " header so a retried request never books twice: the same key and body replay"
+                " the first answer (with `Idempotent-Replayed: true`); the same key with a"
+                " different body is refused with 422."
+            ),
+            "parameters": [{"name": "Idempotency-Key", "in": "header",
+                            "schema": {"type": "string", "maxLength": 200}}],
+            "requestBody": {"required": True, "content": {"application/json": {
+                "schema": {"oneOf": [_ref("DeskRequest"), _ref("BedRequest")]},
+                "examples": {
+                    "desk": {"value": {"site": "kottarakkara", "date": "2026-12-02",
+                                       "part": "morning"}},
+                    "bed": {"value": {"site": "technopark-hostel", "check_in": "2026-12-02",
+                                      "check_out": "2026-12-05"}},
+                }}}},
+            "responses": {
+                "201": {**_json(_ref("BookingEnvelope"), "Booked."),
+                        "headers": {"Location": {"schema": {"type": "string"}}}},
+                "400": BAD_REQUEST,
+                "401": UNAUTHORISED,
+                "404": _problem("No such site, or no desk/bed with that label."),
+                "409": _problem("Nothing (or not the named desk/bed) is free then,"
+                                " or you already hold a desk/bed then."),
+                "413": TOO_LARGE,
+                "422": _problem("A booking rule forbids it (past, beyond the booking window,"
+                                " closed, too long a stay, room designation), or the"
+                                " Idempotency-Key was used for a different request."),
+            },
+        },
+    },
+    "/bookings/{booking_id}": {
+        "parameters": [BOOKING_ID],
+        "get": {
+            "summary": "One of your bookings", "operationId": "getBooking", "security": BEARER,
+            "responses": {"200": _json(_ref("BookingEnvelope"), "The booking."),
+                          "401": UNAUTHORISED,
+                          "404": _problem("No booking of yours has that id.")},
+        },
+        "delete": {
+            "summary": "Cancel one of your bookings", "operationId": "cancelBooking",
+            "security": BEARER,
+            "description": "Frees the desk or bed; the record is kept with status `cancelled`.",
+            "responses": {"200": _json(_ref("BookingEnvelope"), "Cancelled."),
+                          "401": UNAUTHORISED,
+                          "404": _problem("No booking of yours has that id."),
+                          "422": _problem("Already cancelled, or past the cancellation cut-off.")},
+        },
+    },
+    "/openapi.json": {"get": {
+        "summary": "This document", "operationId": "getOpenApi",
+        "responses": {"200": _json({"type": "object"}, "OpenAPI 3.1.")},
+    }},
+}
+
+
+@cache
+def _document() -> dict:
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Kerala IT Workspaces booking API",
+            "version": "1.0.0",
+            "description": (
+                "Availability of Work Near Home coworking desks and IT-park hostel beds"
+                " (public), and booking with a personal API token (create one on your"
+                " account page). Dates are Kerala calendar dates (Asia/Kolkata). Every"
+                " error is application/problem+json with a `detail` you can act on;"
+                " request bodies are limited to 64 KiB."
+            ),
+        },
+        "servers": [{"url": "/api/v1"}],
+        "paths": PATHS,
+        "components": {
+            "schemas": SCHEMAS,
+            "securitySchemes": {"bearerToken": {
+                "type": "http", "scheme": "bearer",
+                "description": "A personal API token: Authorization: Bearer wnh_..."}},
+        },
+    }
+
+
+def openapi_document() -> dict:
+    """A fresh copy of the document (callers may not mutate the shared one)."""
+    return deepcopy(_document())

@@ -1,0 +1,69 @@
+"""JSON shapes of the API (documented in openapi.py; tests hold them to it)."""
+from __future__ import annotations
+
+from flask import url_for
+
+from ..models import Booking, Site
+from ..services.availability import BedDay, DeskDay
+
+
+def site_json(site: Site, capacity: int) -> dict:
+    return {
+        "slug": site.slug,
+        "name": site.name,
+        "kind": site.kind,
+        "district": site.district,
+        "town": site.town,
+        "status": site.status,
+        "capacity": capacity,
+        "host_institution": site.host_institution,
+        "it_park": site.it_park,
+        "opening_days": site.opening_days if site.is_centre else "0123456",
+        "advance_days": site.advance_days,
+        "max_stay_nights": site.max_stay_nights if site.is_hostel else None,
+        "availability_url": url_for("api.availability", site=site.slug),
+    }
+
+
+def desk_day_json(day: DeskDay) -> dict:
+    return {
+        "date": day.day.isoformat(),
+        "open": day.is_open,
+        "closed_reason": day.closed_reason,
+        "morning": {"free": day.morning.free, "total": day.morning.total},
+        "afternoon": {"free": day.afternoon.free, "total": day.afternoon.total},
+    }
+
+
+def bed_day_json(day: BedDay) -> dict:
+    return {
+        "date": day.day.isoformat(),
+        "open": day.is_open,
+        "closed_reason": day.closed_reason,
+        "beds": {"free": day.beds.free, "total": day.beds.total},
+        "rooms": [
+            {"room_type": g.room_type, "designation": g.designation,
+             "free": g.free, "total": g.total}
+            for g in day.groups
+        ],
+    }
+
+
+def booking_json(booking: Booking) -> dict:
+    body = {
+        "id": booking.id,
+        "site": booking.site.slug,
+        "site_name": booking.site.name,
+        "status": booking.status,
+        "created_at": booking.created_at.isoformat(),
+        "cancelled_at": booking.cancelled_at.isoformat() if booking.cancelled_at else None,
+        "conflict": booking.conflict,
+        "url": url_for("api.get_booking", booking_id=booking.id),
+    }
+    if booking.desk_id is not None:
+        body.update(kind="desk", desk=booking.desk.label, date=booking.starts_on.isoformat(),
+                    part=booking.part)
+    else:
+        body.update(kind="bed", bed=booking.bed.label, check_in=booking.starts_on.isoformat(),
+                    check_out=booking.ends_on.isoformat(), nights=booking.nights)
+    return body
