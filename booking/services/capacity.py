@@ -7,7 +7,7 @@ booking is kept and flagged as a conflict for an admin to resolve.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
@@ -163,7 +163,13 @@ def retire_bed(session: Session, bed: Bed, from_on: date, actor: User | None) ->
 
 
 def retire_room(session: Session, room: Room, from_on: date, actor: User | None) -> CapacityChange:
+    """Take a room and all its beds out of service, moving stays to other rooms."""
     room.retired_on = from_on
+    # Retire every bed first, so no stay is moved into a sibling bed that
+    # retires a moment later.
+    for bed in room.beds:
+        bed.retired_on = from_on if bed.retired_on is None else min(bed.retired_on, from_on)
+    session.flush()
     change = CapacityChange()
     for bed in room.beds:
         part = retire_bed(session, bed, from_on, actor)
@@ -219,8 +225,175 @@ def add_closure(session: Session, site: Site, starts_on: date, ends_on: date, *,
         query = query.join(Bed, Bed.id == Booking.bed_id).where(Bed.room_id == room.id)
     change = CapacityChange()
     span = f"{format_day(starts_on)} to {format_day(ends_on)}"
-    for booking in session.scalars(query.order_by(Booking.starts_on)):
+    for booking in session.scalars(query.order_by(Booking.starts_on)).all():
         where = f"Room {room.name}" if room else site.name
+        # A closed room's guests can sleep in an equivalent room that is open.
+        if room is not None and _move_stay(session, booking, room, actor,
+                                           f"Room {room.name} closed {span}"):
+            change.moved.append(booking)
+            continue
         _flag_conflict(session, booking, actor, f"{where} closed {span}: {reason or 'closure'}.")
         change.conflicts.append(booking)
     return closure, change
+
+
+def _move_stay(session: Session, booking: Booking, room: Room, actor: User | None,
+               why: str, *, leave_room: bool = True) -> bool:
+    """Move a stay to a free bed of the same type and designation (outside `room`)."""
+    if booking.member is None:
+        return False
+    candidates = booking_service.get_free_beds(session, booking.site, booking.starts_on,
+                                               booking.ends_on, member=booking.member)
+    old = booking.bed
+    for target in candidates:
+        if (leave_room and target.room_id == room.id) or target.room.room_type != room.room_type \
+                or target.room.designation != room.designation:
+            continue
+        if _move_cells(session, booking, BedNight, BedNight.bed_id, old.id, target.id):
+            booking.bed_id = target.id
+            _record(session, booking, actor, "moved", f"{why}; moved to bed {target.label}.")
+            return True
+    return False
+
+
+# ---------------------------------------------------------------- previews and renames
+
+@dataclass(frozen=True)
+class PlannedMove:
+    """A live booking a capacity change would touch, and where it could go."""
+
+    booking: Booking
+    target_label: str | None  # None: nothing equivalent is free, it becomes a conflict
+
+
+def plan_desk_retirement(session: Session, desk: Desk, from_on: date) -> list[PlannedMove]:
+    """What retiring a desk would do, read-only: the shown-first half of a retirement."""
+    used: set[tuple[int, date, str]] = set()
+    plan = []
+    for booking in _live_bookings_from(session, Booking.desk_id, desk.id, from_on):
+        part = DayPart(booking.part)
+        target = next((d for d in booking_service.get_free_desks(
+            session, desk.site, booking.starts_on, part)
+            if d.id != desk.id and not any((d.id, booking.starts_on, c) in used
+                                           for c in part.cells)), None)
+        if target is not None:
+            used.update((target.id, booking.starts_on, c) for c in part.cells)
+        plan.append(PlannedMove(booking, target.label if target else None))
+    return plan
+
+
+def plan_bed_retirement(session: Session, beds: list[Bed], from_on: date) -> list[PlannedMove]:
+    """What retiring these beds (one bed, or a room's) would do, read-only."""
+    retiring = {b.id for b in beds}
+    used: set[tuple[int, date]] = set()
+    plan = []
+    for bed in beds:
+        for booking in _live_bookings_from(session, Booking.bed_id, bed.id, from_on):
+            nights = {booking.starts_on + timedelta(days=i) for i in range(booking.nights)}
+            candidates = booking_service.get_free_beds(
+                session, booking.site, booking.starts_on, booking.ends_on, member=booking.member
+            ) if booking.member is not None else []
+            target = next((b for b in candidates if b.id not in retiring
+                           and b.room.room_type == bed.room.room_type
+                           and b.room.designation == bed.room.designation
+                           and not any((b.id, n) in used for n in nights)), None)
+            if target is not None:
+                used.update((target.id, n) for n in nights)
+            plan.append(PlannedMove(booking, target.label if target else None))
+    return plan
+
+
+def get_bookings_in_closure(session: Session, site: Site, starts_on: date, ends_on: date,
+                            room: Room | None = None) -> list[Booking]:
+    """Live bookings a closure of the site (or one room) on these dates would hit."""
+    query = select(Booking).where(
+        Booking.site_id == site.id, Booking.status == BookingStatus.LIVE,
+        Booking.starts_on <= ends_on, Booking.ends_on > starts_on,
+    )
+    if room is not None:
+        query = query.join(Bed, Bed.id == Booking.bed_id).where(Bed.room_id == room.id)
+    return list(session.scalars(query.order_by(Booking.starts_on, Booking.id)))
+
+
+def rename_desk(session: Session, desk: Desk, label: str) -> Desk:
+    """Give a desk a new label, unique within its centre."""
+    label = clean_label(label)
+    if session.scalar(select(Desk.id).where(Desk.site_id == desk.site_id, Desk.label == label,
+                                            Desk.id != desk.id)) is not None:
+        raise InvalidRequest(f"This centre already has a desk labelled {label}.")
+    desk.label = label
+    session.flush()
+    return desk
+
+
+def rename_bed(session: Session, bed: Bed, label: str) -> Bed:
+    """Give a bed a new label, unique within its hostel."""
+    label = clean_label(label)
+    if session.scalar(select(Bed.id).where(Bed.site_id == bed.site_id, Bed.label == label,
+                                           Bed.id != bed.id)) is not None:
+        raise InvalidRequest(f"This hostel already has a bed labelled {label}.")
+    bed.label = label
+    session.flush()
+    return bed
+
+
+def rename_room(session: Session, room: Room, name: str) -> Room:
+    """Give a room a new name, unique within its hostel (bed labels stay as they are)."""
+    name = clean_label(name)
+    if session.scalar(select(Room.id).where(Room.site_id == room.site_id, Room.name == name,
+                                            Room.id != room.id)) is not None:
+        raise InvalidRequest(f"This hostel already has a room named {name}.")
+    room.name = name
+    session.flush()
+    return room
+
+
+def clean_label(text: str) -> str:
+    """A desk, bed or room name: single-spaced, 1 to 40 characters."""
+    text = " ".join(text.split())
+    if not 1 <= len(text) <= 40:
+        raise InvalidRequest("A label needs 1 to 40 characters.")
+    return text
+
+
+def _site_closed_during(session: Session, booking: Booking) -> bool:
+    return session.scalar(select(Closure.id).where(
+        Closure.site_id == booking.site_id, Closure.room_id.is_(None),
+        Closure.starts_on < booking.ends_on, Closure.ends_on >= booking.starts_on
+    ).limit(1)) is not None
+
+
+def retry_conflict(session: Session, booking: Booking, actor: User | None) -> bool:
+    """Try again to move a conflicted booking off its retired desk or bed (or closed room)."""
+    if not booking.is_live or booking.conflict is None:
+        raise InvalidRequest("This booking has no conflict to resolve.")
+    if _site_closed_during(session, booking):
+        raise InvalidRequest("The site is closed then: moving cannot help; cancel it instead.")
+    if booking.desk is not None:
+        part = DayPart(booking.part)
+        for target in booking_service.get_free_desks(session, booking.site, booking.starts_on, part):
+            if target.id != booking.desk_id and _move_cells(
+                    session, booking, DeskCell, DeskCell.desk_id, booking.desk_id, target.id):
+                booking.desk_id = target.id
+                booking.conflict = None
+                _record(session, booking, actor, "moved", f"Moved to desk {target.label}.")
+                return True
+        return False
+    bed = booking.bed
+    room_closed = session.scalar(select(Closure.id).where(
+        Closure.room_id == bed.room_id, Closure.starts_on < booking.ends_on,
+        Closure.ends_on >= booking.starts_on).limit(1)) is not None
+    if _move_stay(session, booking, bed.room, actor, "Conflict resolved", leave_room=room_closed):
+        booking.conflict = None
+        session.flush()
+        return True
+    return False
+
+
+def clear_conflict(session: Session, booking: Booking, actor: User | None, note: str) -> Booking:
+    """Mark a conflict as dealt with (e.g. the member agreed another arrangement)."""
+    if booking.conflict is None:
+        raise InvalidRequest("This booking has no conflict to resolve.")
+    booking.conflict = None
+    _record(session, booking, actor, "resolved", note or "Conflict marked as resolved.")
+    return booking

@@ -1,0 +1,112 @@
+"""Bookings: search and filter, CSV export, a site's day, cancel or resolve on a member's behalf."""
+from __future__ import annotations
+
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..clock import today_in_kerala
+from ..extensions import get_session
+from ..services import admin_bookings, sites_admin
+from ..services.admin_bookings import BookingFilter
+from ..services.errors import BookingError
+from . import bp
+from .access import get_booking_or_404, get_site_or_404, visible_site_ids, visible_sites
+from .forms import BookingFilterForm, CancelForm, ConflictForm, DayForm, choices
+
+
+def _filter_from_request() -> tuple[BookingFilterForm, BookingFilter | None]:
+    form = BookingFilterForm(request.args)
+    form.site.choices = choices([(0, _("All my sites"))] + [(s.id, s.name) for s in visible_sites()])
+    if not form.validate():
+        return form, None
+    site_id = form.site.data or None
+    if site_id is not None:
+        get_site_or_404(site_id)  # a hand-typed site the viewer does not run: 404
+    return form, BookingFilter(site_ids=visible_site_ids(), site_id=site_id,
+                               first=form.first.data, last=form.last.data,
+                               member=form.member.data or "", status=form.status.data or "")
+
+
+@bp.get("/bookings")
+def booking_list():
+    form, booking_filter = _filter_from_request()
+    bookings, total, page = [], 0, max(request.args.get("page", 1, type=int) or 1, 1)
+    error = None
+    if booking_filter is not None:
+        try:
+            bookings, total = admin_bookings.search_bookings(get_session(), booking_filter, page)
+        except BookingError as e:
+            error = e.message
+    status = 400 if booking_filter is None or error else 200
+    return render_template("admin/bookings.html", form=form, bookings=bookings, total=total,
+                           page=page, page_size=admin_bookings.PAGE_SIZE, error=error), status
+
+
+@bp.get("/bookings.csv")
+def booking_export():
+    form, booking_filter = _filter_from_request()
+    if booking_filter is None:
+        abort(400, _("Check the filter: %(e)s", e=", ".join(
+            f"{k}: {' '.join(v)}" for k, v in form.errors.items())))
+    try:
+        rows = list(admin_bookings.iter_export_rows(get_session(), booking_filter))
+    except BookingError as error:
+        abort(400, error.message)
+    name = f"bookings-{today_in_kerala().isoformat()}.csv"
+    return Response(admin_bookings.to_csv(rows), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@bp.get("/bookings/<int:booking_id>")
+def booking_detail(booking_id: int):
+    booking = get_booking_or_404(booking_id)
+    return render_template("admin/booking_detail.html", booking=booking,
+                           cancel_form=CancelForm(), conflict_form=ConflictForm(),
+                           today=today_in_kerala())
+
+
+@bp.post("/bookings/<int:booking_id>/cancel")
+def booking_cancel(booking_id: int):
+    form = CancelForm()
+    booking = get_booking_or_404(booking_id)
+    if form.validate_on_submit():
+        try:
+            admin_bookings.cancel_for_member(get_session(), current_user, booking,
+                                             form.reason.data)
+        except BookingError as error:
+            form.reason.errors.append(error.message)
+        else:
+            flash(_("Booking cancelled; the member sees your reason."), "success")
+            return redirect(url_for("admin.booking_detail", booking_id=booking.id))
+    return render_template("admin/booking_detail.html", booking=booking, cancel_form=form,
+                           conflict_form=ConflictForm(), today=today_in_kerala()), 400
+
+
+@bp.post("/bookings/<int:booking_id>/conflict")
+def booking_conflict(booking_id: int):
+    form = ConflictForm()
+    booking = get_booking_or_404(booking_id)
+    if not form.validate_on_submit():
+        return redirect(url_for("admin.booking_detail", booking_id=booking.id)), 400
+    try:
+        done = sites_admin.resolve_conflict(get_session(), current_user, booking,
+                                            action=form.action.data, note=form.note.data or "")
+    except BookingError as error:
+        flash(error.message, "error")
+        return redirect(url_for("admin.booking_detail", booking_id=booking.id)), 400
+    if done:
+        flash(_("Resolved."), "success")
+    else:
+        flash(_("Still nothing equivalent free; cancel it or try again later."), "warning")
+    return redirect(url_for("admin.booking_detail", booking_id=booking.id))
+
+
+@bp.get("/sites/<int:site_id>/today")
+def site_today(site_id: int):
+    form = DayForm(request.args)
+    form.validate()
+    site = get_site_or_404(site_id)
+    day = form.day.data or today_in_kerala()
+    sheet = admin_bookings.get_day_sheet(get_session(), site, day)
+    return render_template("admin/today.html", site=site, form=form, day=day, sheet=sheet)

@@ -1,0 +1,173 @@
+"""WTForms for the admin pages (CSRF via Flask-WTF; GET filters skip it)."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import (
+    DateField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    TimeField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
+from wtforms.fields.choices import SelectChoice
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from ..models.site import WEEKDAY_NAMES
+
+
+
+def choices(pairs) -> list[SelectChoice]:
+    """(value, label) pairs as WTForms choices."""
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+KINDS = [("centre", _l("Coworking centre")), ("hostel", _l("Hostel"))]
+ROOM_TYPES = [("dormitory", _l("Dormitory")), ("twin", _l("Twin")), ("single", _l("Single"))]
+DESIGNATIONS = [("anyone", _l("Anyone")), ("women", _l("Women")), ("men", _l("Men"))]
+ROLES = [("member", _l("Member")), ("manager", _l("Site manager")), ("admin", _l("Administrator"))]
+STATUSES = [("", _l("Any status")), ("live", _l("Live")), ("conflict", _l("Needs attention")),
+            ("cancelled", _l("Cancelled"))]
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class SiteForm(FlaskForm):
+    slug = StringField(_l("Slug (web address)"), validators=[
+        DataRequired(), Length(max=60),
+        Regexp(r"^[a-z0-9]+(-[a-z0-9]+)*$", message=_l("Lower-case letters, digits, hyphens."))])
+    kind = SelectField(_l("Kind"), choices=choices(KINDS))
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=160)])
+    district = StringField(_l("District"), validators=[DataRequired(), Length(max=60)])
+    town = StringField(_l("Town"), validators=[Optional(), Length(max=80)])
+    host_institution = StringField(_l("Host institution"), validators=[Optional(), Length(max=160)])
+    it_park = StringField(_l("IT park"), validators=[Optional(), Length(max=60)])
+    address = TextAreaField(_l("Address"), validators=[Optional(), Length(max=500)])
+    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=2000)])
+    amenities = StringField(_l("Amenities (comma-separated)"), validators=[Optional(), Length(max=500)])
+    opening_days = MultiCheckboxField(_l("Opening days"), choices=choices(
+        (str(i), name) for i, name in enumerate(WEEKDAY_NAMES)))
+    opens_at = TimeField(_l("Opens at"), validators=[InputRequired()])
+    closes_at = TimeField(_l("Closes at"), validators=[InputRequired()])
+    check_in_time = TimeField(_l("Check-in from"), validators=[InputRequired()])
+    check_out_time = TimeField(_l("Check-out by"), validators=[InputRequired()])
+    advance_days = IntegerField(_l("Bookable days ahead"),
+                                validators=[InputRequired(), NumberRange(0, 365)])
+    max_stay_nights = IntegerField(_l("Longest stay (nights)"),
+                                   validators=[InputRequired(), NumberRange(1, 366)])
+    cancel_cutoff_hours = IntegerField(_l("Cancellation cut-off (hours before start)"),
+                                       validators=[InputRequired(), NumberRange(0, 720)])
+
+    DETAIL_FIELDS = ("name", "district", "town", "host_institution", "it_park", "address",
+                     "description", "amenities", "opens_at", "closes_at", "check_in_time",
+                     "check_out_time", "advance_days", "max_stay_nights", "cancel_cutoff_hours")
+
+    def changes(self) -> dict:
+        values = {name: getattr(self, name).data for name in self.DETAIL_FIELDS}
+        for name in ("town", "address", "description", "amenities"):
+            values[name] = (values[name] or "").strip()
+        for name in ("host_institution", "it_park"):
+            values[name] = (values[name] or "").strip() or None
+        values["opening_days"] = "".join(sorted(self.opening_days.data or []))
+        return values
+
+
+class SiteEditForm(SiteForm):
+    slug = None
+    kind = None
+
+
+class StatusForm(FlaskForm):
+    status = HiddenField(validators=[DataRequired()])
+
+
+class ImportForm(FlaskForm):
+    file = FileField(_l("CSV file"))
+    csv_text = HiddenField()
+
+
+class AddDesksForm(FlaskForm):
+    count = IntegerField(_l("How many desks"), default=1,
+                         validators=[InputRequired(), NumberRange(1, 500)])
+    zone = StringField(_l("Zone"), default="A", validators=[DataRequired(), Length(max=10)])
+
+
+class AddRoomForm(FlaskForm):
+    name = StringField(_l("Room name"), validators=[DataRequired(), Length(max=40)])
+    beds = IntegerField(_l("Beds"), default=4, validators=[InputRequired(), NumberRange(1, 100)])
+    room_type = SelectField(_l("Room type"), choices=choices(ROOM_TYPES))
+    designation = SelectField(_l("For"), choices=choices(DESIGNATIONS))
+
+
+class RenameForm(FlaskForm):
+    label = StringField(_l("New name"), validators=[DataRequired(), Length(max=40)])
+
+
+class RetireForm(FlaskForm):
+    from_on = DateField(_l("Out of service from"), validators=[InputRequired()])
+    confirmed = HiddenField()
+
+
+class ClosureForm(FlaskForm):
+    starts_on = DateField(_l("First closed day"), validators=[InputRequired()])
+    ends_on = DateField(_l("Last closed day"), validators=[InputRequired()])
+    reason = StringField(_l("Reason (members see it)"), validators=[DataRequired(), Length(max=200)])
+    room_id = SelectField(_l("What closes"), coerce=int, default=0)
+    handling = RadioField(_l("Bookings on those days"), default="flag", choices=choices([
+        ("flag", _l("Keep them and list them as needing attention")),
+        ("cancel", _l("Cancel them, telling members the reason"))]))
+    confirmed = HiddenField()
+
+
+class CancelForm(FlaskForm):
+    reason = StringField(_l("Reason (the member sees it)"),
+                         validators=[DataRequired(), Length(max=200)])
+
+
+class ConflictForm(FlaskForm):
+    action = HiddenField(validators=[DataRequired()])
+    note = StringField(_l("Note"), validators=[Optional(), Length(max=200)])
+
+
+class DeleteForm(FlaskForm):
+    """A bare CSRF-protected button."""
+
+
+class RoleForm(FlaskForm):
+    role = SelectField(_l("Role"), choices=choices(ROLES))
+    sites = SelectMultipleField(_l("Sites they manage"), coerce=int)
+
+
+class BookingFilterForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    site = SelectField(_l("Site"), coerce=int, default=0, validators=[Optional()])
+    first = DateField(_l("From"), validators=[Optional()])
+    last = DateField(_l("To"), validators=[Optional()])
+    member = StringField(_l("Member name or email"), validators=[Optional(), Length(max=100)])
+    status = SelectField(_l("Status"), choices=choices(STATUSES), default="")
+
+
+class PeriodForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    first = DateField(_l("From"), validators=[Optional()])
+    last = DateField(_l("To"), validators=[Optional()])
+
+
+class DayForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    day = DateField(_l("Day"), validators=[Optional()])

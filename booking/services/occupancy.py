@@ -1,0 +1,191 @@
+"""Occupancy: how full each site is, per day, over a period.
+
+Set-based: one query each for the sites, desk and bed capacity by retirement
+date, held desk cells, held bed nights and closures, for every site at once;
+then pure functions turn the counts into per-site, per-day utilisation.
+Desks are counted per half day (morning, afternoon); beds per night. A day a
+site does not open (planned, closed, weekly holiday, closure) has no capacity.
+"""
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from ..models import Bed, BedNight, Closure, Desk, DeskCell, Site
+from .availability import ClosureSpan, active_total, site_closed_reason
+from .dates import check_range, days_between
+
+MAX_PERIOD_DAYS = 92
+DESK_PARTS = ("morning", "afternoon")
+NIGHT = ("night",)
+
+
+@dataclass(frozen=True)
+class DayUse:
+    day: date
+    capacity: int  # desks (per half day) or beds in service and open that day
+    taken: dict[str, int]  # held per part: morning/afternoon, or night
+    closed_reason: str | None = None
+
+    @property
+    def units(self) -> int:
+        return self.capacity * len(self.taken)
+
+    @property
+    def used(self) -> int:
+        return sum(self.taken.values()) if self.capacity else 0
+
+    @property
+    def utilisation(self) -> float:
+        return self.used / self.units if self.units else 0.0
+
+    def part_utilisation(self, part: str) -> float:
+        return min(self.taken[part] / self.capacity, 1.0) if self.capacity else 0.0
+
+
+@dataclass
+class SiteUse:
+    site_id: int
+    slug: str
+    name: str
+    kind: str
+    district: str
+    status: str
+    days: list[DayUse] = field(default_factory=list)
+
+    @property
+    def parts(self) -> tuple[str, ...]:
+        return DESK_PARTS if self.kind == "centre" else NIGHT
+
+    @property
+    def units(self) -> int:
+        return sum(d.units for d in self.days)
+
+    @property
+    def used(self) -> int:
+        return sum(d.used for d in self.days)
+
+    @property
+    def utilisation(self) -> float:
+        return self.used / self.units if self.units else 0.0
+
+    @property
+    def peak(self) -> float:
+        return max((d.utilisation for d in self.days), default=0.0)
+
+    @property
+    def full_days(self) -> int:
+        """Open days on which some part was fully booked: demand met capacity."""
+        return sum(1 for d in self.days if d.capacity and any(
+            n >= d.capacity for n in d.taken.values()))
+
+
+def build_site_use(site, first: date, last: date, retirements: Counter,
+                   closures: list[ClosureSpan], taken: Counter) -> SiteUse:
+    """Pure: one site's days from its capacity by retirement date, closures and held cells."""
+    use = SiteUse(site.id, site.slug, site.name, site.kind, site.district, site.status)
+    for day in days_between(first, last):
+        reason = site_closed_reason(site, closures, day)
+        capacity = 0 if reason else active_total(retirements, day)
+        held = {part: taken[(day, part)] if capacity else 0 for part in use.parts}
+        use.days.append(DayUse(day, capacity, held, reason))
+    return use
+
+
+def get_occupancy(session: Session, first: date, last: date,
+                  site_ids: list[int] | None = None) -> list[SiteUse]:
+    """Per-site, per-day utilisation for every site (or the given ones), by name."""
+    check_range(first, last, max_days=MAX_PERIOD_DAYS)
+
+    def scoped(query, column):
+        return query if site_ids is None else query.where(column.in_(site_ids))
+
+    sites = session.scalars(scoped(select(Site), Site.id).order_by(Site.name)).all()
+    retirements: dict[int, Counter] = defaultdict(Counter)
+    for model in (Desk, Bed):
+        for site_id, retired_on, n in session.execute(scoped(
+                select(model.site_id, model.retired_on, func.count())
+                .group_by(model.site_id, model.retired_on), model.site_id)):
+            retirements[site_id][retired_on] += n
+    taken: dict[int, Counter] = defaultdict(Counter)
+    # Cells held on a retired desk or bed (an open conflict) are not capacity.
+    desk_cells = (select(DeskCell.site_id, DeskCell.held_on, DeskCell.part, func.count())
+                  .join(Desk, Desk.id == DeskCell.desk_id)
+                  .where(DeskCell.held_on.between(first, last),
+                         or_(Desk.retired_on.is_(None), Desk.retired_on > DeskCell.held_on))
+                  .group_by(DeskCell.site_id, DeskCell.held_on, DeskCell.part))
+    for site_id, day, part, n in session.execute(scoped(desk_cells, DeskCell.site_id)):
+        taken[site_id][(day, part)] = n
+    bed_nights = (select(BedNight.site_id, BedNight.night_on, func.count())
+                  .join(Bed, Bed.id == BedNight.bed_id)
+                  .where(BedNight.night_on.between(first, last),
+                         or_(Bed.retired_on.is_(None), Bed.retired_on > BedNight.night_on))
+                  .group_by(BedNight.site_id, BedNight.night_on))
+    for site_id, day, n in session.execute(scoped(bed_nights, BedNight.site_id)):
+        taken[site_id][(day, "night")] = n
+    closures: dict[int, list[ClosureSpan]] = defaultdict(list)
+    for c in session.execute(scoped(
+            select(Closure.site_id, Closure.starts_on, Closure.ends_on, Closure.reason)
+            .where(Closure.room_id.is_(None), Closure.ends_on >= first,
+                   Closure.starts_on <= last), Closure.site_id)):
+        closures[c.site_id].append(ClosureSpan(c.starts_on, c.ends_on, c.reason or ""))
+    return [build_site_use(s, first, last, retirements[s.id], closures[s.id], taken[s.id])
+            for s in sites]
+
+
+@dataclass(frozen=True)
+class StateDay:
+    day: date
+    desk_units: int
+    desk_used: int
+    bed_units: int
+    bed_used: int
+
+    @property
+    def desk_utilisation(self) -> float:
+        return self.desk_used / self.desk_units if self.desk_units else 0.0
+
+    @property
+    def bed_utilisation(self) -> float:
+        return self.bed_used / self.bed_units if self.bed_units else 0.0
+
+
+def rank_sites(uses: list[SiteUse]) -> list[SiteUse]:
+    """Fullest first (ties: more full days first); sites with no capacity last."""
+    return sorted(uses, key=lambda u: (u.units == 0, -u.utilisation, -u.full_days, u.name))
+
+
+def state_days(uses: list[SiteUse]) -> list[StateDay]:
+    """Desks and beds across all the given sites, per day."""
+    if not uses:
+        return []
+    totals = []
+    for index, day in enumerate(d.day for d in uses[0].days):
+        desk_units = desk_used = bed_units = bed_used = 0
+        for use in uses:
+            d = use.days[index]
+            if use.kind == "centre":
+                desk_units, desk_used = desk_units + d.units, desk_used + d.used
+            else:
+                bed_units, bed_used = bed_units + d.units, bed_used + d.used
+        totals.append(StateDay(day, desk_units, desk_used, bed_units, bed_used))
+    return totals
+
+
+def get_capacity_today(session: Session, today: date,
+                       site_ids: list[int] | None = None) -> dict[int, int]:
+    """Desks or beds in service today, per site: one grouped query per kind."""
+    counts: dict[int, int] = defaultdict(int)
+    for model in (Desk, Bed):
+        query = (select(model.site_id, func.count())
+                 .where(or_(model.retired_on.is_(None), model.retired_on > today))
+                 .group_by(model.site_id))
+        if site_ids is not None:
+            query = query.where(model.site_id.in_(site_ids))
+        for site_id, n in session.execute(query):
+            counts[site_id] += n
+    return counts
