@@ -21,6 +21,7 @@ from datetime import date, datetime, time as clock_time, timedelta, timezone
 
 import click
 from flask import current_app
+from flask.cli import with_appcontext
 from sqlalchemy import insert, select, text
 
 from .clock import today_in_kerala
@@ -171,6 +172,7 @@ def create_members(session, count: int) -> list[int]:
               help="Days of bookings, ending 30 days from today.")
 @click.option("--occupancy", type=click.FloatRange(0.05, 0.95), default=0.6)
 @click.option("--seed", type=int, default=2026, help="Random seed (same seed, same data).")
+@with_appcontext
 def seed_scale(centres, desks, hostels, beds, days, occupancy, seed) -> None:
     """Build a state-scale dataset (bookings and cells) in bulk, for benchmarks."""
     started = time.monotonic()
@@ -261,6 +263,6 @@ def _resume_triggers(cursor, pg: bool, triggers: list[str]) -> None:
 def _bump_revisions(cursor, pg: bool, site_ids: list[int]) -> None:
     marks = "%s" if pg else "?"
     cursor.executemany(
-        f"INSERT INTO site_revisions (site_id, revision) VALUES ({marks}, 1)"
-        " ON CONFLICT (site_id) DO UPDATE SET revision = site_revisions.revision + 1",
-        [(s,) for s in site_ids])
+        f"INSERT INTO site_revisions (site_id, revision) VALUES ({marks}, {marks})"
+        f" ON CONFLICT (site_id) DO UPDATE SET revision = site_revisions.revision + {marks}",
+        [(s, step, step) for s in site_ids for step in [random.randrange(1, 2**31)]])

@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 import click
+from flask.cli import AppGroup
 
 from ..services import accounts, tokens
 from ..services.errors import BookingError
 
 
-@click.group("tokens", help="Personal API tokens.")
+@click.group("tokens", cls=AppGroup, help="Personal API tokens.")
 def tokens_group() -> None:
     pass
 

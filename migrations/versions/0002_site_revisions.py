@@ -25,9 +25,14 @@ depends_on = None
 
 TABLES = ("desk_cells", "bed_nights", "desks", "rooms", "beds", "closures")
 
+# Each bump adds 1 plus a random 31-bit step: revisions only grow, and a
+# revision number seen once never comes back with other facts after a rolled
+# back transaction or a restored backup (a plain counter would repeat).
+SQLITE_STEP = "(1 + abs(random() % 2147483648))"
+PG_STEP = "(1 + floor(random() * 2147483648)::bigint)"
 SQLITE_BUMP = (
-    "INSERT INTO site_revisions (site_id, revision) VALUES ({row}.site_id, 1)"
-    " ON CONFLICT (site_id) DO UPDATE SET revision = revision + 1;"
+    "INSERT INTO site_revisions (site_id, revision) VALUES ({row}.site_id, %s)"
+    " ON CONFLICT (site_id) DO UPDATE SET revision = revision + %s;" % (SQLITE_STEP, SQLITE_STEP)
 )
 
 PG_FUNCTIONS = {
@@ -59,8 +64,8 @@ def _pg_upgrade() -> None:
             LANGUAGE plpgsql AS $$
             BEGIN
                 INSERT INTO site_revisions (site_id, revision)
-                SELECT site_id, 1 FROM ({source}) AS touched
-                ON CONFLICT (site_id) DO UPDATE SET revision = site_revisions.revision + 1;
+                SELECT site_id, {PG_STEP} FROM ({source}) AS touched
+                ON CONFLICT (site_id) DO UPDATE SET revision = site_revisions.revision + {PG_STEP};
                 RETURN NULL;
             END $$
         """)
