@@ -1,7 +1,7 @@
 """Sites and their availability as the public API serves them, fast and exact.
 
 Availability facts (capacity, closures, held cells) are cached per process,
-keyed by (site, revision, range). The revision is bumped by database
+keyed by (site, revision, block of days). The revision is bumped by database
 triggers in the same transaction as any change to those facts (migration
 0002), so a request costs one indexed lookup of the site and its revision
 when the facts are cached, and a stale answer is impossible: changed facts
@@ -33,6 +33,9 @@ from .availability import (
 from .dates import check_range
 from .errors import NotFound
 
+# Facts are fetched and cached in aligned blocks of this many days: a 31-day
+# range needs at most two, and every range over the same weeks shares them.
+BLOCK_DAYS = 32
 # The columns availability needs; read in the same statement as the revision.
 SITE_COLUMNS = (
     Site.id, Site.slug, Site.name, Site.kind, Site.status, Site.opening_days,
@@ -97,15 +100,44 @@ def get_site_availability(
     *values, revision = row
     site = Site(**{column.key: value for column, value in zip(SITE_COLUMNS, values)})
     is_centre = site.kind == SiteKind.CENTRE
-    key = (site.id, site.kind, revision, first, last)
-    facts = cache.get(key) if cache is not None else None
-    if facts is None:
-        fetch = fetch_desk_facts if is_centre else fetch_bed_facts
-        facts = fetch(session, site.id, first, last)
-        if cache is not None:
-            cache.put(key, facts)
+    facts = _merge([_block_facts(session, site, revision, block, cache)
+                    for block in blocks_covering(first, last)])
     build = build_desk_days if is_centre else build_bed_days
     return SiteAvailability(site, revision, first, last, build(site, first, last, *facts, now))
+
+
+def blocks_covering(first: date, last: date) -> list[tuple[date, date]]:
+    """Fixed, aligned blocks of days covering a range, so ranges that overlap share them."""
+    lowest, highest = date.min.toordinal(), date.max.toordinal()
+    return [
+        (date.fromordinal(max(b * BLOCK_DAYS, lowest)),
+         date.fromordinal(min(b * BLOCK_DAYS + BLOCK_DAYS - 1, highest)))
+        for b in range(first.toordinal() // BLOCK_DAYS, last.toordinal() // BLOCK_DAYS + 1)
+    ]
+
+
+def _block_facts(session: Session, site: Site, revision: int, block: tuple[date, date],
+                 cache: FactsCache | None) -> tuple:
+    key = (site.id, site.kind, revision, block[0])
+    facts = cache.get(key) if cache is not None else None
+    if facts is None:
+        fetch = fetch_desk_facts if site.kind == SiteKind.CENTRE else fetch_bed_facts
+        facts = fetch(session, site.id, *block)
+        if cache is not None:
+            cache.put(key, facts)
+    return facts
+
+
+def _merge(blocks: list[tuple]) -> tuple:
+    """One set of facts from per-block ones: capacity is site-wide, the rest by day."""
+    if len(blocks) == 1:
+        return blocks[0]
+    capacity_rows = blocks[0][0]
+    closures = list(dict.fromkeys(c for block in blocks for c in block[1]))
+    taken: Counter = Counter()
+    for block in blocks:
+        taken.update(block[2])
+    return capacity_rows, closures, taken
 
 
 def get_uncached_availability(session: Session, site: Site, first: date, last: date,

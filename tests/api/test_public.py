@@ -108,3 +108,9 @@ def test_the_api_page_lists_every_operation(api):
     assert "Booking API" in page and "/api/v1/openapi.json" in page
     for path in ("/api/v1/availability", "/api/v1/bookings/{booking_id}"):
         assert path in page
+
+
+@pytest.mark.parametrize("first, last", [("0001-01-01", "0001-01-31"), ("9999-12-01", "9999-12-31")])
+def test_ranges_at_the_ends_of_the_calendar_still_answer(api, centre, first, last):
+    response = api.get(f"/api/v1/availability?site=kottarakkara&from={first}&to={last}")
+    assert response.status_code == 200 and len(response.get_json()["days"]) == 31
