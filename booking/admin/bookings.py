@@ -16,13 +16,14 @@ from .forms import BookingFilterForm, CancelForm, ConflictForm, DayForm, choices
 
 
 def _filter_from_request() -> tuple[BookingFilterForm, BookingFilter | None]:
+    requested = request.args.get("site", type=int)
+    if requested:
+        get_site_or_404(requested)  # a hand-typed site the viewer does not run: 404
     form = BookingFilterForm(request.args)
     form.site.choices = choices([(0, _("All my sites"))] + [(s.id, s.name) for s in visible_sites()])
     if not form.validate():
         return form, None
     site_id = form.site.data or None
-    if site_id is not None:
-        get_site_or_404(site_id)  # a hand-typed site the viewer does not run: 404
     return form, BookingFilter(site_ids=visible_site_ids(), site_id=site_id,
                                first=form.first.data, last=form.last.data,
                                member=form.member.data or "", status=form.status.data or "")

@@ -84,7 +84,7 @@ def part_rename(site_id: int, kind: str, thing_id: int):
 @bp.route("/sites/<int:site_id>/<kind>/<int:thing_id>/retire", methods=["GET", "POST"])
 def part_retire(site_id: int, kind: str, thing_id: int):
     """Step 1 shows the live bookings affected and where each could go; step 2 acts."""
-    form = RetireForm(request.args if request.method == "GET" else None)
+    form = RetireForm(request.args) if request.method == "GET" else RetireForm()
     site = get_site_or_404(site_id)
     thing = get_part_or_404(site, PARTS.get(kind) or abort(404), thing_id)
     plan, status = None, 200

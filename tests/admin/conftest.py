@@ -22,16 +22,22 @@ class World:
 
 @pytest.fixture
 def world(make, session) -> World:
-    admin = make.member(role="admin", name="Asha Admin")
+    # Objects stay usable after commit without reopening a write transaction
+    # (which, on SQLite, would lock the app's writers out).
+    session.expire_on_commit = False
+    admin = make.member(role="admin", name="Asha Admin", password=None)
     site_a = make.centre(desks=3, name="WNH Kottarakkara", slug="kottarakkara")
     site_b = make.centre(desks=2, name="WNH Varkala", slug="varkala")
     hostel = make.hostel(name="Technopark Hostel", slug="technopark",
                          rooms=(("R1", "dormitory", "anyone", 2), ("R2", "dormitory", "anyone", 2)))
-    manager_a = make.member(name="Manu Manager")
-    manager_b = make.member(name="Bindu Manager")
+    manager_a = make.member(name="Manu Manager", password=None)
+    manager_b = make.member(name="Bindu Manager", password=None)
     users_admin.set_role(session, admin, manager_a, "manager", [site_a.id, hostel.id])
     users_admin.set_role(session, admin, manager_b, "manager", [site_b.id])
-    member = make.member(name="Meera Member")
+    member = make.member(name="Meera Member", password=None)
+    for site in (site_a, site_b, hostel):  # load what tests read, before committing
+        [room.beds for room in site.rooms]
+        site.desks
     session.commit()
     return World(admin, manager_a, manager_b, member, site_a, site_b, hostel)
 
@@ -43,11 +49,12 @@ def sign_in(client, user) -> None:
         s["_fresh"] = True
 
 
-def csrf_token(client) -> str:
-    """The CSRF token of the client's session, read from an admin page."""
-    html = client.get("/admin/sites").get_data(as_text=True)
-    match = re.search(r'name="csrf-token" content="([^"]+)"', html)
-    assert match, "admin pages carry a csrf-token meta tag"
+def csrf_token(client, page: str = "/admin/sites") -> str:
+    """The CSRF token of the client's session, read from a page with a form."""
+    html = client.get(page).get_data(as_text=True)
+    match = re.search(r'name="csrf-token" content="([^"]+)"', html) or re.search(
+        r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', html)
+    assert match, f"{page} carries a CSRF token"
     return match[1]
 
 
