@@ -123,7 +123,7 @@ def retire_desk(session: Session, desk: Desk, from_on: date, actor: User | None)
         part = DayPart(booking.part)
         for target in booking_service.get_free_desks(session, desk.site, booking.starts_on, part):
             if _move_cells(session, booking, DeskCell, DeskCell.desk_id, desk.id, target.id):
-                booking.desk_id = target.id
+                booking.desk = target
                 _record(session, booking, actor, "moved",
                         f"Desk {desk.label} was retired; moved to desk {target.label}.")
                 change.moved.append(booking)
@@ -150,7 +150,7 @@ def retire_bed(session: Session, bed: Bed, from_on: date, actor: User | None) ->
                       and b.room.designation == bed.room.designation]
         for target in candidates:
             if _move_cells(session, booking, BedNight, BedNight.bed_id, bed.id, target.id):
-                booking.bed_id = target.id
+                booking.bed = target
                 _record(session, booking, actor, "moved",
                         f"Bed {bed.label} was retired; moved to bed {target.label}.")
                 change.moved.append(booking)
@@ -250,7 +250,7 @@ def _move_stay(session: Session, booking: Booking, room: Room, actor: User | Non
                 or target.room.designation != room.designation:
             continue
         if _move_cells(session, booking, BedNight, BedNight.bed_id, old.id, target.id):
-            booking.bed_id = target.id
+            booking.bed = target
             _record(session, booking, actor, "moved", f"{why}; moved to bed {target.label}.")
             return True
     return False
@@ -374,7 +374,7 @@ def retry_conflict(session: Session, booking: Booking, actor: User | None) -> bo
         for target in booking_service.get_free_desks(session, booking.site, booking.starts_on, part):
             if target.id != booking.desk_id and _move_cells(
                     session, booking, DeskCell, DeskCell.desk_id, booking.desk_id, target.id):
-                booking.desk_id = target.id
+                booking.desk = target
                 booking.conflict = None
                 _record(session, booking, actor, "moved", f"Moved to desk {target.label}.")
                 return True
