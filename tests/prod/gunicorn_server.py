@@ -137,3 +137,17 @@ def race(calls: list, max_threads: int = 64) -> list[Outcome]:
     for thread in threads:
         thread.join(timeout=120)
     return outcomes  # type: ignore[return-value]
+
+
+DISCONNECT_MARKERS = ("AdminShutdown", "terminating connection", "server closed the connection",
+                      "connection is closed", "OperationalError")
+
+
+def unexpected_errors(log: str) -> list[str]:
+    """Error lines in the server log other than the database going away (which is the test's fault)."""
+    errors = []
+    for line in log.splitlines():
+        if '"level": "error"' in line or "Traceback" in line:
+            if not any(marker in line for marker in DISCONNECT_MARKERS):
+                errors.append(line[:2000])
+    return errors
