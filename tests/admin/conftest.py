@@ -66,3 +66,15 @@ def as_user(client):
         client.csrf = csrf_token(client)
         return client
     return _as
+
+
+@pytest.fixture
+def reader(db):
+    """A read-only session for checking what requests wrote (never holds the write lock).
+
+    Call ``reader.rollback()`` before each check to see the latest commits.
+    """
+    s = db.reader()
+    yield s
+    s.rollback()
+    s.close()
