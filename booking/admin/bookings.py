@@ -76,7 +76,7 @@ def booking_cancel(booking_id: int):
             admin_bookings.cancel_for_member(get_session(), current_user, booking,
                                              form.reason.data)
         except BookingError as error:
-            form.reason.errors.append(error.message)
+            flash(error.message, "error")
         else:
             flash(_("Booking cancelled; the member sees your reason."), "success")
             return redirect(url_for("admin.booking_detail", booking_id=booking.id))

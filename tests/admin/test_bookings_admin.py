@@ -1,0 +1,128 @@
+"""Staff booking pages: filter, CSV export, who is in today, cancel on a member's behalf."""
+from __future__ import annotations
+
+import csv
+import io
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from booking.clock import now_in_kerala, today_in_kerala
+from booking.models import AuditEntry, Booking, DayPart
+from booking.services import admin_bookings
+from booking.services.admin_bookings import BookingFilter
+from booking.services.errors import InvalidRequest
+from tests.admin.conftest import csrf_token, sign_in
+
+
+@pytest.fixture
+def bookings(world, make, session):
+    """Three bookings at site A (one cancelled), one at B, one hostel stay arriving today."""
+    now, today = now_in_kerala(), today_in_kerala()
+    day = today + timedelta(days=2)
+    asha = make.member(name="Asha Nair", email="asha@example.org", password=None)
+    a1 = make.desk_booking(member=asha, site=world.site_a, day=day, now=now)
+    a2 = make.desk_booking(member=world.member, site=world.site_a, day=day,
+                           part=DayPart.MORNING, now=now)
+    a3 = make.desk_booking(member=world.member, site=world.site_a, day=day + timedelta(days=1),
+                           now=now)
+    from booking.services.bookings import cancel_booking
+    cancel_booking(session, a3, world.member, now=now)
+    b1 = make.desk_booking(member=asha, site=world.site_b, day=day + timedelta(days=3), now=now)
+    stay = make.bed_booking(member=world.member, site=world.hostel, check_in=today, nights=2,
+                            now=now.replace(hour=9, minute=0))
+    session.commit()
+    return {"a1": a1, "a2": a2, "a3": a3, "b1": b1, "stay": stay, "day": day}
+
+
+def ids(rows):
+    return sorted(b.id for b in rows)
+
+
+def test_filters_combine_site_dates_member_and_status(session, world, bookings):
+    b = bookings
+    found, total = admin_bookings.search_bookings(session, BookingFilter(site_ids=None,
+                                                                         site_id=world.site_a.id))
+    assert ids(found) == ids([b["a1"], b["a2"], b["a3"]]) and total == 3
+    found, _ = admin_bookings.search_bookings(session, BookingFilter(
+        site_ids=None, site_id=world.site_a.id, status="live"))
+    assert ids(found) == ids([b["a1"], b["a2"]])
+    found, _ = admin_bookings.search_bookings(session, BookingFilter(site_ids=None, member="ASHA"))
+    assert ids(found) == ids([b["a1"], b["b1"]])
+    found, _ = admin_bookings.search_bookings(session, BookingFilter(
+        site_ids=None, first=b["day"] + timedelta(days=1), last=b["day"] + timedelta(days=1)))
+    assert ids(found) == ids([b["a3"]])
+
+
+def test_a_manager_filter_never_reaches_other_sites(session, world, bookings):
+    found, _ = admin_bookings.search_bookings(session, BookingFilter(
+        site_ids=[world.site_b.id], member="asha"))
+    assert ids(found) == [bookings["b1"].id]
+
+
+def test_a_reversed_date_range_is_refused(session):
+    today = today_in_kerala()
+    with pytest.raises(InvalidRequest):
+        admin_bookings.search_bookings(session, BookingFilter(site_ids=None, first=today,
+                                                              last=today - timedelta(days=1)))
+
+
+def test_the_csv_export_holds_exactly_the_filtered_bookings(client, world, bookings):
+    sign_in(client, world.admin)
+    response = client.get(f"/admin/bookings.csv?site={world.site_a.id}&status=live")
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    assert "attachment" in response.headers["Content-Disposition"]
+    rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
+    assert [int(r["booking_id"]) for r in rows] == ids([bookings["a1"], bookings["a2"]])
+    first = next(r for r in rows if int(r["booking_id"]) == bookings["a1"].id)
+    assert first["site"] == "kottarakkara" and first["member"] == "Asha Nair"
+    assert first["email"] == "asha@example.org" and first["part"] == "full"
+    assert first["starts_on"] == bookings["day"].isoformat() and first["status"] == "live"
+
+
+def test_the_csv_export_defuses_spreadsheet_formulas():
+    text = "".join(admin_bookings.to_csv([["1", "=HYPERLINK(\"x\")", "+1", "ok"]]))
+    assert "'=HYPERLINK" in text and "'+1" in text and ",ok" in text
+
+
+def test_a_bad_filter_gets_a_clear_400_not_a_500(client, world):
+    sign_in(client, world.admin)
+    assert client.get("/admin/bookings?first=not-a-date").status_code == 400
+    assert client.get("/admin/bookings.csv?first=2026-12-10&last=2026-12-01").status_code == 400
+
+
+def test_the_day_sheet_shows_who_is_in_and_who_arrives(session, world, bookings, client):
+    today = today_in_kerala()
+    sheet = admin_bookings.get_day_sheet(session, world.hostel, today)
+    assert [b.id for b in sheet.arrivals] == [bookings["stay"].id] == [b.id for b in sheet.in_today]
+    tomorrow = admin_bookings.get_day_sheet(session, world.hostel, today + timedelta(days=1))
+    assert tomorrow.arrivals == [] and [b.id for b in tomorrow.in_today] == [bookings["stay"].id]
+    sign_in(client, world.manager_a)
+    html = client.get(f"/admin/sites/{world.hostel.id}/today").get_data(as_text=True)
+    assert "Meera Member" in html
+
+
+def test_a_manager_cancels_for_a_member_with_a_reason(client, world, bookings, reader):
+    sign_in(client, world.manager_a)
+    booking_id = bookings["a1"].id
+    response = client.post(f"/admin/bookings/{booking_id}/cancel",
+                           data={"reason": "Power outage at the centre",
+                                 "csrf_token": csrf_token(client)})
+    assert response.status_code == 302
+    booking = reader.get(Booking, booking_id)
+    assert booking.status == "cancelled" and booking.cancel_reason == "Power outage at the centre"
+    assert booking.cancelled_by_id == world.manager_a.id
+    entry = reader.scalar(select(AuditEntry).where(AuditEntry.action == "booking.cancel"))
+    assert entry.actor_id == world.manager_a.id and entry.target == f"booking:{booking_id}"
+    # Cancelling twice is a form error, not a 500.
+    again = client.post(f"/admin/bookings/{booking_id}/cancel",
+                        data={"reason": "again", "csrf_token": csrf_token(client)})
+    assert again.status_code == 400 and "already cancelled" in again.get_data(as_text=True)
+
+
+def test_a_cancellation_needs_a_reason(client, world, bookings):
+    sign_in(client, world.admin)
+    response = client.post(f"/admin/bookings/{bookings['a1'].id}/cancel",
+                           data={"reason": "", "csrf_token": csrf_token(client)})
+    assert response.status_code == 400
