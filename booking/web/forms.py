@@ -9,6 +9,7 @@ from wtforms import (
     EmailField,
     PasswordField,
     RadioField,
+    SelectChoice,
     SelectField,
     StringField,
     TelField,
@@ -27,14 +28,14 @@ from wtforms.validators import (
 from ..services.accounts import MIN_PASSWORD_LENGTH
 
 ELIGIBILITY_CHOICES = [
-    ("", _l("Not declared (rooms for anyone only)")),
-    ("women", _l("Women's rooms")),
-    ("men", _l("Men's rooms")),
+    SelectChoice("", _l("Not declared (rooms for anyone only)")),
+    SelectChoice("women", _l("Women's rooms")),
+    SelectChoice("men", _l("Men's rooms")),
 ]
 PART_CHOICES = [
-    ("full", _l("Full day")),
-    ("morning", _l("Morning")),
-    ("afternoon", _l("Afternoon")),
+    SelectChoice("full", _l("Full day")),
+    SelectChoice("morning", _l("Morning")),
+    SelectChoice("afternoon", _l("Afternoon")),
 ]
 ANY = ""  # the "any free desk/bed" choice
 

@@ -1,0 +1,146 @@
+"""Register, sign in and out, profile and password: every mistake gets a clear message."""
+from __future__ import annotations
+
+import pytest
+
+from booking.services import accounts
+from tests.conftest import PASSWORD
+
+from .conftest import sign_in, submit, text_of
+
+GOOD = {"name": "Nimmi Thomas", "email": "Nimmi@Example.org", "password": "backwaters-2026",
+        "confirm": "backwaters-2026", "phone": "", "hostel_eligibility": "women"}
+
+
+def test_register_then_sign_in_with_any_case_of_the_email(client, db, session):
+    response = submit(client, "/register", GOOD)
+    assert response.status_code == 302 and "/sign-in" in response.location
+    user = accounts.get_user_by_email(session, "nimmi@example.org")
+    assert user.name == "Nimmi Thomas" and user.hostel_eligibility == "women"
+    assert user.password_hash.startswith("scrypt:")
+    session.rollback()  # release SQLite's write lock before the app writes again
+    sign_in(client, "NIMMI@example.ORG", "backwaters-2026")
+    assert "Nimmi Thomas" not in text_of(client.get("/sign-in"))  # redirected away: signed in
+    assert client.get("/bookings").status_code == 200
+
+
+@pytest.mark.parametrize("field, value, message", [
+    ("name", "", "Enter your name."),
+    ("email", "", "Enter your email address."),
+    ("email", "not-an-email", "Enter an email address like name@example.com."),
+    ("password", "short", "Use at least 8 characters."),
+    ("confirm", "something-else", "The two passwords do not match."),
+    ("phone", "call me maybe", "Enter a phone number using digits"),
+    ("hostel_eligibility", "martians", "Not a valid choice"),
+])
+def test_register_explains_each_mistake(client, db, field, value, message):
+    response = submit(client, "/register", {**GOOD, field: value})
+    assert response.status_code == 422
+    assert message in text_of(response)
+    assert 'aria-invalid="true"' in text_of(response)
+
+
+def test_registering_a_taken_email_looks_like_success_and_changes_nothing(client, member, session):
+    response = submit(client, "/register", {**GOOD, "email": "ASHA@example.org"})
+    assert response.status_code == 302 and "/sign-in" in response.location
+    session.expire_all()
+    assert accounts.authenticate(session, "asha@example.org", PASSWORD) is not None
+    assert accounts.authenticate(session, "asha@example.org", GOOD["password"]) is None
+
+
+def test_wrong_password_and_unknown_email_get_the_same_message(client, member):
+    wrong = submit(client, "/sign-in", {"email": member.email, "password": "nope-nope-nope"})
+    unknown = submit(client, "/sign-in", {"email": "nobody@example.org", "password": "nope"})
+    assert wrong.status_code == unknown.status_code == 422
+    message = "That email and password do not match an account."
+    assert message in text_of(wrong) and message in text_of(unknown)
+
+
+def test_sign_in_form_requires_both_fields(client, db):
+    response = submit(client, "/sign-in", {"email": "", "password": ""})
+    assert response.status_code == 422
+    assert "Enter your email address." in text_of(response)
+    assert "Enter your password." in text_of(response)
+
+
+def test_sign_in_follows_next_only_inside_the_site(client, member):
+    inside = submit(client, "/sign-in?next=/account", {"email": member.email, "password": PASSWORD})
+    assert inside.location.endswith("/account")
+    client.post("/sign-out", data={"csrf_token": _token(client)})
+    for evil in ("https://evil.example/", "//evil.example/x", "/\\evil.example", "javascript:x"):
+        response = submit(client, f"/sign-in?next={evil}",
+                          {"email": member.email, "password": PASSWORD},
+                          form_url="/sign-in")
+        assert "evil" not in response.location and response.location.endswith("/bookings")
+        client.post("/sign-out", data={"csrf_token": _token(client)})
+
+
+def _token(client) -> str:
+    from .conftest import csrf_token
+    return csrf_token(client, "/")
+
+
+def test_pages_for_members_send_strangers_to_sign_in(client, db):
+    response = client.get("/bookings")
+    assert response.status_code == 302
+    assert "/sign-in?next=" in response.location
+
+
+def test_sign_out_needs_post_and_a_token(member_client):
+    assert member_client.get("/sign-out").status_code == 405
+    assert member_client.post("/sign-out").status_code == 400
+    assert member_client.get("/bookings").status_code == 200  # still signed in
+    member_client.post("/sign-out", data={"csrf_token": _token(member_client)})
+    assert member_client.get("/bookings").status_code == 302
+
+
+@pytest.mark.parametrize("url, data", [
+    ("/register", GOOD),
+    ("/sign-in", {"email": "asha@example.org", "password": PASSWORD}),
+])
+def test_forms_without_a_csrf_token_are_refused(client, member, url, data):
+    response = client.post(url, data=data)
+    assert response.status_code == 400
+    assert "Kerala IT Workspaces" in text_of(response)  # the styled error page
+
+
+def test_forged_csrf_token_is_refused(client, member):
+    response = client.post("/sign-in", data={"email": member.email, "password": PASSWORD,
+                                             "csrf_token": "forged"})
+    assert response.status_code == 400
+
+
+def test_profile_shows_and_saves_eligibility(member_client, member, session):
+    page = text_of(member_client.get("/account"))
+    assert 'selected value="women"' in page and "asha@example.org" in page
+    response = submit(member_client, "/account",
+                      {"name": "Asha V.", "phone": "+91 94470 12345", "hostel_eligibility": ""})
+    assert response.status_code == 302
+    session.expire_all()
+    user = accounts.get_user_by_email(session, "asha@example.org")
+    assert (user.name, user.phone, user.hostel_eligibility) == ("Asha V.", "+91 94470 12345", None)
+
+
+def test_profile_refuses_blank_name_and_unknown_eligibility(member_client):
+    response = submit(member_client, "/account",
+                      {"name": " ", "phone": "", "hostel_eligibility": "everyone"})
+    assert response.status_code == 422
+    assert "Enter your name." in text_of(response) and "Not a valid choice" in text_of(response)
+
+
+def test_change_password_checks_the_current_one(member_client, session):
+    response = submit(member_client, "/account/password",
+                      {"current": "wrong-one-here", "password": "new-password-1",
+                       "confirm": "new-password-1"})
+    assert response.status_code == 422
+    assert "That is not your current password." in text_of(response)
+    response = submit(member_client, "/account/password",
+                      {"current": PASSWORD, "password": "short", "confirm": "other"})
+    assert "Use at least 8 characters." in text_of(response)
+    assert "The two passwords do not match." in text_of(response)
+    response = submit(member_client, "/account/password",
+                      {"current": PASSWORD, "password": "new-password-1",
+                       "confirm": "new-password-1"})
+    assert response.status_code == 302
+    session.expire_all()
+    assert accounts.authenticate(session, "asha@example.org", "new-password-1") is not None
