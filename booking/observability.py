@@ -20,6 +20,7 @@ import uuid
 from datetime import UTC, datetime
 
 from flask import Blueprint, Flask, current_app, g, has_request_context, jsonify, request
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy import text
 
 REQUEST_ID_HEADER = "X-Request-ID"
@@ -107,8 +108,10 @@ def _add_request_id(record: logging.LogRecord) -> bool:
 
 def _signed_in_user_id() -> int | None:
     # Only if the request already loaded its user: never a query just to log.
+    # The identity key, not user.id: the session may be closed and the object expired.
     user = g.get("_login_user")
-    return getattr(user, "id", None) if getattr(user, "is_authenticated", False) else None
+    state = sa_inspect(user, raiseerr=False) if user is not None else None
+    return state.identity[0] if state is not None and state.identity else None
 
 
 def init_request_ids(app: Flask) -> None:
