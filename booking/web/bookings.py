@@ -137,10 +137,14 @@ def booking_page(booking_id: int):
 @login_required
 def my_bookings():
     session, now = get_session(), now_in_kerala()
-    upcoming = get_member_bookings(session, current_user, upcoming=True, today=now.date())
+    ahead = get_member_bookings(session, current_user, upcoming=True, today=now.date())
     past = get_member_bookings(session, current_user, upcoming=False, today=now.date())
+    upcoming = [b for b in ahead if b.is_live]
+    # Cancelled bookings leave "Upcoming" at once: they join the history below.
+    history = sorted([b for b in ahead if not b.is_live] + past,
+                     key=lambda b: (b.starts_on, b.id), reverse=True)
     cancellable = {b.id for b in upcoming if is_cancellable_by_member(b, now)}
-    return render_template("bookings/mine.html", upcoming=upcoming, past=past[:50],
+    return render_template("bookings/mine.html", upcoming=upcoming, past=history[:50],
                            cancellable=cancellable)
 
 
