@@ -96,6 +96,28 @@ def build_site_use(site, first: date, last: date, retirements: Counter,
     return use
 
 
+def _held(session: Session, cell, day_column, resource, key, site_ids: list[int],
+          first: date, last: date, part_column=None) -> list[tuple]:
+    """(site, day, part, count) of held cells, less those on retired desks/beds.
+
+    The first query reads only the cells' (site, day) index, seeking each
+    site; the second subtracts cells on resources retired by then (open
+    conflicts, which are not capacity), starting from the few retired ones.
+    """
+    group = [cell.site_id, day_column] + ([part_column] if part_column is not None else [])
+    in_range = day_column.between(first, last)
+    held = session.execute(select(*group, func.count())
+                           .where(cell.site_id.in_(site_ids), in_range).group_by(*group)).all()
+    retired = session.execute(
+        select(*group, -func.count()).join(resource, resource.id == key)
+        .where(resource.retired_on.is_not(None), resource.retired_on <= day_column,
+               resource.site_id.in_(site_ids), in_range)
+        .group_by(*group)).all()
+    if part_column is None:
+        return [(site_id, day, "night", n) for site_id, day, n in held + retired]
+    return held + retired
+
+
 def get_occupancy(session: Session, first: date, last: date,
                   site_ids: list[int] | None = None) -> list[SiteUse]:
     """Per-site, per-day utilisation for every site (or the given ones), by name."""
@@ -111,22 +133,13 @@ def get_occupancy(session: Session, first: date, last: date,
                 select(model.site_id, model.retired_on, func.count())
                 .group_by(model.site_id, model.retired_on), model.site_id)):
             retirements[site_id][retired_on] += n
+    ids = [s.id for s in sites]
     taken: dict[int, Counter] = defaultdict(Counter)
-    # Cells held on a retired desk or bed (an open conflict) are not capacity.
-    desk_cells = (select(DeskCell.site_id, DeskCell.held_on, DeskCell.part, func.count())
-                  .join(Desk, Desk.id == DeskCell.desk_id)
-                  .where(DeskCell.held_on.between(first, last),
-                         or_(Desk.retired_on.is_(None), Desk.retired_on > DeskCell.held_on))
-                  .group_by(DeskCell.site_id, DeskCell.held_on, DeskCell.part))
-    for site_id, day, part, n in session.execute(scoped(desk_cells, DeskCell.site_id)):
-        taken[site_id][(day, part)] = n
-    bed_nights = (select(BedNight.site_id, BedNight.night_on, func.count())
-                  .join(Bed, Bed.id == BedNight.bed_id)
-                  .where(BedNight.night_on.between(first, last),
-                         or_(Bed.retired_on.is_(None), Bed.retired_on > BedNight.night_on))
-                  .group_by(BedNight.site_id, BedNight.night_on))
-    for site_id, day, n in session.execute(scoped(bed_nights, BedNight.site_id)):
-        taken[site_id][(day, "night")] = n
+    cells = _held(session, DeskCell, DeskCell.held_on, Desk, DeskCell.desk_id, ids, first, last,
+                  DeskCell.part)
+    cells += _held(session, BedNight, BedNight.night_on, Bed, BedNight.bed_id, ids, first, last)
+    for site_id, day, part, n in cells:
+        taken[site_id][(day, part)] += n
     closures: dict[int, list[ClosureSpan]] = defaultdict(list)
     for c in session.execute(scoped(
             select(Closure.site_id, Closure.starts_on, Closure.ends_on, Closure.reason)
