@@ -1,0 +1,142 @@
+"""Every route of the app, asked by everyone: who gets what.
+
+Iterates app.url_map (so a new route is covered the day it is added) with
+five people: nobody signed in, a member who owns a booking, another member,
+a manager of another site, and an administrator. CSRF is off here so that
+POSTs reach the authorisation checks (CSRF has its own test). Nothing may
+answer 5xx; protected routes must refuse the people they are not for; and
+nobody's attempts change the member's booking.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import pytest
+from flask import url_for
+
+from booking.models import Booking, BookingStatus
+from booking.services import capacity, users_admin
+from booking.services.tokens import create_token
+
+# Routes anyone may use, signed in or not. Every other route is protected.
+PUBLIC = {"web.home", "web.site_page", "web.sign_in", "web.register", "static", "ops.healthz",
+          "api_docs", "api.sites", "api.availability", "api.openapi", "api.ping"}
+# Routes about one member's own booking: another member must not reach it.
+OWN_BOOKING = {"web.booking_page", "web.cancel_booking_page", "api.get_booking",
+               "api.delete_booking"}
+# Admin routes about one site (site A): a manager of another site must not reach them.
+SITE_SCOPED_ARGS = {"site_id", "booking_id", "closure_id", "thing_id"}
+REFUSED = {401, 403, 404}
+ORDER = ("anonymous", "other_member", "other_manager", "member", "admin")
+
+
+@dataclass
+class World:
+    ids: dict[str, int | str]
+    tokens: dict[str, str]
+    users: dict[str, int]
+    booking_id: int
+
+
+@pytest.fixture
+def world(make, session) -> World:
+    site = make.centre(desks=3, slug="kottarakkara")
+    elsewhere = make.centre(desks=2, slug="varkala")
+    make.hostel(slug="technopark")
+    admin = make.member(role="admin", password=None)
+    member, other = make.member(password=None), make.member(password=None)
+    manager = make.member(password=None)
+    users_admin.set_role(session, admin, manager, "manager", [elsewhere.id])
+    booking = make.desk_booking(member=member, site=site, now=None,
+                                day=date.today() + timedelta(days=5))
+    closure, _ = capacity.add_closure(session, site, date(2030, 1, 1), date(2030, 1, 2))
+    tokens = {"member": create_token(session, member, "m")[1],
+              "other_member": create_token(session, other, "o")[1],
+              "other_manager": create_token(session, manager, "x")[1],
+              "admin": create_token(session, admin, "a")[1]}
+    # Read everything before committing: a lazy load afterwards would reopen a write
+    # transaction (BEGIN IMMEDIATE on SQLite) and lock the app's writers out.
+    ids = {"site_id": site.id, "booking_id": booking.id, "slug": site.slug, "kind": "desk",
+           "thing_id": site.desks[0].id, "closure_id": closure.id, "user_id": member.id,
+           "filename": "css/app.css"}
+    users = {"member": member.id, "other_member": other.id, "other_manager": manager.id,
+             "admin": admin.id}
+    booking_id = booking.id
+    session.commit()
+    return World(ids, tokens, users, booking_id)
+
+
+def _requests(app, world: World):
+    """(endpoint, method, url, rule arguments) for every route and method of the app."""
+    with app.test_request_context():
+        for rule in app.url_map.iter_rules():
+            missing = set(rule.arguments) - set(world.ids)
+            assert not missing, f"teach the matrix a value for {missing} ({rule.rule})"
+            url = url_for(rule.endpoint, **{a: world.ids[a] for a in rule.arguments})
+            for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+                yield rule.endpoint, method, url, set(rule.arguments)
+
+
+def _client(app, who: str, world: World):
+    client = app.test_client()
+    if who in world.users:
+        with client.session_transaction() as s:
+            s["_user_id"] = str(world.users[who])
+            s["_fresh"] = True
+    return client
+
+
+def _ask(client, method, url, endpoint, token):
+    headers = {"Authorization": f"Bearer {token}"} if token and endpoint.startswith("api") else {}
+    kwargs = {"json": {}} if endpoint.startswith("api.") and method != "GET" else {"data": {}}
+    response = client.open(url, method=method, headers=headers, **kwargs)
+    response.close()
+    return response
+
+
+def _refusal_problems(who, endpoint, method, args, response) -> str | None:
+    status = response.status_code
+    protected = endpoint not in PUBLIC
+    if who == "anonymous" and protected:
+        if endpoint.startswith("api."):
+            return None if status == 401 else "anonymous API call not refused with 401"
+        signs_in = status == 302 and "/sign-in" in response.headers.get("Location", "")
+        return None if signs_in else "anonymous visitor not sent to sign in"
+    if who in ("member", "other_member") and endpoint.startswith("admin."):
+        return None if status in REFUSED else "member reached an admin page"
+    if who == "other_member" and endpoint in OWN_BOOKING:
+        return None if status in REFUSED else "another member reached someone's booking"
+    if who == "other_manager" and endpoint.startswith("admin.") and args & SITE_SCOPED_ARGS:
+        return None if status in REFUSED else "manager reached another site's admin page"
+    if who == "other_manager" and endpoint in OWN_BOOKING:
+        return None if status in REFUSED else "manager reached a member's own booking page"
+    if who == "admin" and method == "GET" and endpoint.startswith("admin.") and status in REFUSED:
+        return f"administrator refused an admin page ({status})"
+    if who == "member" and method == "GET" and endpoint in OWN_BOOKING and status != 200:
+        return f"the member could not see their own booking ({status})"
+    return None
+
+
+def test_every_route_answers_everyone_without_5xx_and_refuses_whom_it_should(make_app, world, db):
+    app = make_app(WTF_CSRF_ENABLED=False)
+    requests = list(_requests(app, world))
+    assert len(requests) > 40
+    problems, seen = [], 0
+    for who in ORDER:
+        for endpoint, method, url, args in requests:
+            if endpoint == "web.sign_out" or (endpoint == "web.delete_account" and method == "POST"):
+                continue  # would end the persona's session or account mid-matrix
+            client = _client(app, who, world)
+            response = _ask(client, method, url, endpoint, world.tokens.get(who))
+            seen += 1
+            if response.status_code >= 500:
+                problems.append(f"{who} {method} {url}: {response.status_code}")
+            problem = _refusal_problems(who, endpoint, method, args, response)
+            if problem:
+                problems.append(f"{who} {method} {url}: {response.status_code} {problem}")
+        if who == "other_manager":  # nobody but the member (or staff of site A) touched it
+            with db.reader() as s:
+                assert s.get(Booking, world.booking_id).status == BookingStatus.LIVE
+    assert problems == [], "\n".join(problems)
+    assert seen > 5 * 40
