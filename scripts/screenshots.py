@@ -66,7 +66,8 @@ def shoot(base: str) -> list[Path]:
         browser = playwright.chromium.launch(executable_path="/usr/bin/chromium",
                                              headless=True, args=CHROMIUM_ARGS)
         for label, viewport in WIDTHS.items():
-            context = browser.new_context(viewport=viewport, is_mobile=label == "phone")
+            context = browser.new_context(viewport=viewport, is_mobile=label == "phone",
+                                          locale="en-IN", timezone_id="Asia/Kolkata")
             page = context.new_page()
             signed_in = False
             for name, path, needs_member in PAGES:

@@ -37,6 +37,29 @@ def short_day(day: date) -> str:
     return format_date(day, "d MMM")
 
 
+def month(day: date) -> str:
+    return format_date(day, "MMM")
+
+
+WEEKDAYS = [_l("Mon"), _l("Tue"), _l("Wed"), _l("Thu"), _l("Fri"), _l("Sat"), _l("Sun")]
+
+
+def opening_days(site) -> str:
+    """Runs of weekdays read as ranges: "Mon–Sat", "Mon–Wed, Fri"."""
+    digits = sorted({int(d) for d in site.opening_days})
+    runs: list[list[int]] = []
+    for d in digits:
+        if runs and d == runs[-1][-1] + 1:
+            runs[-1].append(d)
+        else:
+            runs.append([d])
+    return ", ".join(
+        f"{WEEKDAYS[r[0]]}–{WEEKDAYS[r[-1]]}" if len(r) > 2
+        else ", ".join(str(WEEKDAYS[d]) for d in r)
+        for r in runs
+    )
+
+
 def show_admin_link(user) -> bool:
     """can_use_admin, safe on error pages where the request's session was rolled back."""
     state = inspect(user, raiseerr=False)
@@ -57,6 +80,8 @@ def _template_helpers(state) -> None:
         "part_label": lambda v: PARTS.get(v, v),
         "weekday": weekday,
         "short_day": short_day,
+        "month": month,
+        "opening_days": opening_days,
         "one_day": timedelta(days=1),
         "four_weeks": timedelta(days=28),
         "days": lambda n: timedelta(days=n),
