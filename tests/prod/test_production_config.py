@@ -98,3 +98,21 @@ def test_behind_a_proxy_the_client_address_and_https_come_from_nginx(make_app):
 def test_plain_http_gets_no_strict_transport_security(make_app):
     response = make_app().test_client().get("/healthz")
     assert "Strict-Transport-Security" not in response.headers
+
+
+def test_gunicorn_config_and_the_systemd_unit_describe_the_same_server(database_url):
+    env = {"BOOKING_ENV": "production", "SECRET_KEY": "k" * 64, "DATABASE_URL": database_url,
+           "PATH": "/usr/bin:/bin", "WEB_CONCURRENCY": "3"}
+    gunicorn = Path(sys.executable).with_name("gunicorn")
+    result = subprocess.run([str(gunicorn), "-c", "gunicorn.conf.py", "--check-config",
+                             "--print-config", "wsgi:app"], cwd=ROOT, env=env,
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    settings = {key.strip(): value.strip() for key, _, value in
+                (line.partition("=") for line in result.stdout.splitlines())}
+    assert settings["workers"] == "3" and settings["worker_class"] == "gthread"
+    assert settings["accesslog"] == "None"  # the app logs requests itself, without query strings
+    unit = (ROOT / "deploy" / "wnh-booking.service").read_text()
+    assert "gunicorn -c gunicorn.conf.py wsgi:app" in unit and "db upgrade" in unit
+    nginx = (ROOT / "deploy" / "nginx-wnh-booking.conf").read_text()
+    assert "X-Request-ID $request_id" in nginx and "X-Forwarded-Proto" in nginx
