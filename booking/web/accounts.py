@@ -9,7 +9,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.security import generate_password_hash
 
 from ..clock import now_in_kerala, today_in_kerala
-from ..extensions import get_session, limiter
+from ..extensions import get_session
 from ..services import accounts, privacy
 from ..services.errors import BookingError, DuplicateEmail
 from . import bp
@@ -18,7 +18,6 @@ from .helpers import is_safe_next, show_refusal
 
 
 @bp.route("/register", methods=["GET", "POST"])
-@limiter.limit("20 per hour", methods=["POST"])
 def register():
     if current_user.is_authenticated:
         return redirect(url_for("web.home"))
@@ -43,7 +42,6 @@ def register():
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
-@limiter.limit("30 per 15 minutes", methods=["POST"])
 def sign_in():
     next_url = request.args.get("next")
     if current_user.is_authenticated:
