@@ -3,12 +3,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
+
 from ..services.dates import format_day
 from ..services.occupancy import DayUse, StateDay
 
-HEIGHT = 160  # plot area, in SVG user units
+HEIGHT = 220  # plot area, in SVG user units
+PLOT_WIDTH = 880  # the chart scales to its container; this is its drawing width
 LEFT, BOTTOM, TOP = 36, 28, 8
-BAR, GAP = 9, 6
+LABEL_SPACING = 44  # at least this far between x-axis labels
 
 
 @dataclass(frozen=True)
@@ -36,19 +39,26 @@ def grouped_bars(columns: list[tuple[str, list[tuple[str, float, str]]]],
                  series: list[tuple[str, str]], summary: str) -> Chart:
     """Columns of bars (series, fraction 0..1, tooltip), one group per column."""
     per = max((len(c[1]) for c in columns), default=1)
-    step = per * BAR + GAP
+    step = PLOT_WIDTH / max(len(columns), 1)
+    bar = min(step * 0.8 / per, 28)
+    gap = (step - bar * per) / 2
     bars, labels = [], []
-    every = max(1, len(columns) // 12)  # keep labels legible on long periods
+    every = max(1, round(LABEL_SPACING / step + 0.49))  # keep labels legible on long periods
     for index, (label, values) in enumerate(columns):
-        x0 = LEFT + GAP + index * step
+        x0 = LEFT + index * step + gap
         for offset, (name, fraction, title) in enumerate(values):
             h = round(max(0.0, min(fraction, 1.0)) * HEIGHT, 1)
-            bars.append(Bar(x0 + offset * BAR, TOP + HEIGHT - h, BAR - 1, h, name, title))
+            bars.append(Bar(round(x0 + offset * bar, 2), TOP + HEIGHT - h,
+                            round(max(bar - 1, 1), 2), h, name, title))
         if index % every == 0:
-            labels.append((x0 + per * BAR / 2, label))
+            labels.append((round(x0 + per * bar / 2, 2), label))
     grid = [(TOP + HEIGHT * (1 - f), f"{int(f * 100)}%") for f in (0, 0.5, 1)]
-    width = LEFT + GAP + len(columns) * step + GAP
-    return Chart(width, TOP + HEIGHT + BOTTOM, bars, labels, grid, series, summary)
+    return Chart(LEFT + PLOT_WIDTH + 4, TOP + HEIGHT + BOTTOM, bars, labels, grid, series, summary)
+
+
+def _axis_label(day, is_first: bool) -> str:
+    """The day number; the month too where it starts, so labels stay short."""
+    return f"{day.day} {day:%b}" if is_first or day.day == 1 else str(day.day)
 
 
 def _pct(value: float) -> str:
@@ -64,20 +74,21 @@ def site_chart(days: list[DayUse], kind: str, name: str) -> Chart:
                    f"{format_day(d.day)} {part}: {d.taken[part]} of {d.capacity}"
                    if d.capacity else f"{format_day(d.day)}: {d.closed_reason or 'no capacity'}")
                   for part in parts]
-        columns.append((f"{d.day.day} {d.day:%b}", values))
-    legend = [("morning", "Morning"), ("afternoon", "Afternoon")] if kind == "centre" \
-        else [("night", "Beds per night")]
+        columns.append((_axis_label(d.day, len(columns) == 0), values))
+    legend = [("morning", _("Morning")), ("afternoon", _("Afternoon"))] if kind == "centre" \
+        else [("night", _("Beds per night"))]
     open_days = [d for d in days if d.capacity]
     average = sum(d.utilisation for d in open_days) / len(open_days) if open_days else 0
     return grouped_bars(columns, legend,
-                        f"{name}: average utilisation {_pct(average)} over {len(open_days)} open days")
+                        _("%(name)s: average utilisation %(pct)s over %(n)d open days",
+                          name=name, pct=_pct(average), n=len(open_days)))
 
 
 def state_chart(days: list[StateDay]) -> Chart:
     """Desks and beds across the state, per day."""
-    columns = [(f"{d.day.day} {d.day:%b}", [
+    columns = [(_axis_label(d.day, i == 0), [
         ("desks", d.desk_utilisation, f"{format_day(d.day)} desks: {_pct(d.desk_utilisation)}"),
         ("beds", d.bed_utilisation, f"{format_day(d.day)} beds: {_pct(d.bed_utilisation)}"),
-    ]) for d in days]
-    return grouped_bars(columns, [("desks", "Desk half-days"), ("beds", "Bed nights")],
-                        "Utilisation of desks and beds across all sites, per day")
+    ]) for i, d in enumerate(days)]
+    return grouped_bars(columns, [("desks", _("Desk half-days")), ("beds", _("Bed nights"))],
+                        _("Utilisation of desks and beds across the sites shown, per day"))
