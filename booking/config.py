@@ -60,8 +60,8 @@ def load_config(env: dict[str, str] | None = None) -> dict[str, object]:
         "LOG_FORMAT": env.get("LOG_FORMAT", "json" if production else "text"),
         "LOG_LEVEL": env.get("LOG_LEVEL", "INFO"),
         "MAX_CONTENT_LENGTH": 64 * 1024,
-        # Availability facts cached per worker (0 turns the cache off).
-        "AVAILABILITY_CACHE_SIZE": int(env.get("AVAILABILITY_CACHE_SIZE", "4096")),
+        # Availability blocks (32 days of one site) cached per worker; 0 turns it off.
+        "AVAILABILITY_CACHE_SIZE": int(env.get("AVAILABILITY_CACHE_SIZE", "2048")),
         "BABEL_DEFAULT_LOCALE": "en",
         "BABEL_DEFAULT_TIMEZONE": "Asia/Kolkata",
         "WTF_CSRF_TIME_LIMIT": None,

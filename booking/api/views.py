@@ -11,7 +11,7 @@ from ..clock import now_in_kerala
 from ..extensions import get_session
 from ..services.errors import InvalidRequest
 from ..services.site_catalogue import (
-    FactsCache,
+    AvailabilityCache,
     get_site_availability,
     get_site_capacities,
     get_sites,
@@ -28,8 +28,8 @@ AVAILABILITY_CACHE_CONTROL = "public, max-age=10, must-revalidate"
 
 @bp.record_once
 def _make_cache(state) -> None:
-    size = state.app.config.get("AVAILABILITY_CACHE_SIZE", 4096)
-    state.app.extensions["availability_facts"] = FactsCache(size) if size else None
+    size = state.app.config.get("AVAILABILITY_CACHE_SIZE", 2048)
+    state.app.extensions["availability_cache"] = AvailabilityCache(size) if size else None
 
 
 def compact_json(body: object, status: int = 200) -> Response:
@@ -65,7 +65,7 @@ def availability():
         except OverflowError:
             raise InvalidRequest("'from' is too far in the future.") from None
     result = get_site_availability(get_session(), slug, first, last, now,
-                                   current_app.extensions["availability_facts"])
+                                   current_app.extensions["availability_cache"])
     site = result.site
     to_json = desk_day_json if site.is_centre else bed_day_json
     body = json.dumps(

@@ -101,6 +101,21 @@ def is_part_bookable(site: Site, day: date, part: DayPart, now: datetime) -> boo
     return True
 
 
+def clock_signature(site: Site, now: datetime) -> tuple:
+    """Everything the builders below read from the clock, for a given site.
+
+    Two instants with the same signature give the same days, so built days
+    can be cached under it (services/site_catalogue.py). Keep it in step
+    with ``is_part_bookable`` and ``build_bed_days``; the cache's property
+    test varies the clock across these boundaries to catch a mismatch.
+    """
+    today = now.date()
+    if site.is_hostel:
+        return (today,)
+    return (today, is_part_bookable(site, today, DayPart.MORNING, now),
+            is_part_bookable(site, today, DayPart.AFTERNOON, now))
+
+
 def build_desk_days(
     site: Site,
     first: date,

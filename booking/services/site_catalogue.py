@@ -1,11 +1,12 @@
 """Sites and their availability as the public API serves them, fast and exact.
 
-Availability facts (capacity, closures, held cells) are cached per process,
-keyed by (site, revision, block of days). The revision is bumped by database
-triggers in the same transaction as any change to those facts (migration
-0002), so a request costs one indexed lookup of the site and its revision
-when the facts are cached, and a stale answer is impossible: changed facts
-mean a new revision, hence a new key.
+Built days are cached per process, keyed by (site's rule columns, revision,
+aligned block of days, clock signature). The revision is bumped by database
+triggers in the same transaction as any change to the facts (desk cells,
+bed nights, desks, rooms, beds, closures; migration 0002) and the clock
+signature is everything the builders read from the clock, so a request costs
+one indexed lookup of the site and its revision when its blocks are cached,
+and a stale answer is impossible: changed facts mean a new key.
 
 Order matters on PostgreSQL (READ COMMITTED: each statement sees the latest
 commits): the revision is read *before* the facts, so a cached entry can
@@ -15,10 +16,10 @@ from __future__ import annotations
 
 from collections import Counter, OrderedDict
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time
 from threading import Lock
 
-from sqlalchemy import case, func, or_, select
+from sqlalchemy import bindparam, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from ..models import Bed, Desk, Site, SiteKind, SiteRevision
@@ -27,6 +28,7 @@ from .availability import (
     DeskDay,
     build_bed_days,
     build_desk_days,
+    clock_signature,
     fetch_bed_facts,
     fetch_desk_facts,
 )
@@ -36,17 +38,48 @@ from .errors import NotFound
 # Facts are fetched and cached in aligned blocks of this many days: a 31-day
 # range needs at most two, and every range over the same weeks shares them.
 BLOCK_DAYS = 32
-# The columns availability needs; read in the same statement as the revision.
-SITE_COLUMNS = (
-    Site.id, Site.slug, Site.name, Site.kind, Site.status, Site.opening_days,
-    Site.opens_at, Site.closes_at, Site.advance_days,
+# One indexed lookup per request: the site's rule columns and its revision.
+SITE_AND_REVISION = (
+    select(Site.id, Site.slug, Site.kind, Site.status, Site.opening_days, Site.opens_at,
+           Site.closes_at, Site.advance_days, func.coalesce(SiteRevision.revision, 0))
+    .outerjoin(SiteRevision, SiteRevision.site_id == Site.id)
+    .where(Site.slug == bindparam("slug"))
 )
 
 
-class FactsCache:
-    """A small thread-safe LRU of availability facts, one per worker process."""
+@dataclass(frozen=True)
+class SiteView:
+    """What availability reads of a site, as a plain object.
 
-    def __init__(self, max_entries: int = 4096) -> None:
+    Profiling showed ORM attribute instrumentation as a top cost of building
+    a month of days from a transient Site; this has the same attributes.
+    """
+
+    id: int
+    slug: str
+    kind: str
+    status: str
+    opening_days: str
+    opens_at: time
+    closes_at: time
+    advance_days: int
+
+    @property
+    def is_centre(self) -> bool:
+        return self.kind == SiteKind.CENTRE
+
+    @property
+    def is_hostel(self) -> bool:
+        return self.kind == SiteKind.HOSTEL
+
+    def is_open_weekday(self, day: date) -> bool:
+        return self.is_hostel or str(day.weekday()) in self.opening_days
+
+
+class AvailabilityCache:
+    """A small thread-safe LRU of built availability blocks, one per worker process."""
+
+    def __init__(self, max_entries: int = 2048) -> None:
         self.max_entries = max_entries
         self._entries: OrderedDict[tuple, tuple] = OrderedDict()
         self._lock = Lock()
@@ -77,7 +110,7 @@ class FactsCache:
 
 @dataclass(frozen=True)
 class SiteAvailability:
-    site: Site  # transient: built from one row, not attached to the session
+    site: SiteView
     revision: int
     first: date
     last: date
@@ -86,24 +119,22 @@ class SiteAvailability:
 
 def get_site_availability(
     session: Session, slug: str, first: date, last: date, now: datetime,
-    cache: FactsCache | None = None,
+    cache: AvailabilityCache | None = None,
 ) -> SiteAvailability:
     """Availability of one site over a range: one query when the facts are cached."""
     check_range(first, last)
-    row = session.execute(
-        select(*SITE_COLUMNS, func.coalesce(SiteRevision.revision, 0))
-        .outerjoin(SiteRevision, SiteRevision.site_id == Site.id)
-        .where(Site.slug == slug)
-    ).first()
+    row = session.connection().execute(SITE_AND_REVISION, {"slug": slug}).first()
     if row is None:
         raise NotFound(f"There is no site with the slug {slug!r}.")
     *values, revision = row
-    site = Site(**{column.key: value for column, value in zip(SITE_COLUMNS, values)})
-    is_centre = site.kind == SiteKind.CENTRE
-    facts = _merge([_block_facts(session, site, revision, block, cache)
-                    for block in blocks_covering(first, last)])
-    build = build_desk_days if is_centre else build_bed_days
-    return SiteAvailability(site, revision, first, last, build(site, first, last, *facts, now))
+    site = SiteView(*values)
+    signature = clock_signature(site, now)
+    days: list = []
+    for block in blocks_covering(first, last):
+        block_days = _block_days(session, site, revision, block, signature, now, cache)
+        start = max((first - block[0]).days, 0)
+        days.extend(block_days[start:start + (last - first).days + 1 - len(days)])
+    return SiteAvailability(site, revision, first, last, days)
 
 
 def blocks_covering(first: date, last: date) -> list[tuple[date, date]]:
@@ -116,28 +147,18 @@ def blocks_covering(first: date, last: date) -> list[tuple[date, date]]:
     ]
 
 
-def _block_facts(session: Session, site: Site, revision: int, block: tuple[date, date],
-                 cache: FactsCache | None) -> tuple:
-    key = (site.id, site.kind, revision, block[0])
-    facts = cache.get(key) if cache is not None else None
-    if facts is None:
-        fetch = fetch_desk_facts if site.kind == SiteKind.CENTRE else fetch_bed_facts
-        facts = fetch(session, site.id, *block)
+def _block_days(session: Session, site: SiteView, revision: int, block: tuple[date, date],
+                signature: tuple, now: datetime, cache: AvailabilityCache | None) -> list:
+    """The built days of one block: from the cache, or two queries and the pure builder."""
+    key = (site, revision, block[0], signature)
+    days = cache.get(key) if cache is not None else None
+    if days is None:
+        fetch = fetch_desk_facts if site.is_centre else fetch_bed_facts
+        build = build_desk_days if site.is_centre else build_bed_days
+        days = build(site, *block, *fetch(session, site.id, *block), now)
         if cache is not None:
-            cache.put(key, facts)
-    return facts
-
-
-def _merge(blocks: list[tuple]) -> tuple:
-    """One set of facts from per-block ones: capacity is site-wide, the rest by day."""
-    if len(blocks) == 1:
-        return blocks[0]
-    capacity_rows = blocks[0][0]
-    closures = list(dict.fromkeys(c for block in blocks for c in block[1]))
-    taken: Counter = Counter()
-    for block in blocks:
-        taken.update(block[2])
-    return capacity_rows, closures, taken
+            cache.put(key, days)
+    return days
 
 
 def get_uncached_availability(session: Session, site: Site, first: date, last: date,

@@ -1,7 +1,8 @@
 """The availability cache always equals the live bookings (hypothesis state machine).
 
 Any sequence of bookings, cancellations, failed (rolled back) requests,
-capacity changes and closures, with one cache shared by every step *and*
+capacity changes, closures and the clock moving across the boundaries that
+availability depends on, with one cache shared by every step *and*
 every example (so the tables are wiped and ids reused under it, as after a
 restored backup): the cached answer must equal the one computed straight
 from the cells, and the cells held on desks in service must be what it counts.
@@ -20,7 +21,7 @@ from booking.services import capacity
 from booking.services.bookings import book_bed, book_desk, cancel_booking
 from booking.services.errors import BookingError
 from booking.services.site_catalogue import (
-    FactsCache,
+    AvailabilityCache,
     get_site_availability,
     get_uncached_availability,
 )
@@ -29,10 +30,16 @@ from ..conftest import NOW, Factory, wipe
 
 DAYS = [NOW.date() + timedelta(days=i) for i in range(1, 9)]
 RANGES = [(DAYS[0], DAYS[-1]), (DAYS[2], DAYS[4]), (DAYS[5], DAYS[5])]
+# Instants either side of the clock boundaries availability depends on: the
+# morning ends at 13:00, the afternoon at closing time (20:00), days at midnight.
+CLOCK = [NOW.replace(hour=h, minute=m, second=sec) + timedelta(days=d)
+         for d, h, m, sec in ((0, 9, 0, 0), (0, 12, 59, 59), (0, 13, 0, 0), (0, 19, 59, 59),
+                              (0, 20, 0, 0), (1, 0, 0, 0), (1, 12, 0, 0), (3, 23, 59, 59))]
+RANGES += [(DAYS[0] - timedelta(days=1), DAYS[1])]  # from "today"
 day_index = st.integers(0, len(DAYS) - 1)
 
 
-def make_machine(db, cache: FactsCache):
+def make_machine(db, cache: AvailabilityCache):
     class CacheMachine(RuleBasedStateMachine):
         def __init__(self):
             super().__init__()
@@ -44,6 +51,7 @@ def make_machine(db, cache: FactsCache):
                                                             ("R2", "twin", "women", 2)))
             self.members = [make.member(hostel_eligibility="women") for _ in range(4)]
             self.session.commit()
+            self.now = NOW
 
         def teardown(self):
             self.session.rollback()
@@ -104,15 +112,20 @@ def make_machine(db, cache: FactsCache):
             self._commit_or_rollback(lambda: capacity.add_closure(
                 self.session, site, DAYS[d], DAYS[d] + timedelta(days=length), reason="Onam"))
 
+        @rule(instant=st.sampled_from(CLOCK))
+        def time_passes(self, instant):
+            self.now = instant
+
         @invariant()
         def cached_availability_equals_the_live_cells(self):
             with db.reader() as reader:
                 for slug in ("centre", "hostel"):
                     site = reader.scalar(select(Site).where(Site.slug == slug))
                     for first, last in RANGES:
-                        cached = get_site_availability(reader, slug, first, last, NOW, cache)
+                        cached = get_site_availability(reader, slug, first, last, self.now,
+                                                       cache)
                         assert cached.days == get_uncached_availability(
-                            reader, site, first, last, NOW)
+                            reader, site, first, last, self.now)
                         if slug == "centre":
                             self._check_counts(reader, cached.days)
 
@@ -130,7 +143,7 @@ def make_machine(db, cache: FactsCache):
 
 
 def test_cached_availability_always_equals_live_bookings(db):
-    cache = FactsCache()
+    cache = AvailabilityCache()
     machine = make_machine(db, cache)
     machine.TestCase.settings = settings(
         max_examples=20, stateful_step_count=10, deadline=None,
@@ -142,7 +155,7 @@ def test_cached_availability_always_equals_live_bookings(db):
 def test_a_booking_moves_the_revision_so_the_old_entry_is_never_served(session, make):
     site = make.centre(desks=1, slug="solo")
     session.commit()
-    cache = FactsCache()
+    cache = AvailabilityCache()
     day = DAYS[0]
     before = get_site_availability(session, "solo", day, day, NOW, cache)
     book_desk(session, make.member(), site, day, DayPart.MORNING, now=NOW)

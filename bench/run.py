@@ -1,0 +1,185 @@
+"""Serve the app with gunicorn (2 workers) on a seeded dataset and load it.
+
+    .venv/bin/python bench/run.py --database-url sqlite:////tmp/bench-1y.sqlite3 --label "SQLite 1y"
+
+Measures, in one run: GET /api/v1/ping (the framework's ceiling), GET
+/api/v1/availability (one centre x 31 days, random centre and start), the
+same availability count from the hand-written raw-SQL app (bench/raw_sql_app.py),
+and optionally (--booking) POST /api/v1/bookings with 16 clients. Prints a
+markdown table and appends the figures as JSON to /tmp/bench-results.jsonl.
+Every server it starts is stopped before it exits (ports 5300-5301).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from calendar import timegm
+from datetime import timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench import book_load  # noqa: E402
+from booking.clock import today_in_kerala  # noqa: E402
+
+GUNICORN = str(ROOT / ".venv/bin/gunicorn")
+APP_PORT, RAW_PORT = 5300, 5301
+UNITS = {"us": 1e-3, "ms": 1.0, "s": 1e3}
+
+
+class Server:
+    """A gunicorn serving TARGET on PORT; always stopped on exit (context manager)."""
+
+    def __init__(self, target: str, port: int, env: dict[str, str], log: str) -> None:
+        self.cmd = [GUNICORN, "-w", "2", "-b", f"127.0.0.1:{port}", "--backlog", "2048",
+                    "--error-logfile", log, target]
+        self.port, self.env = port, env
+
+    def __enter__(self):
+        self.proc = subprocess.Popen(self.cmd, cwd=ROOT, env=self.env, start_new_session=True,
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{self.port}/ping"
+                                       if self.port == RAW_PORT else
+                                       f"http://127.0.0.1:{self.port}/api/v1/ping", timeout=1)
+                return self
+            except OSError:
+                time.sleep(0.2)
+        self.__exit__()
+        raise RuntimeError(f"{self.cmd} did not start")
+
+    def __exit__(self, *_exc):
+        if self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait()
+
+
+def wrk(url: str, duration: int, connections: int, script: str | None, env: dict) -> dict:
+    cmd = ["wrk", "-t1", f"-c{connections}", f"-d{duration}s", "--latency"]
+    if script:
+        cmd += ["-s", script]
+    out = subprocess.run(cmd + [url], capture_output=True, text=True, env=env, check=True).stdout
+    latency = {p: float(v) * UNITS[u] for p, v, u in
+               re.findall(r"^\s+(50|99)%\s+([\d.]+)(us|ms|s)\s*$", out, re.M)}
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    socket = re.search(r"Socket errors: (.*)", out)
+    return {
+        "requests_per_s": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
+        "p50_ms": latency.get("50"), "p99_ms": latency.get("99"),
+        "non_2xx": int(errors.group(1)) if errors else 0,
+        "socket_errors": socket.group(1) if socket else "",
+    }
+
+
+def make_tokens(database_url: str, clients: int, per_client: int) -> list[list[str]]:
+    """Fresh members with tokens for the booking load (a new batch each run)."""
+    from booking.db import open_database
+    from booking.services import accounts, tokens
+
+    db = open_database(database_url)
+    batch = int(time.time())
+    result = []
+    with db.writer() as session, session.begin():
+        for c in range(clients):
+            group = []
+            for m in range(per_client):
+                user = accounts.create_user(session, f"bench-{batch}-{c}-{m}@example.org",
+                                            f"Bench {c}-{m}")
+                group.append(tokens.create_token(session, user, "bench")[1])
+            result.append(group)
+    db.dispose()
+    return result
+
+
+def check_same_counts(env: dict, samples: int = 25) -> None:
+    """The baseline must count what the app counts, or the comparison means nothing."""
+    import random
+
+    rng = random.Random(7)
+    today = today_in_kerala()
+    for _ in range(samples):
+        start = today + timedelta(days=rng.randint(-60, 30))
+        query = (f"site=scale-centre-{rng.randint(1, int(env['BENCH_CENTRES'])):03d}"
+                 f"&from={start}&to={start + timedelta(days=30)}")
+        app = json.load(urllib.request.urlopen(
+            f"http://127.0.0.1:{APP_PORT}/api/v1/availability?{query}"))
+        raw = json.load(urllib.request.urlopen(f"http://127.0.0.1:{RAW_PORT}/availability?{query}"))
+        keep = ("date", "open", "morning", "afternoon")
+        assert [{k: d[k] for k in keep} for d in app["days"]] == raw["days"], query
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--database-url", required=True)
+    parser.add_argument("--label", default="")
+    parser.add_argument("--duration", type=int, default=15)
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--centres", type=int, default=200)
+    parser.add_argument("--booking", action="store_true", help="also load POST /bookings")
+    parser.add_argument("--no-cache", action="store_true",
+                        help="serve availability with the facts cache off (the miss path)")
+    args = parser.parse_args()
+
+    today = today_in_kerala()
+    env = dict(os.environ, DATABASE_URL=args.database_url, LOG_LEVEL="WARNING",
+               BENCH_CENTRES=str(args.centres),
+               BENCH_TODAY=str(timegm(today.timetuple())))
+    if args.no_cache:
+        env["AVAILABILITY_CACHE_SIZE"] = "0"
+    script = str(ROOT / "bench/availability.lua")
+    results = {"label": args.label, "database": args.database_url.split(":")[0]}
+    with Server("wsgi:app", APP_PORT, env, "/tmp/bench-app.log"), \
+            Server("bench.raw_sql_app:app", RAW_PORT, env, "/tmp/bench-raw.log"):
+        check_same_counts(env)
+    app_url = f"http://127.0.0.1:{APP_PORT}"
+    with Server("wsgi:app", APP_PORT, env, "/tmp/bench-app.log"):
+        wrk(f"{app_url}/api/v1/ping", 3, args.connections, None, env)  # warm up
+        results["ping"] = wrk(f"{app_url}/api/v1/ping", args.duration, args.connections, None, env)
+        wrk(app_url, 5, args.connections, script, env)  # warm up the workers' caches
+        results["availability"] = wrk(app_url, args.duration, args.connections, script, env)
+    with Server("bench.raw_sql_app:app", RAW_PORT, env, "/tmp/bench-raw.log"):
+        raw_env = dict(env, BENCH_PATH="/availability")
+        wrk(f"http://127.0.0.1:{RAW_PORT}", 3, args.connections, script, raw_env)
+        results["raw_sql"] = wrk(f"http://127.0.0.1:{RAW_PORT}", args.duration,
+                                 args.connections, script, raw_env)
+    if args.booking:
+        tokens = make_tokens(args.database_url, clients=16, per_client=25)
+        with Server("wsgi:app", APP_PORT, env, "/tmp/bench-app.log"):
+            results["booking"] = book_load.run(APP_PORT, tokens, args.duration,
+                                               today + timedelta(days=1), args.centres)
+    report(results)
+
+
+def report(results: dict) -> None:
+    ping = results["ping"]["requests_per_s"]
+    print(f"\n### {results['label']}\n")
+    print("| endpoint | requests/s | p50 ms | p99 ms | vs ping | errors |")
+    print("|---|---:|---:|---:|---:|---:|")
+    for name in ("ping", "availability", "raw_sql", "booking"):
+        r = results.get(name)
+        if r:
+            errors = r.get("errors", r.get("non_2xx", 0))
+            print(f"| {name} | {r['requests_per_s']:.0f} | {r['p50_ms']:.2f} | {r['p99_ms']:.2f}"
+                  f" | {r['requests_per_s'] / ping:.2f}x | {errors} |")
+    if results.get("booking", {}).get("sample_errors"):
+        print("\nfirst booking errors:", results["booking"]["sample_errors"])
+    with open("/tmp/bench-results.jsonl", "a") as out:
+        out.write(json.dumps(results) + "\n")
+
+
+if __name__ == "__main__":
+    main()
