@@ -23,7 +23,8 @@ def problem(status: int, title: str, detail: str, type_: str = "about:blank", **
 def _rollback() -> None:
     session = g.pop("db_session", None)
     if session is not None:
-        session.rollback()
+        # close() rolls the transaction back without expiring loaded objects, so the
+        # error page can still show current_user (rollback() would detach it expired).
         session.close()
 
 

@@ -10,6 +10,8 @@
   endpoint no longer exists.
 - Per-account sign-in lockout (services/lockout.py) wrapped around
   ``web.sign_in`` without that view having to know.
+- A value the database cannot hold (an id past 2**31 typed into a URL) is a
+  404/400, not a 500.
 - A lost database (a killed connection, a restarted server, a pool that
   cannot hand out a connection, SQLite "database is locked") answers a clean
   503 with Retry-After, never a 500.
@@ -26,7 +28,7 @@ from flask_babel import gettext as _
 from flask_limiter.errors import RateLimitExceeded
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, user_logged_in
-from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError
+from sqlalchemy.exc import DataError, DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -57,6 +59,7 @@ SECURITY_HEADERS = {
     "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=()",
 }
 HSTS = "max-age=31536000; includeSubDomains"
+MAX_DB_INT = 2**31 - 1  # PostgreSQL `integer` ids
 
 
 # ---------------------------------------------------------------- rate limits
@@ -211,6 +214,20 @@ def database_unavailable():
     return response
 
 
+def input_out_of_range():
+    """A value the database cannot even hold (an id past 2**31 on PostgreSQL,
+    2**63 on SQLite) or a date past year 9999: bad input, not a bug."""
+    ids = [v for v in (request.view_args or {}).values() if isinstance(v, int)]
+    if any(not -MAX_DB_INT <= v <= MAX_DB_INT for v in ids):
+        status, title, detail = 404, "Not Found", _("There is nothing at this address.")
+    else:
+        status, title, detail = 400, "Bad Request", _("A value in the request is out of range.")
+    if wants_problem_json():
+        return problem(status, title, detail)
+    return current_app.make_response((render_template(
+        "errors/generic.html", error={"title": title, "message": detail}), status))
+
+
 def init_database_errors(app: Flask) -> None:
     # errors.py's handlers, for the database errors that are plain bugs.
     handlers = app.error_handler_spec.get(None, {}).get(None, {})
@@ -219,12 +236,14 @@ def init_database_errors(app: Flask) -> None:
     def _rollback() -> None:
         db_session = g.pop("db_session", None)
         if db_session is not None:
-            db_session.rollback()
-            db_session.close()
+            db_session.close()  # rolls back; loaded objects stay readable for the error page
 
     @app.errorhandler(DBAPIError)
     @app.errorhandler(PoolTimeout)
     def _database_error(error: Exception):
+        if isinstance(error, DataError):
+            _rollback()
+            return input_out_of_range()
         if not is_database_unavailable(error):
             if on_unexpected is None:
                 raise error
@@ -232,6 +251,12 @@ def init_database_errors(app: Flask) -> None:
         _rollback()
         app.logger.warning("Database unavailable: %s", type(error.__cause__ or error).__name__)
         return database_unavailable()
+
+    @app.errorhandler(OverflowError)
+    def _overflow(_error: OverflowError):
+        # SQLite's driver (ids past 2**63) and date arithmetic on absurd ranges.
+        _rollback()
+        return input_out_of_range()
 
     @app.errorhandler(InternalServerError)
     def _server_error(error: InternalServerError):

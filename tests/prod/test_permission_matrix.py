@@ -140,3 +140,25 @@ def test_every_route_answers_everyone_without_5xx_and_refuses_whom_it_should(mak
                 assert s.get(Booking, world.booking_id).status == BookingStatus.LIVE
     assert problems == [], "\n".join(problems)
     assert seen > 5 * 40
+
+
+INT_ARGS = {"site_id", "booking_id", "thing_id", "closure_id", "user_id"}
+
+
+@pytest.mark.parametrize("huge", [2**31, 2**63, 10**30])
+def test_ids_too_big_for_the_database_are_not_found_not_500(make_app, world, huge):
+    app = make_app(WTF_CSRF_ENABLED=False)
+    answers = {}
+    for who in ("member", "admin"):
+        with app.test_request_context():
+            urls = [(rule.endpoint, method, url_for(rule.endpoint, **{
+                        a: huge if a in INT_ARGS else world.ids[a] for a in rule.arguments}))
+                    for rule in app.url_map.iter_rules() if set(rule.arguments) & INT_ARGS
+                    for method in sorted(rule.methods - {"HEAD", "OPTIONS"})]
+        client = _client(app, who, world)
+        for endpoint, method, url in urls:
+            answers[(who, method, url)] = _ask(client, method, url, endpoint,
+                                               world.tokens[who]).status_code
+    assert len(answers) > 20
+    assert {k: v for k, v in answers.items() if v >= 500} == {}
+    assert {k: v for k, v in answers.items() if v == 200} == {}

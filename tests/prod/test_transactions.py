@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import pytest
 from flask import Blueprint, abort, g
+from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from booking.extensions import get_session
 from booking.models import User
 from booking.services import accounts
+from booking.services.errors import NotPermitted
 
 
 class _Gone(Exception):
@@ -35,6 +37,8 @@ def probe_blueprint() -> Blueprint:
     @bp.post("/api/txprobe/<ending>")
     @bp.post("/txprobe/<ending>")
     def end(ending: str):
+        if current_user.is_authenticated:
+            g.signed_in_as = current_user.name  # loaded into the request's session
         write()
         if ending == "ok":
             return "saved", 201
@@ -44,6 +48,8 @@ def probe_blueprint() -> Blueprint:
             abort(404)
         if ending == "bug":
             raise RuntimeError("a bug after the write")
+        if ending == "service-refusal":
+            raise NotPermitted("Only the site's managers may do that.")
         if ending == "integrity":
             raise IntegrityError("INSERT ...", {}, Exception("duplicate key"))
         if ending == "lost-connection":
@@ -104,3 +110,17 @@ def test_a_lost_database_shows_a_page_not_a_stack_trace(probe):
 def test_a_bug_is_still_a_500_not_disguised_as_unavailable(probe):
     response = probe.post("/api/txprobe/integrity")
     assert response.status_code == 500 and response.mimetype == "application/problem+json"
+
+
+def test_an_error_page_after_a_rollback_still_knows_who_is_signed_in(probe, make, session):
+    member_id = make.member(role="manager").id
+    session.commit()
+    with probe.session_transaction() as s:
+        s["_user_id"] = str(member_id)
+    # The view loads current_user, writes, then a refusal reaches the safety-net handler,
+    # which rolls back before rendering a page whose header shows the member's name.
+    probe.get("/healthz")
+    for ending, status in (("service-refusal", 403), ("lost-connection", 503)):
+        response = probe.post(f"/txprobe/{ending}")
+        assert response.status_code == status, ending
+        assert b"My bookings" in response.data  # the signed-in header rendered
