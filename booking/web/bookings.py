@@ -15,15 +15,8 @@ from flask_login import current_user, login_required
 from ..clock import now_in_kerala
 from ..extensions import get_session
 from ..models import Booking, DayPart, Site
-from ..services import rules
-from ..services.bookings import (
-    book_bed,
-    book_desk,
-    cancel_booking,
-    get_free_beds,
-    get_free_desks,
-    get_member_bookings,
-)
+from ..services.booking_preview import Preview, preview_desk, preview_stay
+from ..services.bookings import book_bed, book_desk, cancel_booking, get_member_bookings
 from ..services.errors import BookingError
 from ..services.member_bookings import get_cancel_refusal, is_cancellable_by_member
 from . import bp
@@ -67,16 +60,13 @@ def book_desk_page(slug: str):
     chosen = form if request.method == "POST" else query
     day, part = chosen.day.data, chosen.part.data
     query.day.data, query.part.data = day, part
-    preview, desks = None, []
+    preview = Preview()
     if day and part in set(DayPart) and not chosen.day.errors:
-        try:
-            rules.check_desk_request(site, day, DayPart(part), now)
-            desks = get_free_desks(get_session(), site, day, DayPart(part))
-        except BookingError as error:
-            preview = error.message
+        preview = preview_desk(get_session(), site, day, DayPart(part), now)
+    desks = preview.desks
     status = 422 if (form.errors or form.form_errors) else 200
     return render_template(
-        "bookings/desk_form.html", site=site, form=form, query=query, preview=preview,
+        "bookings/desk_form.html", site=site, form=form, query=query, preview=preview.refusal,
         desk_choices=desk_choices(desks), free_count=len(desks), day=day, part=part,
     ), status
 
@@ -102,16 +92,13 @@ def book_bed_page(slug: str):
     chosen = form if request.method == "POST" else query
     ci, co = chosen.check_in.data, chosen.check_out.data
     query.check_in.data, query.check_out.data = ci, co
-    preview, beds = None, []
+    preview = Preview()
     if ci and co and not (chosen.check_in.errors or chosen.check_out.errors):
-        try:
-            rules.check_stay_request(site, ci, co, now)
-            beds = get_free_beds(get_session(), site, ci, co, member=current_user)
-        except BookingError as error:
-            preview = error.message
+        preview = preview_stay(get_session(), site, current_user, ci, co, now)
+    beds = preview.beds
     status = 422 if (form.errors or form.form_errors) else 200
     return render_template(
-        "bookings/bed_form.html", site=site, form=form, query=query, preview=preview,
+        "bookings/bed_form.html", site=site, form=form, query=query, preview=preview.refusal,
         bed_choices=bed_choices(beds), rooms=room_summaries(beds), check_in=ci, check_out=co,
         nights=(co - ci).days if ci and co and co > ci else 0,
     ), status

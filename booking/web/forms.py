@@ -28,7 +28,7 @@ from wtforms.validators import (
 from ..services.accounts import MIN_PASSWORD_LENGTH
 
 ELIGIBILITY_CHOICES = [
-    SelectChoice("", _l("Not declared (rooms for anyone only)")),
+    SelectChoice("", _l("Not declared")),
     SelectChoice("women", _l("Women's rooms")),
     SelectChoice("men", _l("Men's rooms")),
 ]
@@ -56,7 +56,8 @@ class ProfileFields:
                            message=_l("Enter a phone number using digits, e.g. +91 94470 12345."))])
     hostel_eligibility = SelectField(
         _l("Hostel rooms you may book"), choices=ELIGIBILITY_CHOICES, default="",
-        description=_l("Hostel rooms are designated for women, men or anyone."))
+        description=_l("Hostel rooms are for women, men or anyone. "
+                                "Not declared: rooms for anyone only."))
 
 
 class RegisterForm(ProfileFields, FlaskForm):

@@ -224,3 +224,25 @@ def test_reversed_dates_in_step_one_are_explained(member_client, hostel):
     page = text_of(member_client.get(
         f"{_bed_url(hostel)}?check_in={day.isoformat()}&check_out={day.isoformat()}"))
     assert "Check-out must be after check-in." in page and "Book this bed" not in page
+
+
+def test_step_one_says_when_the_centre_is_closed_for_a_holiday(member_client, centre, session):
+    from booking.services.capacity import add_closure
+
+    day = today_in_kerala() + timedelta(days=4)
+    add_closure(session, centre, day, day, reason="Vishu")
+    session.commit()
+    page = text_of(member_client.get(f"{_desk_url(centre)}?day={day.isoformat()}&part=full"))
+    assert "is closed from" in page and "Vishu" in page and "Book this desk" not in page
+
+
+def test_step_one_says_when_the_hostel_is_closed(member_client, hostel, session):
+    from booking.services.capacity import add_closure
+
+    day = today_in_kerala() + timedelta(days=4)
+    add_closure(session, hostel, day, day, reason="Maintenance")
+    session.commit()
+    url = (f"{_bed_url(hostel)}?check_in={(day - timedelta(days=1)).isoformat()}"
+           f"&check_out={(day + timedelta(days=2)).isoformat()}")
+    page = text_of(member_client.get(url))
+    assert "Maintenance" in page and "Book this bed" not in page
