@@ -168,8 +168,8 @@ def init_lockout(app: Flask) -> None:
     @app.before_request
     def _refuse_locked_account():
         email = _sign_in_attempt()
-        if email and get_lockout().is_locked(email):
-            g.retry_after = get_lockout().seconds_left(email)
+        if email and _fail_open(get_lockout().is_locked, email):
+            g.retry_after = _fail_open(get_lockout().seconds_left, email)
             current_app.logger.warning("Sign-in refused: account locked after failures")
             return _too_many_requests(_LockedOut())
         return None
@@ -178,11 +178,20 @@ def init_lockout(app: Flask) -> None:
     def _count_sign_in(response):
         email = _sign_in_attempt()
         if email and g.get("signed_in_now"):
-            get_lockout().clear(email)
+            _fail_open(get_lockout().clear, email)
         elif email and request.form.get("password") and response.status_code == 422:
             # 422 is the sign-in form shown again: a wrong password (CSRF failures are 400).
-            get_lockout().record_failure(email)
+            _fail_open(get_lockout().record_failure, email)
         return response
+
+
+def _fail_open(action, email: str):
+    """The lockout store (Redis) being down must not stop people signing in."""
+    try:
+        return action(email)
+    except Exception as error:  # redis, network: any storage failure
+        current_app.logger.error("Sign-in lockout storage unavailable: %s", type(error).__name__)
+        return None
 
 
 class _LockedOut(HTTPException):
