@@ -61,13 +61,15 @@ def book_desk_page(slug: str):
     day, part = chosen.day.data, chosen.part.data
     query.day.data, query.part.data = day, part
     preview = Preview()
-    if day and part in set(DayPart) and not chosen.day.errors:
+    ready = bool(day and part in set(DayPart) and not chosen.day.errors)
+    if ready:
         preview = preview_desk(get_session(), site, day, DayPart(part), now)
     desks = preview.desks
     status = 422 if (form.errors or form.form_errors) else 200
     return render_template(
         "bookings/desk_form.html", site=site, form=form, query=query, preview=preview.refusal,
         desk_choices=desk_choices(desks), free_count=len(desks), day=day, part=part,
+        ready=ready,
     ), status
 
 
