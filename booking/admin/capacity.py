@@ -38,7 +38,7 @@ def desks_add(site_id: int):
             desks = sites_admin.add_desks(get_session(), current_user, site,
                                           form.count.data, form.zone.data)
         except BookingError as error:
-            form.count.errors.append(error.message)
+            flash(error.message, "error")
         else:
             flash(_("Added %(n)d desk(s): %(first)s to %(last)s.", n=len(desks),
                     first=desks[0].label, last=desks[-1].label), "success")
@@ -56,7 +56,7 @@ def room_add(site_id: int):
                                         beds=form.beds.data, room_type=form.room_type.data,
                                         designation=form.designation.data)
         except BookingError as error:
-            form.name.errors.append(error.message)
+            flash(error.message, "error")
         else:
             flash(_("Room %(name)s added with %(n)d beds.", name=room.name, n=len(room.beds)),
                   "success")
