@@ -145,3 +145,20 @@ def test_keyboard_reaches_the_booking_button_with_a_visible_focus(page, make, se
         pytest.fail("Tab never reached the Book a desk link")
     outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
     assert outline == "solid"
+
+
+def test_member_pages_raise_no_browser_errors(page, make, session):
+    """Nothing blocked by the Content-Security-Policy, no script errors, no broken assets."""
+    make.member(email="fathima@example.org", hostel_eligibility="women")
+    make.centre(slug="pala", name="WNH Pala")
+    make.hostel(slug="infopark", name="Infopark Hostel")
+    session.commit()
+    problems: list[str] = []
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: problems.append(str(e)))
+    page.on("response", lambda r: problems.append(r.url) if r.status >= 400 else None)
+    _sign_in(page, "fathima@example.org")
+    for path in ("/", "/sites/pala", "/sites/infopark", "/sites/pala/book-desk",
+                 "/sites/infopark/book-bed", "/bookings", "/account"):
+        page.goto(path)
+    assert problems == []
