@@ -10,7 +10,7 @@ from ..services.occupancy import DayUse, StateDay
 
 HEIGHT = 220  # plot area, in SVG user units
 PLOT_WIDTH = 880  # the chart scales to its container; this is its drawing width
-LEFT, BOTTOM, TOP = 36, 28, 8
+LEFT, BOTTOM, TOP = 46, 28, 10
 LABEL_SPACING = 44  # at least this far between x-axis labels
 
 
