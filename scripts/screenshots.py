@@ -36,6 +36,8 @@ PAGES = [
     ("book-desk", "/sites/kottarakkara/book-desk", True),
     ("book-bed", "/sites/technopark-hostel/book-bed", True),
     ("my-bookings", "/bookings", True),
+    ("booking", None, True),  # the first upcoming booking's confirmation page
+    ("account", "/account", True),
 ]
 
 
@@ -74,7 +76,11 @@ def shoot(base: str) -> list[Path]:
                 if needs_member and not signed_in:
                     sign_in(page, base)
                     signed_in = True
-                page.goto(base + path)
+                if path is None:
+                    page.locator(".booking-main h3 a").first.click()
+                    page.wait_for_load_state()
+                else:
+                    page.goto(base + path)
                 target = OUT / f"{name}-{label}.png"
                 page.screenshot(path=str(target), full_page=True)
                 saved.append(target)

@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import inspect
 
 from ..clock import today_in_kerala
+from ..services.dates import MIDDAY
 from ..services.permissions import can_use_admin
 
 bp = Blueprint("web", __name__)
@@ -39,6 +40,14 @@ def short_day(day: date) -> str:
 
 def month(day: date) -> str:
     return format_date(day, "MMM")
+
+
+def part_hours(booking) -> str:
+    """08:00–13:00 for a morning, 13:00–20:00 for an afternoon, both for a full day."""
+    site = booking.site
+    starts = MIDDAY if booking.part == "afternoon" else site.opens_at
+    ends = MIDDAY if booking.part == "morning" else site.closes_at
+    return f"{starts:%H:%M}–{ends:%H:%M}"
 
 
 WEEKDAYS = [_l("Mon"), _l("Tue"), _l("Wed"), _l("Thu"), _l("Fri"), _l("Sat"), _l("Sun")]
@@ -82,6 +91,7 @@ def _template_helpers(state) -> None:
         "short_day": short_day,
         "month": month,
         "opening_days": opening_days,
+        "part_hours": part_hours,
         "one_day": timedelta(days=1),
         "four_weeks": timedelta(days=28),
         "days": lambda n: timedelta(days=n),
