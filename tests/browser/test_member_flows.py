@@ -48,7 +48,7 @@ def test_register_sign_in_book_a_desk_then_cancel_it(page, make, session):
     page.get_by_role("link", name="WNH Kottarakkara").click()
     page.get_by_role("link", name="Book a desk").click()
     page.get_by_label("Date").fill(day.isoformat())
-    page.get_by_text("Morning", exact=True).click()
+    page.get_by_role("radio", name=re.compile("^Morning")).check()
     page.get_by_role("button", name="Show free desks").click()
     expect(page.get_by_text("4 desks free")).to_be_visible()
     page.get_by_label("Desk", exact=True).select_option("A03")
