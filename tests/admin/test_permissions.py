@@ -6,7 +6,11 @@ Anonymous: sent to sign in.
 """
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
+
+from booking.services import capacity
 
 from tests.admin.conftest import csrf_token, sign_in
 
@@ -62,7 +66,7 @@ def test_state_wide_pages_are_for_administrators(world, client, who, url):
     assert _client_for(who, world, client).get(url).status_code == ADMIN_PAGE[who]
 
 
-def _actions(world, booking_id):
+def _actions(world, booking_id, closure_id):
     a, desk, hostel_room = world.site_a, world.site_a.desks[0], world.hostel.rooms[0]
     return {
         "add desks": (f"/admin/sites/{a.id}/desks", {"count": 2, "zone": "B"}, a),
@@ -83,11 +87,14 @@ def _actions(world, booking_id):
                      world.hostel),
         "retire room": (f"/admin/sites/{world.hostel.id}/room/{hostel_room.id}/retire",
                         {"from_on": "2030-01-10"}, world.hostel),
+        "remove closure": (f"/admin/sites/{a.id}/closures/{closure_id}/delete", {}, a),
+        "resolve conflict": (f"/admin/bookings/{booking_id}/conflict",
+                             {"action": "resolve", "note": "Agreed by phone"}, a),
     }
 
 
 ACTIONS = ["add desks", "rename desk", "retire desk", "close site", "status", "edit",
-           "cancel booking", "add room", "retire room"]
+           "cancel booking", "add room", "retire room", "remove closure", "resolve conflict"]
 
 
 @pytest.mark.parametrize("who", WHO)
@@ -96,8 +103,10 @@ def test_site_actions_allowed_only_to_admins_and_that_sites_managers(world, clie
                                                                     session, who, action):
     booking = make.desk_booking(member=world.member, site=world.site_a,
                                 now=_real_now())
+    booking.conflict = "Desk retired; nothing free"
+    closure, _ = capacity.add_closure(session, world.site_a, date(2031, 1, 1), date(2031, 1, 2))
     session.commit()
-    url, data, _site = _actions(world, booking.id)[action]
+    url, data, _site = _actions(world, booking.id, closure.id)[action]
     client = _client_for(who, world, client)
     # Everyone holds a valid token, so only authorisation can refuse them.
     page = {"member": "/", "anonymous": "/sign-in"}.get(who, "/admin/sites")
