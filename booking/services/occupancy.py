@@ -4,7 +4,8 @@ Set-based: one query each for the sites, desk and bed capacity by retirement
 date, held desk cells, held bed nights and closures, for every site at once;
 then pure functions turn the counts into per-site, per-day utilisation.
 Desks are counted per half day (morning, afternoon); beds per night. A day a
-site does not open (planned, closed, weekly holiday, closure) has no capacity.
+site does not open (planned, closed, weekly holiday, closure) has no capacity;
+a closed hostel room takes its beds out of capacity for those nights.
 """
 from __future__ import annotations
 
@@ -84,14 +85,30 @@ class SiteUse:
             n >= d.capacity for n in d.taken.values()))
 
 
+@dataclass(frozen=True)
+class RoomClosure:
+    """A closed hostel room's beds (by retirement date) over the closure's dates."""
+
+    starts_on: date
+    ends_on: date
+    retired_on: date | None
+    beds: int
+
+    def closed_beds(self, day: date) -> int:
+        in_service = self.retired_on is None or day < self.retired_on
+        return self.beds if in_service and self.starts_on <= day <= self.ends_on else 0
+
+
 def build_site_use(site, first: date, last: date, retirements: Counter,
-                   closures: list[ClosureSpan], taken: Counter) -> SiteUse:
+                   closures: list[ClosureSpan], taken: Counter,
+                   room_closures: list[RoomClosure] = ()) -> SiteUse:
     """Pure: one site's days from its capacity by retirement date, closures and held cells."""
     use = SiteUse(site.id, site.slug, site.name, site.kind, site.district, site.status)
     for day in days_between(first, last):
         reason = site_closed_reason(site, closures, day)
-        capacity = 0 if reason else active_total(retirements, day)
-        held = {part: taken[(day, part)] if capacity else 0 for part in use.parts}
+        capacity = 0 if reason else max(active_total(retirements, day) - sum(
+            r.closed_beds(day) for r in room_closures), 0)
+        held = {part: min(taken[(day, part)], capacity) for part in use.parts}
         use.days.append(DayUse(day, capacity, held, reason))
     return use
 
@@ -118,6 +135,28 @@ def _held(session: Session, cell, day_column, resource, key, site_ids: list[int]
     return held + retired
 
 
+def _closures(session: Session, scoped, first: date, last: date):
+    """Site closures, and closed rooms' beds, overlapping the period, by site."""
+    closures: dict[int, list[ClosureSpan]] = defaultdict(list)
+    for c in session.execute(scoped(
+            select(Closure.site_id, Closure.starts_on, Closure.ends_on, Closure.reason)
+            .where(Closure.room_id.is_(None), Closure.ends_on >= first,
+                   Closure.starts_on <= last), Closure.site_id)):
+        closures[c.site_id].append(ClosureSpan(c.starts_on, c.ends_on, c.reason or ""))
+    rooms: dict[int, list[RoomClosure]] = defaultdict(list)
+    # Closed rooms take their beds out of capacity (a room closed twice on the
+    # same night would be subtracted twice; such closures are rare).
+    for site_id, starts_on, ends_on, retired_on, n in session.execute(scoped(
+            select(Closure.site_id, Closure.starts_on, Closure.ends_on, Bed.retired_on,
+                   func.count())
+            .join(Bed, Bed.room_id == Closure.room_id)
+            .where(Closure.ends_on >= first, Closure.starts_on <= last)
+            .group_by(Closure.id, Closure.site_id, Closure.starts_on, Closure.ends_on,
+                      Bed.retired_on), Closure.site_id)):
+        rooms[site_id].append(RoomClosure(starts_on, ends_on, retired_on, n))
+    return closures, rooms
+
+
 def get_occupancy(session: Session, first: date, last: date,
                   site_ids: list[int] | None = None) -> list[SiteUse]:
     """Per-site, per-day utilisation for every site (or the given ones), by name."""
@@ -140,13 +179,9 @@ def get_occupancy(session: Session, first: date, last: date,
     cells += _held(session, BedNight, BedNight.night_on, Bed, BedNight.bed_id, ids, first, last)
     for site_id, day, part, n in cells:
         taken[site_id][(day, part)] += n
-    closures: dict[int, list[ClosureSpan]] = defaultdict(list)
-    for c in session.execute(scoped(
-            select(Closure.site_id, Closure.starts_on, Closure.ends_on, Closure.reason)
-            .where(Closure.room_id.is_(None), Closure.ends_on >= first,
-                   Closure.starts_on <= last), Closure.site_id)):
-        closures[c.site_id].append(ClosureSpan(c.starts_on, c.ends_on, c.reason or ""))
-    return [build_site_use(s, first, last, retirements[s.id], closures[s.id], taken[s.id])
+    closures, rooms = _closures(session, scoped, first, last)
+    return [build_site_use(s, first, last, retirements[s.id], closures[s.id], taken[s.id],
+                           rooms[s.id])
             for s in sites]
 
 

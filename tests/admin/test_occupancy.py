@@ -66,7 +66,7 @@ def test_occupancy_takes_a_fixed_number_of_queries_whatever_the_number_of_sites(
         uses = occupancy.get_occupancy(session, DAY, DAY + timedelta(days=30))
     finally:
         event.remove(db.engine, "before_cursor_execute", listener)
-    assert len(uses) == 6 and len(statements) <= 8
+    assert len(uses) == 6 and len(statements) <= 9
 
 
 def test_a_closed_day_has_no_capacity_and_held_cells_on_retired_desks_do_not_count(session, make):
@@ -99,3 +99,10 @@ def test_a_period_longer_than_the_limit_is_a_400(client, world):
     sign_in(client, world.admin)
     response = client.get("/admin/?first=2026-01-01&last=2027-12-31")
     assert response.status_code == 400 and "at most 92 days" in response.get_data(as_text=True)
+
+
+def test_a_closed_room_takes_its_beds_out_of_capacity(session, make):
+    hostel = make.hostel(rooms=(("R1", "dormitory", "anyone", 4), ("R2", "dormitory", "anyone", 2)))
+    capacity.add_closure(session, hostel, DAY, DAY, reason="Painting", room=hostel.rooms[0])
+    [use] = occupancy.get_occupancy(session, DAY, DAY + timedelta(days=1), [hostel.id])
+    assert [d.capacity for d in use.days] == [2, 6]
