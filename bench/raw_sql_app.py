@@ -1,8 +1,11 @@
 """The baseline: a hand-written raw-SQL Flask endpoint counting the same thing.
 
-Not part of the product. One DB-API connection per process, three plain SQL
-statements (site, desks by retirement, closures, held cells grouped by day
-and part), free = total - held, as the product defines it. Serve it with
+Not part of the product: this module builds the real app (same middleware,
+logging, security headers, rate limiter, session hooks as every endpoint
+pays) and adds one endpoint, /bench/raw-availability, that does the count
+by hand: one DB-API connection per process, four plain SQL statements (site,
+desks by retirement, closures, held cells grouped by day and part) on every
+request, free = total - held, as the product defines it. Serve it with
 gunicorn the same way as the app:
 
     DATABASE_URL=... gunicorn -w 2 -b 127.0.0.1:5301 'bench.raw_sql_app:app'
@@ -16,7 +19,9 @@ import threading
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from flask import Flask, Response, request
+from flask import Blueprint, Response, request
+
+from booking import create_app
 
 KOLKATA = ZoneInfo("Asia/Kolkata")
 URL = os.environ["DATABASE_URL"]
@@ -24,7 +29,7 @@ IS_SQLITE = URL.startswith("sqlite")
 P = "?" if IS_SQLITE else "%s"
 _local = threading.local()
 
-app = Flask(__name__)
+raw = Blueprint("bench_raw", __name__)
 
 
 def connect():
@@ -49,7 +54,7 @@ def as_time(value):
     return time.fromisoformat(value) if isinstance(value, str) else value
 
 
-@app.get("/availability")
+@raw.get("/bench/raw-availability")
 def availability():
     slug, first, last = request.args["site"], request.args["from"], request.args["to"]
     first_d, last_d = date.fromisoformat(first), date.fromisoformat(last)
@@ -91,6 +96,5 @@ def availability():
     return Response(json.dumps({"site": slug, "days": days}), mimetype="application/json")
 
 
-@app.get("/ping")
-def ping():
-    return Response('{"ok":true}', mimetype="application/json")
+app = create_app()
+app.register_blueprint(raw)

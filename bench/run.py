@@ -4,7 +4,8 @@
 
 Measures, in one run: GET /api/v1/ping (the framework's ceiling), GET
 /api/v1/availability (one centre x 31 days, random centre and start), the
-same availability count from the hand-written raw-SQL app (bench/raw_sql_app.py),
+same availability count from a hand-written raw-SQL endpoint added to the same
+app (bench/raw_sql_app.py),
 and optionally (--booking) POST /api/v1/bookings with 16 clients. Prints a
 markdown table and appends the figures as JSON to /tmp/bench-results.jsonl.
 Every server it starts is stopped before it exits (ports 5300-5301).
@@ -49,9 +50,7 @@ class Server:
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             try:
-                urllib.request.urlopen(f"http://127.0.0.1:{self.port}/ping"
-                                       if self.port == RAW_PORT else
-                                       f"http://127.0.0.1:{self.port}/api/v1/ping", timeout=1)
+                urllib.request.urlopen(f"http://127.0.0.1:{self.port}/api/v1/ping", timeout=1)
                 return self
             except OSError:
                 time.sleep(0.2)
@@ -117,7 +116,8 @@ def check_same_counts(env: dict, samples: int = 25) -> None:
                  f"&from={start}&to={start + timedelta(days=30)}")
         app = json.load(urllib.request.urlopen(
             f"http://127.0.0.1:{APP_PORT}/api/v1/availability?{query}"))
-        raw = json.load(urllib.request.urlopen(f"http://127.0.0.1:{RAW_PORT}/availability?{query}"))
+        raw = json.load(urllib.request.urlopen(
+            f"http://127.0.0.1:{RAW_PORT}/bench/raw-availability?{query}"))
         keep = ("date", "open", "morning", "afternoon")
         assert [{k: d[k] for k in keep} for d in app["days"]] == raw["days"], query
 
@@ -130,6 +130,7 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--centres", type=int, default=200)
     parser.add_argument("--booking", action="store_true", help="also load POST /bookings")
+    parser.add_argument("--only-booking", action="store_true", help="load POST /bookings only")
     parser.add_argument("--no-cache", action="store_true",
                         help="serve availability with the facts cache off (the miss path)")
     args = parser.parse_args()
@@ -142,6 +143,17 @@ def main() -> None:
         env["AVAILABILITY_CACHE_SIZE"] = "0"
     script = str(ROOT / "bench/availability.lua")
     results = {"label": args.label, "database": args.database_url.split(":")[0]}
+    if not args.only_booking:
+        measure_reads(args, env, script, results)
+    if args.booking or args.only_booking:
+        tokens = make_tokens(args.database_url, clients=16, per_client=25)
+        with Server("wsgi:app", APP_PORT, env, "/tmp/bench-app.log"):
+            results["booking"] = book_load.run(APP_PORT, tokens, args.duration,
+                                               today + timedelta(days=1), args.centres)
+    report(results)
+
+
+def measure_reads(args, env: dict, script: str, results: dict) -> None:
     with Server("wsgi:app", APP_PORT, env, "/tmp/bench-app.log"), \
             Server("bench.raw_sql_app:app", RAW_PORT, env, "/tmp/bench-raw.log"):
         check_same_counts(env)
@@ -152,20 +164,14 @@ def main() -> None:
         wrk(app_url, 5, args.connections, script, env)  # warm up the workers' caches
         results["availability"] = wrk(app_url, args.duration, args.connections, script, env)
     with Server("bench.raw_sql_app:app", RAW_PORT, env, "/tmp/bench-raw.log"):
-        raw_env = dict(env, BENCH_PATH="/availability")
+        raw_env = dict(env, BENCH_PATH="/bench/raw-availability")
         wrk(f"http://127.0.0.1:{RAW_PORT}", 3, args.connections, script, raw_env)
         results["raw_sql"] = wrk(f"http://127.0.0.1:{RAW_PORT}", args.duration,
                                  args.connections, script, raw_env)
-    if args.booking:
-        tokens = make_tokens(args.database_url, clients=16, per_client=25)
-        with Server("wsgi:app", APP_PORT, env, "/tmp/bench-app.log"):
-            results["booking"] = book_load.run(APP_PORT, tokens, args.duration,
-                                               today + timedelta(days=1), args.centres)
-    report(results)
 
 
 def report(results: dict) -> None:
-    ping = results["ping"]["requests_per_s"]
+    ping = results.get("ping", {}).get("requests_per_s") or float("nan")
     print(f"\n### {results['label']}\n")
     print("| endpoint | requests/s | p50 ms | p99 ms | vs ping | errors |")
     print("|---|---:|---:|---:|---:|---:|")

@@ -1,9 +1,9 @@
 """Idempotency keys: a retried POST replays the first answer instead of booking twice.
 
-The record is claimed *before* the work, inside a SAVEPOINT: its unique key
-(user, key) makes a concurrent twin wait for the first transaction (on
-PostgreSQL the insert blocks on the index; on SQLite writers are serialised
-by BEGIN IMMEDIATE) and then replay what it committed. The record is written
+The record is claimed *before* the work: its unique key (user, key) makes a
+concurrent twin wait for the first transaction (on PostgreSQL the insert
+blocks on the index; on SQLite writers are serialised by BEGIN IMMEDIATE)
+and then replay what it committed. The record is written
 in the same transaction as the booking, so both exist or neither does.
 """
 from __future__ import annotations
@@ -13,11 +13,11 @@ import json
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from ..models import IdempotencyRecord, User
+from ..models import IdempotencyRecord, User, utcnow
 from .errors import BookingError, InvalidRequest
 
 KEY_PATTERN = re.compile(r"[\x21-\x7e]{1,200}")  # visible ASCII, as in the IETF draft
@@ -51,19 +51,27 @@ def check_key(key: str) -> str:
 
 
 def claim(session: Session, user: User, key: str, fingerprint: str) -> StoredAnswer | None:
-    """Claim the key for this request, or return the answer already given to it."""
+    """Claim the key for this request, or return the answer already given to it.
+
+    One INSERT .. ON CONFLICT DO NOTHING: a concurrent twin waits on the
+    unique key (PostgreSQL) or the write lock (SQLite) and then finds the
+    committed record. A claim leaves status 0 until record_answer fills it.
+    """
     check_key(key)
-    record = IdempotencyRecord(user_id=user.id, key=key, request_hash=fingerprint,
-                               status_code=0, body="")
-    try:
-        with session.begin_nested():
-            session.add(record)
-            session.flush()
+    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    claimed = session.execute(
+        insert(IdempotencyRecord)
+        .values(user_id=user.id, key=key, request_hash=fingerprint, status_code=0, body="",
+                created_at=utcnow())
+        .on_conflict_do_nothing(index_elements=["user_id", "key"])
+        .returning(IdempotencyRecord.id)
+    ).first()
+    if claimed is not None:
         return None
-    except IntegrityError:
-        pass
-    earlier = session.scalar(select(IdempotencyRecord).where(
-        IdempotencyRecord.user_id == user.id, IdempotencyRecord.key == key))
+    earlier = session.execute(select(IdempotencyRecord.request_hash, IdempotencyRecord.status_code,
+                                     IdempotencyRecord.body)
+                              .where(IdempotencyRecord.user_id == user.id,
+                                     IdempotencyRecord.key == key)).first()
     if earlier is None or earlier.status_code == 0:  # pragma: no cover - needs a crash mid-flight
         raise InvalidRequest("A request with this Idempotency-Key is still in progress; retry.")
     if earlier.request_hash != fingerprint:
@@ -76,8 +84,8 @@ def claim(session: Session, user: User, key: str, fingerprint: str) -> StoredAns
 
 def record_answer(session: Session, user: User, key: str, status_code: int, body: str) -> None:
     """Store the answer with the claim, in the same transaction as the work."""
-    record = session.scalar(select(IdempotencyRecord).where(
-        IdempotencyRecord.user_id == user.id, IdempotencyRecord.key == key))
-    record.status_code = status_code
-    record.body = body
-    session.flush()
+    session.execute(
+        update(IdempotencyRecord)
+        .where(IdempotencyRecord.user_id == user.id, IdempotencyRecord.key == key)
+        .values(status_code=status_code, body=body)
+    )

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
 from ..models import ApiToken, User, utcnow
@@ -64,17 +65,46 @@ def revoke_token(session: Session, user: User, token_id: int) -> ApiToken:
     return token
 
 
+@dataclass(frozen=True)
+class TokenOwner:
+    token_id: int
+    user_id: int
+    last_used_at: datetime | None
+
+
+# One indexed lookup: the token by its hash, with its owner's deletion mark.
+_FIND_TOKEN = (
+    select(ApiToken.id, ApiToken.user_id, ApiToken.last_used_at)
+    .join(User, User.id == ApiToken.user_id)
+    .where(ApiToken.token_hash == bindparam("token_hash"), ApiToken.revoked_at.is_(None),
+           User.deleted_at.is_(None))
+)
+# Recording every use would add a write to every request; a minute's precision will do.
+TOUCH_EVERY = timedelta(minutes=1)
+
+
+def find_token_owner(session: Session, secret: str) -> TokenOwner | None:
+    """Whose live token this is (read-only: safe outside the write transaction)."""
+    if not secret.startswith(TOKEN_PREFIX) or len(secret) > 200:
+        return None
+    row = session.execute(_FIND_TOKEN, {"token_hash": hash_token(secret)}).first()
+    return TokenOwner(*row) if row is not None else None
+
+
+def record_token_use(session: Session, owner: TokenOwner, now: datetime | None = None) -> None:
+    """Note when a token was last used (at most once a minute, to keep writes cheap)."""
+    now = now or utcnow()
+    if owner.last_used_at is None or now - owner.last_used_at >= TOUCH_EVERY:
+        session.execute(update(ApiToken).where(ApiToken.id == owner.token_id)
+                        .values(last_used_at=now))
+
+
 def authenticate_token(session: Session, secret: str, *, now: datetime | None = None,
                        record_use: bool = False) -> User | None:
     """The owner of a live token, or None. Records last use only when asked (writes)."""
-    if not secret.startswith(TOKEN_PREFIX) or len(secret) > 200:
-        return None
-    token = session.scalar(select(ApiToken).where(ApiToken.token_hash == hash_token(secret)))
-    if token is None or token.revoked_at is not None:
-        return None
-    user = session.get(User, token.user_id)
-    if user is None or user.is_deleted:
+    owner = find_token_owner(session, secret)
+    if owner is None:
         return None
     if record_use:
-        token.last_used_at = now or utcnow()
-    return user
+        record_token_use(session, owner, now)
+    return session.get(User, owner.user_id)
