@@ -162,3 +162,20 @@ def test_member_pages_raise_no_browser_errors(page, make, session):
                  "/sites/infopark/book-bed", "/bookings", "/account"):
         page.goto(path)
     assert problems == []
+
+
+def test_member_pages_fit_a_phone_without_sideways_scrolling(phone_page, make, session):
+    member = make.member(email="anu@example.org", hostel_eligibility="women")
+    centre = make.centre(slug="perinthalmanna", name="WNH Perinthalmanna Government Polytechnic")
+    hostel = make.hostel(slug="cyberpark", name="Cyberpark Professionals' Hostel",
+                         rooms=(("G1", "dormitory", "women", 4),))
+    make.desk_booking(member=member, site=centre, day=_next_open_day(), now=now_in_kerala())
+    make.bed_booking(member=member, site=hostel, check_in=today_in_kerala() + timedelta(days=9),
+                     nights=3, now=now_in_kerala())
+    session.commit()
+    _sign_in(phone_page, "anu@example.org")
+    for path in ("/", "/sites/cyberpark", "/sites/perinthalmanna/book-desk",
+                 "/sites/cyberpark/book-bed", "/bookings", "/account", "/account/delete"):
+        phone_page.goto(path)
+        width = phone_page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 390, f"{path} is {width}px wide"
