@@ -100,3 +100,4 @@ def _template_helpers(state) -> None:
 
 
 from . import accounts, bookings, sites  # noqa: E402,F401  (routes register on import)
+from . import tokens  # noqa: E402,F401  (API tokens on the account page)
