@@ -34,3 +34,29 @@ loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 # nginx on the same host sets X-Forwarded-*; the app applies them (BEHIND_PROXY=true).
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 proc_name = "wnh-booking"
+# gunicorn >= 25 opens a control socket at one fixed per-user path by default,
+# which two instances on a host would fight over; opt in with a path of its own.
+if os.environ.get("GUNICORN_CONTROL_SOCKET"):
+    control_socket = os.environ["GUNICORN_CONTROL_SOCKET"]
+else:
+    control_socket_disable = True
+
+# gunicorn's own messages (worker boots, timeouts, signals) as JSON lines too,
+# so one log pipeline parses everything. LOG_FORMAT=text keeps gunicorn's default.
+# (gunicorn merges this over its defaults one key deep: every section is complete.)
+if os.environ.get("LOG_FORMAT", "json" if os.environ.get("BOOKING_ENV") == "production"
+                  else "text") == "json":
+    _stderr = {"class": "logging.StreamHandler", "formatter": "json", "stream": "ext://sys.stderr"}
+    logconfig_dict = {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "formatters": {"json": {"()": "booking.observability.JsonLinesFormatter"}},
+        "handlers": {"console": _stderr, "error_console": _stderr},
+        "root": {"level": "WARNING", "handlers": ["console"]},
+        "loggers": {
+            "gunicorn.error": {"level": loglevel.upper(), "handlers": ["error_console"],
+                               "propagate": False, "qualname": "gunicorn.error"},
+            "gunicorn.access": {"level": "INFO", "handlers": ["console"],
+                                "propagate": False, "qualname": "gunicorn.access"},
+        },
+    }
