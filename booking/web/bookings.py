@@ -20,7 +20,7 @@ from ..services.bookings import book_bed, book_desk, cancel_booking, get_member_
 from ..services.errors import BookingError
 from ..services.member_bookings import get_cancel_refusal, is_cancellable_by_member
 from . import bp
-from .choices import bed_choices, desk_choices, room_summaries
+from .choices import desk_choices, room_summaries
 from .forms import BedBookingForm, CancelForm, DeskBookingForm
 from .helpers import load_site, show_refusal
 
@@ -57,19 +57,21 @@ def book_desk_page(slug: str):
         else:
             flash(_("Your desk is booked."), "success")
             return redirect(url_for("web.booking_page", booking_id=booking.id))
+    return _desk_form_page(site, form, query, now)
+
+
+def _desk_form_page(site: Site, form: DeskBookingForm, query: DeskBookingForm, now):
+    """The form again, showing what is free for the day and part chosen (or refused)."""
     chosen = form if request.method == "POST" else query
     day, part = chosen.day.data, chosen.part.data
     query.day.data, query.part.data = day, part
-    preview = Preview()
     ready = bool(day and part in set(DayPart) and not chosen.day.errors)
-    if ready:
-        preview = preview_desk(get_session(), site, day, DayPart(part), now)
-    desks = preview.desks
+    preview = preview_desk(get_session(), site, day, DayPart(part), now) if ready else Preview()
     status = 422 if (form.errors or form.form_errors) else 200
     return render_template(
         "bookings/desk_form.html", site=site, form=form, query=query, preview=preview.refusal,
-        desk_choices=desk_choices(desks), free_count=len(desks), day=day, part=part,
-        ready=ready,
+        desk_choices=desk_choices(preview.desks), free_count=len(preview.desks), day=day,
+        part=part, ready=ready,
     ), status
 
 
@@ -91,18 +93,21 @@ def book_bed_page(slug: str):
         else:
             flash(_("Your bed is booked."), "success")
             return redirect(url_for("web.booking_page", booking_id=booking.id))
+    return _bed_form_page(site, form, query, now)
+
+
+def _bed_form_page(site: Site, form: BedBookingForm, query: BedBookingForm, now):
+    """The form again, showing the suitable rooms free for the stay chosen (or refused)."""
     chosen = form if request.method == "POST" else query
     ci, co = chosen.check_in.data, chosen.check_out.data
     query.check_in.data, query.check_out.data = ci, co
-    preview = Preview()
-    if ci and co and not (chosen.check_in.errors or chosen.check_out.errors):
-        preview = preview_stay(get_session(), site, current_user, ci, co, now)
-    beds = preview.beds
+    ready = bool(ci and co and not (chosen.check_in.errors or chosen.check_out.errors))
+    preview = preview_stay(get_session(), site, current_user, ci, co, now) if ready else Preview()
     status = 422 if (form.errors or form.form_errors) else 200
     return render_template(
         "bookings/bed_form.html", site=site, form=form, query=query, preview=preview.refusal,
-        bed_choices=bed_choices(beds), rooms=room_summaries(beds), check_in=ci, check_out=co,
-        nights=(co - ci).days if ci and co and co > ci else 0,
+        rooms=room_summaries(preview.beds),
+        check_in=ci, check_out=co, nights=(co - ci).days if ready and co > ci else 0,
     ), status
 
 

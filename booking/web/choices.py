@@ -29,7 +29,3 @@ def room_summaries(beds: list[Bed]) -> list[RoomSummary]:
                                                         room.designation, []))
         summary.beds.append(bed.label)
     return sorted(rooms.values(), key=lambda r: r.name)
-
-
-def bed_choices(beds: list[Bed]) -> list[RoomSummary]:
-    return room_summaries(beds)
