@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 
 from flask import render_template, url_for
+from markupsafe import Markup, escape
 
 from .openapi import openapi_document
 
@@ -29,11 +30,17 @@ def _operations(document: dict) -> list[dict]:
     return operations
 
 
+def inline_code(text: str | None) -> Markup:
+    """The document's `backticks` as <code>, everything else escaped."""
+    parts = str(escape(text or "")).split("`")
+    return Markup("".join(f"<code>{p}</code>" if i % 2 else p for i, p in enumerate(parts)))
+
+
 def api_docs():
     document = openapi_document()
     return render_template("api/docs.html", info=document["info"],
                            operations=_operations(document),
-                           openapi_url=url_for("api.openapi"))
+                           openapi_url=url_for("api.openapi"), inline_code=inline_code)
 
 
 def register_docs_page(state) -> None:
