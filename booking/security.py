@@ -94,8 +94,7 @@ class EndpointLimit:
 RATE_LIMITS: dict[str, EndpointLimit] = {
     "web.sign_in": EndpointLimit("10 per minute;30 per 15 minutes"),
     "web.register": EndpointLimit("5 per minute;20 per hour"),
-    # Tokens are created only by `flask tokens create` so far; when a page mints
-    # them, add it here: e.g. "web.create_token": EndpointLimit("10 per hour", key=by_account).
+    "web.create_token": EndpointLimit("10 per hour", key=by_account),
     "api.create_booking": EndpointLimit("120 per minute", key=by_credential),
 }
 
@@ -125,9 +124,9 @@ def _seconds_until_reset() -> int | None:
     return max(1, int(current.reset_at - time.time()) + 1)
 
 
-def _too_many_requests(error: HTTPException):
+def _too_many_requests(error: HTTPException, detail: str | None = None):
     retry_after = _seconds_until_reset()
-    detail = _("Too many attempts. Please wait a little and try again.")
+    detail = detail or _("Too many attempts. Please wait a little and try again.")
     if wants_problem_json():
         response = problem(429, "Too Many Requests", detail)
     else:
@@ -171,7 +170,10 @@ def init_lockout(app: Flask) -> None:
         if email and _fail_open(get_lockout().is_locked, email):
             g.retry_after = _fail_open(get_lockout().seconds_left, email)
             current_app.logger.warning("Sign-in refused: account locked after failures")
-            return _too_many_requests(_LockedOut())
+            minutes = max(1, round((g.retry_after or 60) / 60))
+            return _too_many_requests(_LockedOut(), _(
+                "Too many failed sign-ins for this account. For its safety, sign-in is paused:"
+                " please try again in %(minutes)d minutes.", minutes=minutes))
         return None
 
     @app.after_request

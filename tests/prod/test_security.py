@@ -285,3 +285,15 @@ def test_with_redis_down_people_can_still_sign_in_and_book(make_app, make, sessi
     assert sign_in(client, email).status_code == 302
     booked = client.post("/api/v1/bookings", json={}, headers={"Authorization": f"Bearer {secret}"})
     assert booked.status_code == 400  # reached the handler: refused for its empty body, not 500
+
+
+def test_token_creation_is_rate_limited_per_account_and_never_cached(make_app, make, session):
+    member_id = make.member().id
+    session.commit()
+    client = make_app(RATELIMIT_ENABLED=True, WTF_CSRF_ENABLED=False).test_client()
+    with client.session_transaction() as s:
+        s["_user_id"] = str(member_id)
+    answers = [client.post("/account/tokens", data={"name": f"laptop {i}"}) for i in range(11)]
+    assert [a.status_code for a in answers[:10]] == [201] * 10
+    assert answers[0].headers["Cache-Control"] == "no-store"  # the page shows the secret
+    assert answers[10].status_code == 429
