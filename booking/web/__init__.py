@@ -1,7 +1,7 @@
 """Member-facing pages: accounts, finding a place, booking, my bookings."""
 from datetime import date, timedelta
 
-from flask import Blueprint
+from flask import Blueprint, current_app
 from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import inspect
@@ -92,6 +92,7 @@ def _template_helpers(state) -> None:
         "month": month,
         "opening_days": opening_days,
         "part_hours": part_hours,
+        "has_endpoint": lambda name: name in current_app.view_functions,
         "one_day": timedelta(days=1),
         "four_weeks": timedelta(days=28),
         "days": lambda n: timedelta(days=n),
