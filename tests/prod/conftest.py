@@ -5,11 +5,14 @@ import os
 import uuid
 
 import pytest
+from sqlalchemy.engine import make_url
 
 from booking import create_app
 
 PG_ADMIN_URL = os.environ.get("PG_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/test")
-PG_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432"
+# The same server as the admin URL, for SQLAlchemy, without a database name.
+PG_SERVER = make_url(PG_ADMIN_URL).set(drivername="postgresql+psycopg", database="") \
+    .render_as_string(hide_password=False).rstrip("/")
 
 
 @pytest.fixture

@@ -27,6 +27,7 @@ from booking.models import Booking, BookingStatus, DeskCell
 from booking.services.tokens import create_token
 from tests.conftest import Factory
 
+from .conftest import PG_ADMIN_URL
 from .gunicorn_server import (Outcome, gunicorn, post_booking, race, unexpected_errors,
                               wait_until_healthy)
 
@@ -82,7 +83,7 @@ def run_load(server_url: str, load: Load, clients: int = CLIENTS,
 def terminate_app_connections(url: str) -> int:
     """pg_terminate_backend on every connection to the app's database; how many died."""
     database = make_url(url).database
-    with psycopg.connect("postgresql://postgres@127.0.0.1:5432/test", autocommit=True) as conn:
+    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
         return conn.execute(
             "SELECT count(*) FILTER (WHERE pg_terminate_backend(pid)) FROM pg_stat_activity"
             " WHERE datname = %s AND pid <> pg_backend_pid()", (database,)).fetchone()[0]

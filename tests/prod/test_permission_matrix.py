@@ -15,7 +15,7 @@ from datetime import date, timedelta
 import pytest
 from flask import url_for
 
-from booking.models import Booking, BookingStatus
+from booking.models import ApiToken, Booking, BookingStatus
 from booking.services import capacity, users_admin
 from booking.services.tokens import create_token
 
@@ -28,6 +28,7 @@ OWN_BOOKING = {"web.booking_page", "web.cancel_booking_page", "api.get_booking",
 # Admin routes about one site (site A): a manager of another site must not reach them.
 SITE_SCOPED_ARGS = {"site_id", "booking_id", "closure_id", "thing_id"}
 REFUSED = {401, 403, 404}
+ENDS_A_PERSONA = {"web.delete_account", "web.revoke_token"}
 ORDER = ("anonymous", "other_member", "other_manager", "member", "admin")
 
 
@@ -55,11 +56,12 @@ def world(make, session) -> World:
               "other_member": create_token(session, other, "o")[1],
               "other_manager": create_token(session, manager, "x")[1],
               "admin": create_token(session, admin, "a")[1]}
+    member_token = create_token(session, member, "kept")[0]
     # Read everything before committing: a lazy load afterwards would reopen a write
     # transaction (BEGIN IMMEDIATE on SQLite) and lock the app's writers out.
     ids = {"site_id": site.id, "booking_id": booking.id, "slug": site.slug, "kind": "desk",
            "thing_id": site.desks[0].id, "closure_id": closure.id, "user_id": member.id,
-           "filename": "css/app.css"}
+           "filename": "css/app.css", "token_id": member_token.id}
     users = {"member": member.id, "other_member": other.id, "other_manager": manager.id,
              "admin": admin.id}
     booking_id = booking.id
@@ -125,8 +127,8 @@ def test_every_route_answers_everyone_without_5xx_and_refuses_whom_it_should(mak
     problems, seen = [], 0
     for who in ORDER:
         for endpoint, method, url, args in requests:
-            if endpoint == "web.sign_out" or (endpoint == "web.delete_account" and method == "POST"):
-                continue  # would end the persona's session or account mid-matrix
+            if endpoint == "web.sign_out" or (method == "POST" and endpoint in ENDS_A_PERSONA):
+                continue  # would end the persona's session, account or token mid-matrix
             client = _client(app, who, world)
             response = _ask(client, method, url, endpoint, world.tokens.get(who))
             seen += 1
@@ -138,11 +140,12 @@ def test_every_route_answers_everyone_without_5xx_and_refuses_whom_it_should(mak
         if who == "other_manager":  # nobody but the member (or staff of site A) touched it
             with db.reader() as s:
                 assert s.get(Booking, world.booking_id).status == BookingStatus.LIVE
+                assert s.get(ApiToken, world.ids["token_id"]).revoked_at is None
     assert problems == [], "\n".join(problems)
     assert seen > 5 * 40
 
 
-INT_ARGS = {"site_id", "booking_id", "thing_id", "closure_id", "user_id"}
+INT_ARGS = {"site_id", "booking_id", "thing_id", "closure_id", "user_id", "token_id"}
 
 
 @pytest.mark.parametrize("huge", [2**31, 2**63, 10**30])
