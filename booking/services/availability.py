@@ -23,6 +23,7 @@ from sqlalchemy import (
     select,
     union_all,
 )
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from ..models import Bed, BedNight, Closure, DayPart, Desk, DeskCell, Room, Site, SiteStatus
@@ -207,13 +208,18 @@ _HELD_CELLS_IN_SERVICE = (
 )
 
 
-def fetch_desk_facts(session: Session, site_id: int, first: date, last: date):
+def _as_connection(session: Session | Connection) -> Connection:
+    """Fact queries run on a plain connection: the hot API path has no ORM session."""
+    return session if isinstance(session, Connection) else session.connection()
+
+
+def fetch_desk_facts(session: Session | Connection, site_id: int, first: date, last: date):
     """The facts desk availability is computed from (capacity, closures, held cells).
 
     They depend only on the database, not on the clock, so they can be cached
     against the site's revision (see services/site_catalogue.py).
     """
-    connection = session.connection()
+    connection = _as_connection(session)
     params = {"site_id": site_id, "first": first, "last": last}
     retirements: Counter[date | None] = Counter()
     closures: list[ClosureSpan] = []
@@ -237,30 +243,36 @@ def get_bed_availability(
     return build_bed_days(site, first, last, *facts, now)
 
 
-def fetch_bed_facts(session: Session, site_id: int, first: date, last: date):
-    """The facts bed availability is computed from (beds by room, closures, held nights)."""
-    beds = session.execute(
-        select(Bed.room_id, Room.room_type, Room.designation, Bed.retired_on, func.count())
-        .join(Room, Room.id == Bed.room_id)
-        .where(Bed.site_id == site_id)
-        .group_by(Bed.room_id, Room.room_type, Room.designation, Bed.retired_on)
-    ).all()
-    closures = [
-        ClosureSpan(c.starts_on, c.ends_on, c.reason, c.room_id)
-        for c in session.scalars(select(Closure).where(*_overlapping_closures(site_id, first, last)))
-    ]
-    held = session.execute(
-        select(BedNight.night_on, Bed.room_id, func.count())
-        .join(Bed, Bed.id == BedNight.bed_id)
-        .where(
-            BedNight.site_id == site_id,
-            BedNight.night_on.between(first, last),
-            or_(Bed.retired_on.is_(None), Bed.retired_on > BedNight.night_on),
-        )
-        .group_by(BedNight.night_on, Bed.room_id)
+_BEDS_BY_ROOM = (
+    select(Bed.room_id, Room.room_type, Room.designation, Bed.retired_on, func.count())
+    .join(Room, Room.id == Bed.room_id)
+    .where(Bed.site_id == _SITE)
+    .group_by(Bed.room_id, Room.room_type, Room.designation, Bed.retired_on)
+)
+_CLOSURES = select(Closure.starts_on, Closure.ends_on, Closure.reason, Closure.room_id).where(
+    Closure.site_id == _SITE, Closure.ends_on >= _FIRST, Closure.starts_on <= _LAST)
+_HELD_NIGHTS = (
+    select(BedNight.night_on, Bed.room_id, func.count())
+    .join(Bed, Bed.id == BedNight.bed_id)
+    .where(
+        BedNight.site_id == _SITE,
+        BedNight.night_on.between(_FIRST, _LAST),
+        or_(Bed.retired_on.is_(None), Bed.retired_on > BedNight.night_on),
     )
+    .group_by(BedNight.night_on, Bed.room_id)
+)
+
+
+def fetch_bed_facts(session: Session | Connection, site_id: int, first: date, last: date):
+    """The facts bed availability is computed from (beds by room, closures, held nights)."""
+    connection = _as_connection(session)
+    params = {"site_id": site_id, "first": first, "last": last}
+    beds = [tuple(row) for row in connection.execute(_BEDS_BY_ROOM, params)]
+    closures = [ClosureSpan(a, b, reason, room_id)
+                for a, b, reason, room_id in connection.execute(_CLOSURES, params)]
+    held = connection.execute(_HELD_NIGHTS, params)
     taken = Counter({(day, room_id): n for day, room_id, n in held})
-    return [tuple(row) for row in beds], closures, taken
+    return beds, closures, taken
 
 
 def build_bed_days(site, first, last, beds, closures, taken, now) -> list[BedDay]:

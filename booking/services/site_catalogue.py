@@ -20,6 +20,7 @@ from datetime import date, datetime, time
 from threading import Lock
 
 from sqlalchemy import bindparam, case, func, or_, select
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from ..models import Bed, Desk, Site, SiteKind, SiteRevision
@@ -118,12 +119,13 @@ class SiteAvailability:
 
 
 def get_site_availability(
-    session: Session, slug: str, first: date, last: date, now: datetime,
+    session: Session | Connection, slug: str, first: date, last: date, now: datetime,
     cache: AvailabilityCache | None = None,
 ) -> SiteAvailability:
     """Availability of one site over a range: one query when the facts are cached."""
     check_range(first, last)
-    row = session.connection().execute(SITE_AND_REVISION, {"slug": slug}).first()
+    connection = session if isinstance(session, Connection) else session.connection()
+    row = connection.execute(SITE_AND_REVISION, {"slug": slug}).first()
     if row is None:
         raise NotFound(f"There is no site with the slug {slug!r}.")
     *values, revision = row
@@ -131,7 +133,7 @@ def get_site_availability(
     signature = clock_signature(site, now)
     days: list = []
     for block in blocks_covering(first, last):
-        block_days = _block_days(session, site, revision, block, signature, now, cache)
+        block_days = _block_days(connection, site, revision, block, signature, now, cache)
         start = max((first - block[0]).days, 0)
         days.extend(block_days[start:start + (last - first).days + 1 - len(days)])
     return SiteAvailability(site, revision, first, last, days)
@@ -147,7 +149,7 @@ def blocks_covering(first: date, last: date) -> list[tuple[date, date]]:
     ]
 
 
-def _block_days(session: Session, site: SiteView, revision: int, block: tuple[date, date],
+def _block_days(connection: Connection, site: SiteView, revision: int, block: tuple[date, date],
                 signature: tuple, now: datetime, cache: AvailabilityCache | None) -> list:
     """The built days of one block: from the cache, or two queries and the pure builder."""
     key = (site, revision, block[0], signature)
@@ -155,7 +157,7 @@ def _block_days(session: Session, site: SiteView, revision: int, block: tuple[da
     if days is None:
         fetch = fetch_desk_facts if site.is_centre else fetch_bed_facts
         build = build_desk_days if site.is_centre else build_bed_days
-        days = build(site, *block, *fetch(session, site.id, *block), now)
+        days = build(site, *block, *fetch(connection, site.id, *block), now)
         if cache is not None:
             cache.put(key, days)
     return days
