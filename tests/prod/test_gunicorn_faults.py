@@ -1,10 +1,11 @@
-"""Faults under load on PostgreSQL behind gunicorn: nothing committed is lost, nothing half-saved.
+"""Faults under load behind gunicorn: nothing committed is lost, nothing half-saved.
 
 - The database kills the app's connections mid-load (pg_terminate_backend):
   the requests caught in it get a clean 503 problem+json, the pool's pre-ping
   heals every worker by itself, and the next requests all succeed.
-- A gunicorn worker is killed (SIGKILL) mid-load: every booking that was
-  answered 201 is in the database, whole; gunicorn replaces the worker.
+- A gunicorn worker is killed (SIGKILL) mid-load, on PostgreSQL and on
+  SQLite: every booking answered 201 is in the database, whole; gunicorn
+  replaces the worker and the next requests all succeed.
 """
 from __future__ import annotations
 
@@ -140,9 +141,17 @@ def test_killed_database_connections_give_clean_503s_and_the_app_heals(scratch_p
     assert_nothing_lost_nothing_partial(scratch_pg_url, outcomes + after)
 
 
-def test_a_killed_worker_loses_no_committed_booking(scratch_pg_url, tmp_path):
-    load = build_load(scratch_pg_url)
-    with gunicorn(scratch_pg_url, tmp_path, workers=4) as server:
+@pytest.fixture(params=["postgresql", "sqlite"])
+def engine_url(request, tmp_path):
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'wnh.sqlite3'}"
+    return request.getfixturevalue("scratch_pg_url")
+
+
+def test_a_killed_worker_loses_no_committed_booking(engine_url, tmp_path):
+    load = build_load(engine_url)
+    workers = 2 if engine_url.startswith("sqlite") else 4
+    with gunicorn(engine_url, tmp_path, workers=workers) as server:
         victims = []
 
         def kill_a_worker():
@@ -155,9 +164,9 @@ def test_a_killed_worker_loses_no_committed_booking(scratch_pg_url, tmp_path):
         chaos.start()
         outcomes = run_load(server.url, load)
         chaos.join()
-        wait_until_healthy(server, workers=4)  # gunicorn replaced the worker
+        wait_until_healthy(server, workers=workers)  # gunicorn replaced the worker
         assert victims[0] not in server.worker_pids()
         after = run_load(server.url, load, first_day_offset=DAYS_EACH)
     assert {o.status for o in outcomes} <= {201, None}, [o for o in outcomes if o.status != 201]
     assert [o.status for o in after] == [201] * len(after)
-    assert_nothing_lost_nothing_partial(scratch_pg_url, outcomes + after)
+    assert_nothing_lost_nothing_partial(engine_url, outcomes + after)
