@@ -68,3 +68,18 @@ def scratch_pg_url():
         yield f"{PG_SERVER}/{name}"
     finally:
         pg_admin(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+def csrf_headers(app, client) -> dict[str, str]:
+    """Give the client's session a CSRF secret and return the header that proves it.
+
+    Lets tests post with CSRF protection left on (as in production), the way
+    a browser's form would, without scraping a token from a page.
+    """
+    from itsdangerous import URLSafeTimedSerializer
+
+    raw = uuid.uuid4().hex
+    with client.session_transaction() as s:
+        s["csrf_token"] = raw
+    signed = URLSafeTimedSerializer(app.config["SECRET_KEY"], salt="wtf-csrf-token").dumps(raw)
+    return {"X-CSRFToken": signed}

@@ -2,8 +2,9 @@
 
 Iterates app.url_map (so a new route is covered the day it is added) with
 five people: nobody signed in, a member who owns a booking, another member,
-a manager of another site, and an administrator. CSRF is off here so that
-POSTs reach the authorisation checks (CSRF has its own test). Nothing may
+a manager of another site, and an administrator. CSRF stays on; every POST
+carries a valid token so that it reaches the authorisation checks (missing
+tokens have their own test). Nothing may
 answer 5xx; protected routes must refuse the people they are not for; and
 nobody's attempts change the member's booking.
 """
@@ -18,6 +19,8 @@ from flask import url_for
 from booking.models import ApiToken, Booking, BookingStatus
 from booking.services import capacity, users_admin
 from booking.services.tokens import create_token
+
+from .conftest import csrf_headers
 
 # Routes anyone may use, signed in or not. Every other route is protected.
 PUBLIC = {"web.home", "web.site_page", "web.sign_in", "web.register", "static", "ops.healthz",
@@ -82,6 +85,7 @@ def _requests(app, world: World):
 
 def _client(app, who: str, world: World):
     client = app.test_client()
+    client.csrf = csrf_headers(app, client)
     if who in world.users:
         with client.session_transaction() as s:
             s["_user_id"] = str(world.users[who])
@@ -90,7 +94,9 @@ def _client(app, who: str, world: World):
 
 
 def _ask(client, method, url, endpoint, token):
-    headers = {"Authorization": f"Bearer {token}"} if token and endpoint.startswith("api") else {}
+    headers = dict(client.csrf)
+    if token and endpoint.startswith("api"):
+        headers["Authorization"] = f"Bearer {token}"
     kwargs = {"json": {}} if endpoint.startswith("api.") and method != "GET" else {"data": {}}
     response = client.open(url, method=method, headers=headers, **kwargs)
     response.close()
@@ -121,7 +127,7 @@ def _refusal_problems(who, endpoint, method, args, response) -> str | None:
 
 
 def test_every_route_answers_everyone_without_5xx_and_refuses_whom_it_should(make_app, world, db):
-    app = make_app(WTF_CSRF_ENABLED=False)
+    app = make_app()
     requests = list(_requests(app, world))
     assert len(requests) > 40
     problems, seen = [], 0
@@ -150,7 +156,7 @@ INT_ARGS = {"site_id", "booking_id", "thing_id", "closure_id", "user_id", "token
 
 @pytest.mark.parametrize("huge", [2**31, 2**63, 10**30])
 def test_ids_too_big_for_the_database_are_not_found_not_500(make_app, world, huge):
-    app = make_app(WTF_CSRF_ENABLED=False)
+    app = make_app()
     answers = {}
     for who in ("member", "admin"):
         with app.test_request_context():

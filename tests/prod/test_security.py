@@ -17,6 +17,8 @@ from booking.security import CONTENT_SECURITY_POLICY, RATE_LIMITS, missing_rate_
 from booking.services.tokens import create_token
 from tests.conftest import PASSWORD
 
+from .conftest import csrf_headers
+
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 
 
@@ -290,10 +292,13 @@ def test_with_redis_down_people_can_still_sign_in_and_book(make_app, make, sessi
 def test_token_creation_is_rate_limited_per_account_and_never_cached(make_app, make, session):
     member_id = make.member().id
     session.commit()
-    client = make_app(RATELIMIT_ENABLED=True, WTF_CSRF_ENABLED=False).test_client()
+    app = make_app(RATELIMIT_ENABLED=True)
+    client = app.test_client()
+    headers = csrf_headers(app, client)
     with client.session_transaction() as s:
         s["_user_id"] = str(member_id)
-    answers = [client.post("/account/tokens", data={"name": f"laptop {i}"}) for i in range(11)]
+    answers = [client.post("/account/tokens", data={"name": f"laptop {i}"}, headers=headers)
+               for i in range(11)]
     assert [a.status_code for a in answers[:10]] == [201] * 10
     assert answers[0].headers["Cache-Control"] == "no-store"  # the page shows the secret
     assert answers[10].status_code == 429
