@@ -27,20 +27,21 @@ class ClientStats:
 
 def booking_requests(tokens: list[str], first: date, days: int, centres: int, rng):
     """(token, body) pairs no member repeats: each member books each day part once."""
+    slots = [(first + timedelta(days=offset), part) for offset in range(days)
+             for part in ("morning", "afternoon")
+             if (first + timedelta(days=offset)).weekday() != 6]  # centres open Mon-Sat
     for token in tokens:
-        for offset in range(days):
-            day = first + timedelta(days=offset)
-            if day.weekday() == 6:  # the scale centres open Mon-Sat
-                continue
-            for part in ("morning", "afternoon"):
-                yield token, {"site": f"scale-centre-{rng.randint(1, centres):03d}",
-                              "date": day.isoformat(), "part": part}
+        # Spread over the whole window so repeated runs do not fill the first days.
+        for day, part in rng.sample(slots, len(slots)):
+            yield token, {"site": f"scale-centre-{rng.randint(1, centres):03d}",
+                          "date": day.isoformat(), "part": part}
 
 
 def client(port: int, tokens: list[str], first: date, stop_at: float, stats: ClientStats,
            centres: int, seed: int) -> None:
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    for token, body in booking_requests(tokens, first, 28, centres, random.Random(seed)):
+    rng = random.Random(f"{seed}-{time.time()}")
+    for token, body in booking_requests(tokens, first, 28, centres, rng):
         if time.monotonic() >= stop_at:
             break
         headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json",

@@ -11,5 +11,9 @@ csrf.exempt(bp)
 
 from . import bookings, views  # noqa: E402,F401  (routes register on import)
 from .docs import register_docs_page  # noqa: E402
+from .write_queue import init_write_queue, leave_write_queue  # noqa: E402
 
 bp.record_once(register_docs_page)
+bp.record_once(lambda state: init_write_queue(state.app))
+# Teardown runs after the app's after_request hook has committed.
+bp.teardown_request(leave_write_queue)

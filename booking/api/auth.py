@@ -9,6 +9,7 @@ from ..errors import problem
 from ..extensions import READ_METHODS, get_db, get_session
 from ..models import User
 from ..services.tokens import find_token_owner, record_token_use
+from .write_queue import join_write_queue
 
 
 def _unauthorised(detail: str):
@@ -53,6 +54,8 @@ def _token_owner(secret: str) -> User | None:
         lookup.rollback()
     if owner is None:
         return None
+    if request.method not in READ_METHODS:
+        join_write_queue()  # the next statement takes SQLite's write lock
     session = get_session()
     user = session.get(User, owner.user_id)
     if user is None or user.is_deleted:  # deleted between the two reads
