@@ -67,6 +67,20 @@ class Server:
                 self.proc.wait()
 
 
+def cpu_seconds(server: "Server") -> float:
+    """User+system CPU of the gunicorn master's workers so far (from /proc)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    out = subprocess.run(["pgrep", "-P", str(server.proc.pid)], capture_output=True, text=True)
+    total = 0
+    for pid in out.stdout.split():
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total / ticks
+
+
 def wrk(url: str, duration: int, connections: int, script: str | None, env: dict) -> dict:
     cmd = ["wrk", "-t1", f"-c{connections}", f"-d{duration}s", "--latency"]
     if script:
@@ -147,9 +161,14 @@ def main() -> None:
         measure_reads(args, env, script, results)
     if args.booking or args.only_booking:
         tokens = make_tokens(args.database_url, clients=16, per_client=25)
-        with Server("wsgi:app", APP_PORT, env, "/tmp/bench-app.log"):
+        with Server("wsgi:app", APP_PORT, env, "/tmp/bench-app.log") as server:
+            before = cpu_seconds(server)
             results["booking"] = book_load.run(APP_PORT, tokens, args.duration,
                                                today + timedelta(days=1), args.centres)
+            booked = results["booking"]["created"] or 1
+            results["booking"]["worker_cpu_ms_per_booking"] = (
+                1000 * (cpu_seconds(server) - before) / booked)
+    results["load_average"] = os.getloadavg()
     report(results)
 
 
@@ -181,6 +200,12 @@ def report(results: dict) -> None:
             errors = r.get("errors", r.get("non_2xx", 0))
             print(f"| {name} | {r['requests_per_s']:.0f} | {r['p50_ms']:.2f} | {r['p99_ms']:.2f}"
                   f" | {r['requests_per_s'] / ping:.2f}x | {errors} |")
+    print(f"\nload average after the run: {results['load_average'][0]:.1f}"
+          " (other processes share these 2 cores)")
+    booking = results.get("booking")
+    if booking:
+        print(f"booking statuses: {booking['statuses']};"
+              f" worker CPU per booking: {booking['worker_cpu_ms_per_booking']:.1f} ms")
     if results.get("booking", {}).get("sample_errors"):
         print("\nfirst booking errors:", results["booking"]["sample_errors"])
     with open("/tmp/bench-results.jsonl", "a") as out:
