@@ -40,7 +40,11 @@ class Server:
     """A gunicorn serving TARGET on PORT; always stopped on exit (context manager)."""
 
     def __init__(self, target: str, port: int, env: dict[str, str], log: str) -> None:
-        self.cmd = [GUNICORN, "-w", "2", "-b", f"127.0.0.1:{port}", "--backlog", "2048",
+        # The production settings (gthread, keep-alive), with 2 workers and no
+        # recycling: max_requests would restart workers every few seconds at
+        # benchmark rates, throwing their caches away mid-measurement.
+        self.cmd = [GUNICORN, "-c", str(ROOT / "gunicorn.conf.py"), "-w", "2",
+                    "-b", f"127.0.0.1:{port}", "--max-requests", "0", "--backlog", "2048",
                     "--error-logfile", log, target]
         self.port, self.env = port, env
 
@@ -177,29 +181,42 @@ def measure_reads(args, env: dict, script: str, results: dict) -> None:
             Server("bench.raw_sql_app:app", RAW_PORT, env, "/tmp/bench-raw.log"):
         check_same_counts(env)
     app_url = f"http://127.0.0.1:{APP_PORT}"
-    with Server("wsgi:app", APP_PORT, env, "/tmp/bench-app.log"):
+    with Server("wsgi:app", APP_PORT, env, "/tmp/bench-app.log") as server:
         wrk(f"{app_url}/api/v1/ping", 3, args.connections, None, env)  # warm up
-        results["ping"] = wrk(f"{app_url}/api/v1/ping", args.duration, args.connections, None, env)
+        results["ping"] = measured(server, f"{app_url}/api/v1/ping", args, None, env)
         wrk(app_url, 5, args.connections, script, env)  # warm up the workers' caches
-        results["availability"] = wrk(app_url, args.duration, args.connections, script, env)
-    with Server("bench.raw_sql_app:app", RAW_PORT, env, "/tmp/bench-raw.log"):
+        results["availability"] = measured(server, app_url, args, script, env)
+    with Server("bench.raw_sql_app:app", RAW_PORT, env, "/tmp/bench-raw.log") as server:
         raw_env = dict(env, BENCH_PATH="/bench/raw-availability")
         wrk(f"http://127.0.0.1:{RAW_PORT}", 3, args.connections, script, raw_env)
-        results["raw_sql"] = wrk(f"http://127.0.0.1:{RAW_PORT}", args.duration,
-                                 args.connections, script, raw_env)
+        results["raw_sql"] = measured(server, f"http://127.0.0.1:{RAW_PORT}", args, script,
+                                      raw_env)
+
+
+def measured(server: "Server", url: str, args, script: str | None, env: dict) -> dict:
+    """wrk figures plus the workers' CPU per request: a cost that other load cannot skew."""
+    before = cpu_seconds(server)
+    result = wrk(url, args.duration, args.connections, script, env)
+    requests = result["requests_per_s"] * args.duration
+    result["worker_cpu_us"] = 1e6 * (cpu_seconds(server) - before) / max(requests, 1)
+    return result
 
 
 def report(results: dict) -> None:
     ping = results.get("ping", {}).get("requests_per_s") or float("nan")
     print(f"\n### {results['label']}\n")
-    print("| endpoint | requests/s | p50 ms | p99 ms | vs ping | errors |")
-    print("|---|---:|---:|---:|---:|---:|")
+    ping_cpu = results.get("ping", {}).get("worker_cpu_us") or float("nan")
+    print("| endpoint | requests/s | vs ping | p50 ms | p99 ms | worker CPU per request"
+          " | ping CPU / this CPU | errors |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
     for name in ("ping", "availability", "raw_sql", "booking"):
         r = results.get(name)
         if r:
             errors = r.get("errors", r.get("non_2xx", 0))
-            print(f"| {name} | {r['requests_per_s']:.0f} | {r['p50_ms']:.2f} | {r['p99_ms']:.2f}"
-                  f" | {r['requests_per_s'] / ping:.2f}x | {errors} |")
+            cpu = r.get("worker_cpu_us") or 1000 * r.get("worker_cpu_ms_per_booking", 0)
+            print(f"| {name} | {r['requests_per_s']:.0f} | {r['requests_per_s'] / ping:.2f}x"
+                  f" | {r['p50_ms']:.2f} | {r['p99_ms']:.2f} | {cpu:.0f} µs"
+                  f" | {ping_cpu / cpu:.2f}x | {errors} |")
     print(f"\nload average after the run: {results['load_average'][0]:.1f}"
           " (other processes share these 2 cores)")
     booking = results.get("booking")

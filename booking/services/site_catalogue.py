@@ -15,7 +15,8 @@ only ever hold facts at least as new as its key, never older.
 from __future__ import annotations
 
 from collections import Counter, OrderedDict
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from threading import Lock
 
@@ -116,11 +117,12 @@ class SiteAvailability:
     first: date
     last: date
     days: list[DeskDay] | list[BedDay]
+    rendered: list = field(default_factory=list)  # render(day) for each day, if asked
 
 
 def get_site_availability(
     session: Session | Connection, slug: str, first: date, last: date, now: datetime,
-    cache: AvailabilityCache | None = None,
+    cache: AvailabilityCache | None = None, render: Callable | None = None,
 ) -> SiteAvailability:
     """Availability of one site over a range: one query when the facts are cached."""
     check_range(first, last)
@@ -132,11 +134,15 @@ def get_site_availability(
     site = SiteView(*values)
     signature = clock_signature(site, now)
     days: list = []
+    rendered: list = []
     for block in blocks_covering(first, last):
-        block_days = _block_days(connection, site, revision, block, signature, now, cache)
+        block_days, block_rendered = _block_days(connection, site, revision, block, signature,
+                                                 now, cache, render)
         start = max((first - block[0]).days, 0)
-        days.extend(block_days[start:start + (last - first).days + 1 - len(days)])
-    return SiteAvailability(site, revision, first, last, days)
+        stop = start + (last - first).days + 1 - len(days)
+        days.extend(block_days[start:stop])
+        rendered.extend(block_rendered[start:stop])
+    return SiteAvailability(site, revision, first, last, days, rendered)
 
 
 def blocks_covering(first: date, last: date) -> list[tuple[date, date]]:
@@ -150,17 +156,23 @@ def blocks_covering(first: date, last: date) -> list[tuple[date, date]]:
 
 
 def _block_days(connection: Connection, site: SiteView, revision: int, block: tuple[date, date],
-                signature: tuple, now: datetime, cache: AvailabilityCache | None) -> list:
-    """The built days of one block: from the cache, or two queries and the pure builder."""
-    key = (site, revision, block[0], signature)
-    days = cache.get(key) if cache is not None else None
-    if days is None:
+                signature: tuple, now: datetime, cache: AvailabilityCache | None,
+                render: Callable | None) -> tuple[list, list]:
+    """The built (and rendered) days of one block: cached, or two queries and the builder.
+
+    The renderer is part of the key: the API caches each day's JSON with the
+    day, so a request joins ready-made fragments instead of encoding a month.
+    """
+    key = (site, revision, block[0], signature, render)
+    entry = cache.get(key) if cache is not None else None
+    if entry is None:
         fetch = fetch_desk_facts if site.is_centre else fetch_bed_facts
         build = build_desk_days if site.is_centre else build_bed_days
         days = build(site, *block, *fetch(connection, site.id, *block), now)
+        entry = (days, [render(day) for day in days] if render is not None else [])
         if cache is not None:
-            cache.put(key, days)
-    return days
+            cache.put(key, entry)
+    return entry
 
 
 def get_uncached_availability(session: Session, site: Site, first: date, last: date,
