@@ -7,6 +7,7 @@ pre-checks only exist to give a friendlier message in the common case.
 """
 from __future__ import annotations
 
+import random
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import delete, exists, or_, select
@@ -41,8 +42,9 @@ from .errors import (
 )
 from .permissions import can_manage_site
 
-# How many other desks/beds to try when racing requests take our first pick.
-MAX_ATTEMPTS = 8
+# Racing requests can take our pick between our look and our insert. We keep
+# trying while anything is free; this caps the loop in a pathological storm.
+MAX_ATTEMPTS = 64
 
 
 def is_member_clash(error: IntegrityError) -> bool:
@@ -100,8 +102,8 @@ def book_desk(
         if desk is None or not desk.is_active_on(day):
             raise NotFound(f"{site.name} has no desk labelled {desk_label!r}.")
         return _hold_desk(session, member, site, desk, day, part)
-    for _ in range(MAX_ATTEMPTS):
-        desk = _pick_free_desk(session, member, site, day, part)
+    for attempt in range(MAX_ATTEMPTS):
+        desk = _pick_free_desk(session, member, site, day, part, spread=attempt > 0)
         if desk is None:
             break
         try:
@@ -136,10 +138,15 @@ def get_free_desks(session: Session, site: Site, day: date, part: DayPart) -> li
     )
 
 
-def _pick_free_desk(session: Session, member: User, site: Site, day: date, part: DayPart):
+def _pick_free_desk(session: Session, member: User, site: Site, day: date, part: DayPart,
+                    *, spread: bool = False):
     free = get_free_desks(session, site, day, part)
     if not free:
         return None
+    if spread:
+        # We lost a race: the others who lost it too would all pick the same
+        # next desk, so spread out instead of queueing behind each other.
+        return random.choice(free)
     # People like their usual desk: prefer the one they booked last here.
     last_desk_id = session.scalar(
         select(Booking.desk_id)
@@ -221,12 +228,13 @@ def book_bed(
         rules.check_room_eligibility(member, bed.room)
         _raise_if_room_closed(session, bed.room, check_in, last_night)
         return _hold_bed(session, member, site, bed, check_in, check_out, clash)
-    for _ in range(MAX_ATTEMPTS):
+    for attempt in range(MAX_ATTEMPTS):
         free = get_free_beds(session, site, check_in, check_out, member=member)
         if not free:
             break
+        bed = random.choice(free) if attempt else free[0]  # spread out after a lost race
         try:
-            return _hold_bed(session, member, site, free[0], check_in, check_out, clash)
+            return _hold_bed(session, member, site, bed, check_in, check_out, clash)
         except NoLongerAvailable:
             continue
     raise NoLongerAvailable(

@@ -172,3 +172,28 @@ def test_processes_race_for_the_last_desk(db, session, make, database_url):
     assert sum(1 for r in results if r[0] == "won") == 1
     with db.reader() as s:
         assert s.scalar(select(func.count()).select_from(DeskCell)) == 2
+
+
+def test_nobody_is_refused_while_desks_remain_free(db, session, make):
+    # All racers first reach for the same desk; the losers must find the others.
+    centre_id, _, member_ids = _setup(session, make, desks=RACERS + 2)
+    day = now_in_kerala().date() + timedelta(days=2)
+
+    def attempt(s, i):
+        site, member = s.get(Site, centre_id), s.get(User, member_ids[i])
+        return book_desk(s, member, site, day, DayPart.FULL).id
+
+    winners, losers = _winners_and_losers(race(db, attempt))
+    assert len(winners) == RACERS and losers == []
+
+
+def test_nobody_is_refused_while_beds_remain_free(db, session, make):
+    _, hostel_id, member_ids = _setup(session, make, beds=RACERS + 1)
+    check_in = now_in_kerala().date() + timedelta(days=2)
+
+    def attempt(s, i):
+        site, member = s.get(Site, hostel_id), s.get(User, member_ids[i])
+        return book_bed(s, member, site, check_in, check_in + timedelta(days=2)).id
+
+    winners, losers = _winners_and_losers(race(db, attempt))
+    assert len(winners) == RACERS and losers == []
