@@ -24,6 +24,7 @@ import urllib.request
 from calendar import timegm
 from datetime import timedelta
 from pathlib import Path
+from statistics import median
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -144,7 +145,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--database-url", required=True)
     parser.add_argument("--label", default="")
-    parser.add_argument("--duration", type=int, default=15)
+    parser.add_argument("--duration", type=int, default=5, help="seconds per measurement")
+    parser.add_argument("--rounds", type=int, default=5, help="alternating rounds (reads)")
+    parser.add_argument("--booking-seconds", type=int, default=15)
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--centres", type=int, default=200)
     parser.add_argument("--booking", action="store_true", help="also load POST /bookings")
@@ -167,7 +170,7 @@ def main() -> None:
         tokens = make_tokens(args.database_url, clients=16, per_client=25)
         with Server("wsgi:app", APP_PORT, env, "/tmp/bench-app.log") as server:
             before = cpu_seconds(server)
-            results["booking"] = book_load.run(APP_PORT, tokens, args.duration,
+            results["booking"] = book_load.run(APP_PORT, tokens, args.booking_seconds,
                                                today + timedelta(days=1), args.centres)
             booked = results["booking"]["created"] or 1
             results["booking"]["worker_cpu_ms_per_booking"] = (
@@ -177,20 +180,32 @@ def main() -> None:
 
 
 def measure_reads(args, env: dict, script: str, results: dict) -> None:
-    with Server("wsgi:app", APP_PORT, env, "/tmp/bench-app.log"), \
-            Server("bench.raw_sql_app:app", RAW_PORT, env, "/tmp/bench-raw.log"):
+    """Ping, availability and the raw-SQL baseline in alternating short rounds.
+
+    Other processes share the machine, so the three are measured in turns
+    (paired rounds) and each figure is the median over the rounds; the
+    ratios are taken per round, then their median.
+    """
+    app_url, raw_url = f"http://127.0.0.1:{APP_PORT}", f"http://127.0.0.1:{RAW_PORT}"
+    raw_env = dict(env, BENCH_PATH="/bench/raw-availability")
+    rounds: dict[str, list[dict]] = {"ping": [], "availability": [], "raw_sql": []}
+    with Server("wsgi:app", APP_PORT, env, "/tmp/bench-app.log") as app, \
+            Server("bench.raw_sql_app:app", RAW_PORT, env, "/tmp/bench-raw.log") as raw:
         check_same_counts(env)
-    app_url = f"http://127.0.0.1:{APP_PORT}"
-    with Server("wsgi:app", APP_PORT, env, "/tmp/bench-app.log") as server:
-        wrk(f"{app_url}/api/v1/ping", 3, args.connections, None, env)  # warm up
-        results["ping"] = measured(server, f"{app_url}/api/v1/ping", args, None, env)
+        wrk(f"{app_url}/api/v1/ping", 2, args.connections, None, env)  # warm up
         wrk(app_url, 5, args.connections, script, env)  # warm up the workers' caches
-        results["availability"] = measured(server, app_url, args, script, env)
-    with Server("bench.raw_sql_app:app", RAW_PORT, env, "/tmp/bench-raw.log") as server:
-        raw_env = dict(env, BENCH_PATH="/bench/raw-availability")
-        wrk(f"http://127.0.0.1:{RAW_PORT}", 3, args.connections, script, raw_env)
-        results["raw_sql"] = measured(server, f"http://127.0.0.1:{RAW_PORT}", args, script,
-                                      raw_env)
+        wrk(raw_url, 2, args.connections, script, raw_env)
+        for _ in range(args.rounds):
+            rounds["ping"].append(measured(app, f"{app_url}/api/v1/ping", args, None, env))
+            rounds["availability"].append(measured(app, app_url, args, script, env))
+            rounds["raw_sql"].append(measured(raw, raw_url, args, script, raw_env))
+    for name, runs in rounds.items():
+        results[name] = {key: median([r[key] for r in runs]) for key in
+                         ("requests_per_s", "p50_ms", "p99_ms", "worker_cpu_us")}
+        results[name]["non_2xx"] = sum(r["non_2xx"] for r in runs)
+        results[name]["per_round"] = [round(r["requests_per_s"]) for r in runs]
+        results[name]["vs_ping_median"] = median(
+            [r["requests_per_s"] / p["requests_per_s"] for r, p in zip(runs, rounds["ping"])])
 
 
 def measured(server: "Server", url: str, args, script: str | None, env: dict) -> dict:
@@ -214,7 +229,8 @@ def report(results: dict) -> None:
         if r:
             errors = r.get("errors", r.get("non_2xx", 0))
             cpu = r.get("worker_cpu_us") or 1000 * r.get("worker_cpu_ms_per_booking", 0)
-            print(f"| {name} | {r['requests_per_s']:.0f} | {r['requests_per_s'] / ping:.2f}x"
+            ratio = r.get("vs_ping_median", r["requests_per_s"] / ping)
+            print(f"| {name} | {r['requests_per_s']:.0f} | {ratio:.2f}x"
                   f" | {r['p50_ms']:.2f} | {r['p99_ms']:.2f} | {cpu:.0f} µs"
                   f" | {ping_cpu / cpu:.2f}x | {errors} |")
     print(f"\nload average after the run: {results['load_average'][0]:.1f}"
@@ -223,6 +239,9 @@ def report(results: dict) -> None:
     if booking:
         print(f"booking statuses: {booking['statuses']};"
               f" worker CPU per booking: {booking['worker_cpu_ms_per_booking']:.1f} ms")
+    for name in ("ping", "availability", "raw_sql"):
+        if name in results:
+            print(f"{name} requests/s per round: {results[name]['per_round']}")
     if results.get("booking", {}).get("sample_errors"):
         print("\nfirst booking errors:", results["booking"]["sample_errors"])
     with open("/tmp/bench-results.jsonl", "a") as out:
