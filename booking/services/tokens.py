@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import bindparam, select, update
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from ..models import ApiToken, User, utcnow
@@ -83,7 +84,7 @@ _FIND_TOKEN = (
 TOUCH_EVERY = timedelta(minutes=1)
 
 
-def find_token_owner(session: Session, secret: str) -> TokenOwner | None:
+def find_token_owner(session: Session | Connection, secret: str) -> TokenOwner | None:
     """Whose live token this is (read-only: safe outside the write transaction)."""
     if not secret.startswith(TOKEN_PREFIX) or len(secret) > 200:
         return None
@@ -95,8 +96,8 @@ def record_token_use(session: Session, owner: TokenOwner, now: datetime | None =
     """Note when a token was last used (at most once a minute, to keep writes cheap)."""
     now = now or utcnow()
     if owner.last_used_at is None or now - owner.last_used_at >= TOUCH_EVERY:
-        session.execute(update(ApiToken).where(ApiToken.id == owner.token_id)
-                        .values(last_used_at=now))
+        session.connection().execute(update(ApiToken).where(ApiToken.id == owner.token_id)
+                                     .values(last_used_at=now))
 
 
 def authenticate_token(session: Session, secret: str, *, now: datetime | None = None,
