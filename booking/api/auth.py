@@ -1,15 +1,26 @@
-"""Bearer-token authentication for the API."""
+"""Bearer-token authentication for the API.
+
+The token is looked up on its own short read connection, and a write
+request loads its member (the first statement of its write transaction)
+only when the view is ready to write, through ``api_member()``: on SQLite
+that statement takes the database's single write lock, and profiling the
+booking load showed every millisecond under that lock capping bookings per
+second for the whole database. Parsing and validating happen before it.
+"""
 from __future__ import annotations
 
 from functools import wraps
 
 from flask import g, request
+from werkzeug.exceptions import Unauthorized
 
 from ..errors import problem
 from ..extensions import READ_METHODS, get_db, get_session
 from ..models import User
-from ..services.tokens import find_token_owner, record_token_use
+from ..services.tokens import TokenOwner, find_token_owner, record_token_use
 from .write_queue import join_write_queue
+
+INVALID = "That token is not valid (it may have been revoked)."
 
 
 def _unauthorised(detail: str):
@@ -19,7 +30,7 @@ def _unauthorised(detail: str):
 
 
 def token_required(view):
-    """Let the request through with g.api_user set, or answer 401 problem+json."""
+    """Let the request through with a valid token, or answer 401 problem+json."""
 
     @wraps(view)
     def wrapper(*args, **kwargs):
@@ -32,33 +43,31 @@ def token_required(view):
             )
         if scheme.lower() != "bearer" or not secret.strip():
             return _unauthorised("Use the Bearer scheme: 'Authorization: Bearer TOKEN'.")
-        user = _token_owner(secret.strip())
-        if user is None:
-            return _unauthorised("That token is not valid (it may have been revoked).")
-        g.api_user = user
+        with get_db().engine.connect() as lookup:
+            owner = find_token_owner(lookup, secret.strip())
+        if owner is None:
+            return _unauthorised(INVALID)
+        g.api_owner = owner
+        if request.method in READ_METHODS and _load_member(owner) is None:
+            return _unauthorised(INVALID)
         return view(*args, **kwargs)
 
     return wrapper
 
 
-def _token_owner(secret: str) -> User | None:
-    """The token's owner, loaded into the request's session.
-
-    The lookup runs in its own short read transaction: on SQLite a write
-    request's session holds the write lock from its first statement, and
-    profiling the booking load showed every millisecond under that lock
-    capping bookings per second for the whole database.
-    """
-    with get_db().engine.connect() as lookup:
-        owner = find_token_owner(lookup, secret)
-    if owner is None:
+def _load_member(owner: TokenOwner) -> User | None:
+    user = get_session().get(User, owner.user_id)
+    if user is None or user.is_deleted:  # deleted since the lookup
         return None
-    if request.method not in READ_METHODS:
-        join_write_queue()  # the next statement takes SQLite's write lock
-    session = get_session()
-    user = session.get(User, owner.user_id)
-    if user is None or user.is_deleted:  # deleted between the two reads
-        return None
-    if request.method not in READ_METHODS:
-        record_token_use(session, owner)
+    g.api_user = user
     return user
+
+
+def api_member() -> User:
+    """The token's owner in the request's session; for writes, call it when ready to write."""
+    if "api_user" not in g:
+        join_write_queue()  # the next statement takes SQLite's write lock
+        if _load_member(g.api_owner) is None:
+            raise Unauthorized(INVALID)
+        record_token_use(get_session(), g.api_owner)
+    return g.api_user
