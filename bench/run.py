@@ -40,13 +40,16 @@ UNITS = {"us": 1e-3, "ms": 1.0, "s": 1e3}
 class Server:
     """A gunicorn serving TARGET on PORT; always stopped on exit (context manager)."""
 
-    def __init__(self, target: str, port: int, env: dict[str, str], log: str) -> None:
+    def __init__(self, target: str, port: int, env: dict[str, str], log: str,
+                 threads: int | None = None) -> None:
         # The production settings (gthread, keep-alive), with 2 workers and no
         # recycling: max_requests would restart workers every few seconds at
         # benchmark rates, throwing their caches away mid-measurement.
         self.cmd = [GUNICORN, "-c", str(ROOT / "gunicorn.conf.py"), "-w", "2",
                     "-b", f"127.0.0.1:{port}", "--max-requests", "0", "--backlog", "2048",
                     "--error-logfile", log, target]
+        if threads:  # read by gunicorn.conf.py (a --threads flag measured differently)
+            env = dict(env, GUNICORN_THREADS=str(threads))
         self.port, self.env = port, env
 
     def __enter__(self):
@@ -148,6 +151,9 @@ def main() -> None:
     parser.add_argument("--duration", type=int, default=5, help="seconds per measurement")
     parser.add_argument("--rounds", type=int, default=5, help="alternating rounds (reads)")
     parser.add_argument("--booking-seconds", type=int, default=15)
+    parser.add_argument("--booking-threads", type=int, default=None,
+                        help="gunicorn threads per worker for the booking load"
+                             " (default: 1 on SQLite, the production setting on PostgreSQL)")
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--centres", type=int, default=200)
     parser.add_argument("--booking", action="store_true", help="also load POST /bookings")
@@ -168,7 +174,10 @@ def main() -> None:
         measure_reads(args, env, script, results)
     if args.booking or args.only_booking:
         tokens = make_tokens(args.database_url, clients=16, per_client=25)
-        with Server("wsgi:app", APP_PORT, env, "/tmp/bench-app.log") as server:
+        # SQLite has one writer at a time: a second thread in a worker only
+        # competes for the GIL with the thread holding the write lock.
+        threads = args.booking_threads or (1 if args.database_url.startswith("sqlite") else None)
+        with Server("wsgi:app", APP_PORT, env, "/tmp/bench-app.log", threads) as server:
             before = cpu_seconds(server)
             results["booking"] = book_load.run(APP_PORT, tokens, args.booking_seconds,
                                                today + timedelta(days=1), args.centres)
