@@ -9,16 +9,29 @@ begins: a session meant for writing begins with ``BEGIN IMMEDIATE``, taking
 the write lock up front. Without that, two deferred transactions that both
 read and then write race to upgrade their locks and the loser fails at once
 with "database is locked", which no busy timeout can cure.
+
+PostgreSQL notes. A pooled connection is pre-pinged on checkout only when
+there is a reason to doubt it: its socket has something to read while it sat
+idle (a killed backend or a restarting server says goodbye and closes it), or
+it has been idle longer than PING_AFTER_IDLE_SECONDS (a link that died
+silently). Pinging on every checkout cost the hottest path (availability) a
+full round trip per request; looking at the socket costs one system call.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+import select
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event, exc
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+PING_AFTER_IDLE_SECONDS = 10.0
 
 
 def is_sqlite(url: str) -> bool:
@@ -34,13 +47,41 @@ def make_engine(url: str, *, pool_size: int = 5) -> Engine:
         )
         _configure_sqlite(engine)
         return engine
-    return create_engine(
-        url,
-        pool_size=pool_size,
-        max_overflow=pool_size,
-        pool_pre_ping=True,  # survive a restarted server or a killed backend
-        pool_recycle=1800,
-    )
+    engine = create_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_recycle=1800)
+    _ping_idle_connections(engine)
+    return engine
+
+
+def _ping_idle_connections(engine: Engine) -> None:
+    """Pre-ping a pooled connection on checkout when it may have died while idle."""
+
+    @event.listens_for(engine, "checkin")
+    def _on_checkin(_dbapi_conn, record):
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _on_checkout(dbapi_conn, record, _proxy):
+        idle_since = record.info.pop("idle_since", None)
+        if idle_since is None:
+            return  # brand new
+        if time.monotonic() - idle_since < PING_AFTER_IDLE_SECONDS and not _has_input(dbapi_conn):
+            return
+        try:
+            alive = engine.dialect.do_ping(dbapi_conn)
+        except engine.dialect.loaded_dbapi.Error:
+            alive = False
+        if not alive:
+            # The pool discards this connection and hands out a fresh one.
+            raise exc.DisconnectionError("stale pooled connection")
+
+
+def _has_input(dbapi_conn) -> bool:
+    """Has the server sent anything to this idle connection (e.g. its farewell)?"""
+    try:
+        readable, _, _ = select.select([dbapi_conn.fileno()], [], [], 0)
+    except (OSError, ValueError):
+        return True  # closed or broken: let the ping decide
+    return bool(readable)
 
 
 def _configure_sqlite(engine: Engine) -> None:
@@ -56,7 +97,10 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn):
-        mode = "IMMEDIATE" if conn.get_execution_options().get("sqlite_immediate") else "DEFERRED"
+        options = conn.get_execution_options()
+        if options.get("isolation_level") == "AUTOCOMMIT":
+            return  # each statement on its own; no snapshot held between them
+        mode = "IMMEDIATE" if options.get("sqlite_immediate") else "DEFERRED"
         conn.exec_driver_sql(f"BEGIN {mode}")
 
 
@@ -68,12 +112,38 @@ class Database:
     engine: Engine
     reader: sessionmaker[Session]
     writer: sessionmaker[Session]
+    _pinned: threading.local = field(default_factory=threading.local, repr=False)
 
     @property
     def is_sqlite(self) -> bool:
         return self.engine.dialect.name == "sqlite"
 
+    @contextmanager
+    def pinned_reader(self) -> Iterator[Connection]:
+        """This thread's own autocommit connection, kept from one request to the next.
+
+        For the hottest read path only (API availability): checking a
+        connection out of the pool and resetting it on return cost as much as
+        the query itself. Autocommit means it never holds a transaction (or a
+        SQLite read snapshot) between uses. If it breaks, it is dropped and
+        the next use connects afresh.
+        """
+        connection = getattr(self._pinned, "connection", None)
+        if connection is None or connection.closed or connection.invalidated:
+            connection = self.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+            self._pinned.connection = connection
+        try:
+            yield connection
+        except exc.DBAPIError:
+            self._pinned.connection = None
+            connection.invalidate()
+            raise
+
     def dispose(self) -> None:
+        connection = getattr(self._pinned, "connection", None)
+        if connection is not None:
+            connection.close()
+            self._pinned.connection = None
         self.engine.dispose()
 
 

@@ -75,8 +75,7 @@ def availability():
     # product and the session's bookkeeping was a measurable share of it.
     # Autocommit saves PostgreSQL's BEGIN and ROLLBACK round trips; it is safe
     # because the revision is read before the facts (see site_catalogue).
-    with get_db().engine.connect() as connection:
-        connection.execution_options(isolation_level="AUTOCOMMIT")
+    with get_db().pinned_reader() as connection:
         result = get_site_availability(connection, slug, first, last, now,
                                        current_app.extensions["availability_cache"],
                                        render=_day_fragment)
