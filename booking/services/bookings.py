@@ -10,7 +10,7 @@ from __future__ import annotations
 import random
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import delete, exists, or_, select
+from sqlalchemy import case, delete, exists, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 
@@ -138,27 +138,37 @@ def get_free_desks(session: Session, site: Site, day: date, part: DayPart) -> li
     )
 
 
+def _free_desks_query(site: Site, day: date, part: DayPart):
+    taken = exists().where(
+        DeskCell.desk_id == Desk.id, DeskCell.held_on == day, DeskCell.part.in_(part.cells)
+    )
+    return select(Desk.id, Desk.label).where(
+        Desk.site_id == site.id, or_(Desk.retired_on.is_(None), Desk.retired_on > day), ~taken
+    )
+
+
 def _pick_free_desk(session: Session, member: User, site: Site, day: date, part: DayPart,
                     *, spread: bool = False):
-    free = get_free_desks(session, site, day, part)
-    if not free:
-        return None
+    """The (id, label) of the desk to try, in one query; None if none is free."""
+    free = _free_desks_query(site, day, part)
     if spread:
         # We lost a race: the others who lost it too would all pick the same
         # next desk, so spread out instead of queueing behind each other.
-        return random.choice(free)
-    # People like their usual desk: prefer the one they booked last here.
-    last_desk_id = session.scalar(
+        rows = session.execute(free).all()
+        return random.choice(rows) if rows else None
+    # People like their usual desk: prefer the one they booked last here,
+    # then the first by zone and id.
+    usual = (
         select(Booking.desk_id)
         .where(Booking.member_id == member.id, Booking.site_id == site.id,
                Booking.desk_id.is_not(None))
         .order_by(Booking.id.desc())
         .limit(1)
+        .scalar_subquery()
     )
-    for desk in free:
-        if desk.id == last_desk_id:
-            return desk
-    return free[0]
+    return session.execute(
+        free.order_by(case((Desk.id == usual, 0), else_=1), Desk.zone, Desk.id).limit(1)
+    ).first()
 
 
 def _hold_desk(session, member, site, desk, day, part) -> Booking:
@@ -185,14 +195,13 @@ def _insert_with_cells(session: Session, booking: Booking, cells, *, taken: str,
             for cell in cells:
                 cell.booking_id = booking.id
             session.add_all(cells)
+            session.add(BookingEvent(booking_id=booking.id, actor_id=booking.created_by_id,
+                                     kind="created", detail=""))
             session.flush()
     except IntegrityError as error:
         if is_member_clash(error):
             raise MemberAlreadyBooked(clash) from None
         raise NoLongerAvailable(taken) from None
-    session.add(BookingEvent(booking_id=booking.id, actor_id=booking.created_by_id,
-                             kind="created", detail=""))
-    session.flush()
     return booking
 
 
