@@ -89,15 +89,16 @@ def book_desk(
     now = now or now_in_kerala()
     rules.check_desk_request(site, day, part, now)
     _raise_if_closed(session, site, day, day)
-    if session.scalar(
-        select(exists().where(
+    if desk_label is not None:
+        # Checked first so that "you are already booked" wins over "that desk
+        # is taken" when both are true. For any desk, the member's unique key
+        # answers the same at insert time, a query cheaper.
+        if session.scalar(select(exists().where(
             DeskCell.member_id == member.id,
             DeskCell.held_on == day,
             DeskCell.part.in_(part.cells),
-        ))
-    ):
-        raise MemberAlreadyBooked(_member_desk_clash_message(day, part))
-    if desk_label is not None:
+        ))):
+            raise MemberAlreadyBooked(_member_desk_clash_message(day, part))
         desk = session.scalar(select(Desk).where(Desk.site_id == site.id, Desk.label == desk_label))
         if desk is None or not desk.is_active_on(day):
             raise NotFound(f"{site.name} has no desk labelled {desk_label!r}.")
