@@ -123,20 +123,7 @@ def _member_desk_clash_message(day: date, part: DayPart) -> str:
 
 def get_free_desks(session: Session, site: Site, day: date, part: DayPart) -> list[Desk]:
     """Desks in service and free for every half of the part, by zone then label."""
-    taken = exists().where(
-        DeskCell.desk_id == Desk.id, DeskCell.held_on == day, DeskCell.part.in_(part.cells)
-    )
-    return list(
-        session.scalars(
-            select(Desk)
-            .where(
-                Desk.site_id == site.id,
-                or_(Desk.retired_on.is_(None), Desk.retired_on > day),
-                ~taken,
-            )
-            .order_by(Desk.zone, Desk.id)
-        )
-    )
+    return list(session.scalars(_free_desks_query(site, day, part).order_by(Desk.zone, Desk.id)))
 
 
 def _free_desks_query(site: Site, day: date, part: DayPart):
