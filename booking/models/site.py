@@ -34,7 +34,26 @@ MAX_STAY_NIGHTS = 180
 WEEKDAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
-class Site(Base):
+class SiteCalendarMixin:
+    """What a site's kind and weekly opening say, for the model and for plain views of it.
+
+    Users provide ``kind`` and ``opening_days``.
+    """
+
+    @property
+    def is_centre(self) -> bool:
+        return self.kind == SiteKind.CENTRE
+
+    @property
+    def is_hostel(self) -> bool:
+        return self.kind == SiteKind.HOSTEL
+
+    def is_open_weekday(self, day: date) -> bool:
+        """Centres open on their listed weekdays; hostels every night."""
+        return self.is_hostel or str(day.weekday()) in self.opening_days
+
+
+class Site(SiteCalendarMixin, Base):
     __tablename__ = "sites"
     __table_args__ = (
         CheckConstraint("kind IN ('centre', 'hostel')", name="kind"),
@@ -80,20 +99,8 @@ class Site(Base):
     )
 
     @property
-    def is_centre(self) -> bool:
-        return self.kind == SiteKind.CENTRE
-
-    @property
-    def is_hostel(self) -> bool:
-        return self.kind == SiteKind.HOSTEL
-
-    @property
     def is_bookable(self) -> bool:
         return self.status == SiteStatus.OPEN
-
-    def is_open_weekday(self, day: date) -> bool:
-        """Centres open on their listed weekdays; hostels every night."""
-        return self.is_hostel or str(day.weekday()) in self.opening_days
 
     @property
     def opening_days_label(self) -> str:

@@ -24,7 +24,8 @@ from sqlalchemy import bindparam, case, func, or_, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
-from ..models import Bed, Desk, Site, SiteKind, SiteRevision
+from ..models import Bed, Desk, Site, SiteRevision
+from ..models.site import SiteCalendarMixin
 from .availability import (
     BedDay,
     DeskDay,
@@ -86,7 +87,7 @@ _TIME_COLUMNS = (5, 6)  # opens_at, closes_at in SITE_AND_REVISION
 
 
 @dataclass(frozen=True)
-class SiteView:
+class SiteView(SiteCalendarMixin):
     """What availability reads of a site, as a plain object.
 
     Profiling showed ORM attribute instrumentation as a top cost of building
@@ -101,17 +102,6 @@ class SiteView:
     opens_at: time
     closes_at: time
     advance_days: int
-
-    @property
-    def is_centre(self) -> bool:
-        return self.kind == SiteKind.CENTRE
-
-    @property
-    def is_hostel(self) -> bool:
-        return self.kind == SiteKind.HOSTEL
-
-    def is_open_weekday(self, day: date) -> bool:
-        return self.is_hostel or str(day.weekday()) in self.opening_days
 
 
 class AvailabilityCache:
