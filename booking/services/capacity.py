@@ -317,35 +317,30 @@ def get_bookings_in_closure(session: Session, site: Site, starts_on: date, ends_
 
 def rename_desk(session: Session, desk: Desk, label: str) -> Desk:
     """Give a desk a new label, unique within its centre."""
-    label = clean_label(label)
-    if session.scalar(select(Desk.id).where(Desk.site_id == desk.site_id, Desk.label == label,
-                                            Desk.id != desk.id)) is not None:
-        raise InvalidRequest(f"This centre already has a desk labelled {label}.")
-    desk.label = label
-    session.flush()
-    return desk
+    return _rename(session, desk, Desk.label, label, "This centre already has a desk labelled")
 
 
 def rename_bed(session: Session, bed: Bed, label: str) -> Bed:
     """Give a bed a new label, unique within its hostel."""
-    label = clean_label(label)
-    if session.scalar(select(Bed.id).where(Bed.site_id == bed.site_id, Bed.label == label,
-                                           Bed.id != bed.id)) is not None:
-        raise InvalidRequest(f"This hostel already has a bed labelled {label}.")
-    bed.label = label
-    session.flush()
-    return bed
+    return _rename(session, bed, Bed.label, label, "This hostel already has a bed labelled")
 
 
 def rename_room(session: Session, room: Room, name: str) -> Room:
     """Give a room a new name, unique within its hostel (bed labels stay as they are)."""
-    name = clean_label(name)
-    if session.scalar(select(Room.id).where(Room.site_id == room.site_id, Room.name == name,
-                                            Room.id != room.id)) is not None:
-        raise InvalidRequest(f"This hostel already has a room named {name}.")
-    room.name = name
+    return _rename(session, room, Room.name, name, "This hostel already has a room named")
+
+
+def _rename(session: Session, thing, column, text: str, taken: str):
+    """Set a desk's, bed's or room's name column, refusing one already used at its site."""
+    text = clean_label(text)
+    model = type(thing)
+    clash = select(model.id).where(model.site_id == thing.site_id, column == text,
+                                   model.id != thing.id)
+    if session.scalar(clash) is not None:
+        raise InvalidRequest(f"{taken} {text}.")
+    setattr(thing, column.key, text)
     session.flush()
-    return room
+    return thing
 
 
 def clean_label(text: str) -> str:

@@ -48,3 +48,18 @@ def test_closing_a_site_flags_the_bookings_it_hits(session, make):
     _, change = capacity.add_closure(session, site, TODAY + timedelta(days=2),
                                      TODAY + timedelta(days=3), reason="Maintenance")
     assert change.conflicts == [hit] and "Maintenance" in hit.conflict
+
+
+def test_renames_refuse_a_name_already_used_at_the_site(session, make):
+    import pytest
+
+    from booking.services.errors import InvalidRequest
+
+    site = make.hostel(rooms=(("R1", "dormitory", "anyone", 2), ("R2", "twin", "anyone", 2)))
+    first, second = site.rooms
+    with pytest.raises(InvalidRequest, match="already has a bed labelled R1-2"):
+        capacity.rename_bed(session, first.beds[0], "R1-2")
+    with pytest.raises(InvalidRequest, match="already has a room named R2"):
+        capacity.rename_room(session, first, "R2")
+    assert capacity.rename_room(session, first, "  Sea   view ").name == "Sea view"
+    assert capacity.rename_bed(session, first.beds[0], "Window").label == "Window"
