@@ -25,13 +25,17 @@ def site_json(site: Site, capacity: int) -> dict:
     }
 
 
+def _count_json(count) -> dict:
+    return {"free": count.free, "total": count.total}
+
+
 def desk_day_json(day: DeskDay) -> dict:
     return {
         "date": day.day.isoformat(),
         "open": day.is_open,
         "closed_reason": day.closed_reason,
-        "morning": {"free": day.morning.free, "total": day.morning.total},
-        "afternoon": {"free": day.afternoon.free, "total": day.afternoon.total},
+        "morning": _count_json(day.morning),
+        "afternoon": _count_json(day.afternoon),
     }
 
 
@@ -40,7 +44,7 @@ def bed_day_json(day: BedDay) -> dict:
         "date": day.day.isoformat(),
         "open": day.is_open,
         "closed_reason": day.closed_reason,
-        "beds": {"free": day.beds.free, "total": day.beds.total},
+        "beds": _count_json(day.beds),
         "rooms": [
             {"room_type": g.room_type, "designation": g.designation,
              "free": g.free, "total": g.total}
