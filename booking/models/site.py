@@ -5,7 +5,7 @@ from datetime import date, datetime, time
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, Text, Time
+from sqlalchemy import CheckConstraint, Date, and_, ForeignKey, Index, String, Text, Time
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, UTCDateTime, utcnow
@@ -136,3 +136,8 @@ class Closure(Base):
 
     def covers(self, day: date) -> bool:
         return self.starts_on <= day <= self.ends_on
+
+    @classmethod
+    def overlapping(cls, first, last):
+        """SQL: the closure touches some day from first to last (both inclusive)."""
+        return and_(cls.ends_on >= first, cls.starts_on <= last)

@@ -163,7 +163,7 @@ def build_desk_days(
 # ---------------------------------------------------------------- queries
 
 def _overlapping_closures(site_id: int, first: date, last: date):
-    return (Closure.site_id == site_id, Closure.ends_on >= first, Closure.starts_on <= last)
+    return (Closure.site_id == site_id, Closure.overlapping(first, last))
 
 
 def get_desk_availability(
@@ -191,7 +191,7 @@ _DESK_FACTS = union_all(
     select(
         literal("closure", String), Closure.starts_on, Closure.ends_on, literal(0, Integer),
         Closure.reason,
-    ).where(Closure.site_id == _SITE, Closure.ends_on >= _FIRST, Closure.starts_on <= _LAST,
+    ).where(Closure.site_id == _SITE, Closure.overlapping(_FIRST, _LAST),
             Closure.room_id.is_(None)),
 )
 _HELD_CELLS = (
@@ -250,7 +250,7 @@ _BEDS_BY_ROOM = (
     .group_by(Bed.room_id, Room.room_type, Room.designation, Bed.retired_on)
 )
 _CLOSURES = select(Closure.starts_on, Closure.ends_on, Closure.reason, Closure.room_id).where(
-    Closure.site_id == _SITE, Closure.ends_on >= _FIRST, Closure.starts_on <= _LAST)
+    Closure.site_id == _SITE, Closure.overlapping(_FIRST, _LAST))
 _HELD_NIGHTS = (
     select(BedNight.night_on, Bed.room_id, func.count())
     .join(Bed, Bed.id == BedNight.bed_id)

@@ -54,15 +54,13 @@ def is_member_clash(error: IntegrityError) -> bool:
     return "member_id" in text
 
 
-def _raise_if_closed(session: Session, site: Site, first: date, last: date) -> None:
+def check_site_not_closed(session: Session, site: Site, first: date, last: date) -> None:
+    """Refuse dates a site-wide closure covers, naming the first such closure."""
     closure = session.scalars(
         select(Closure)
-        .where(
-            Closure.site_id == site.id,
-            Closure.room_id.is_(None),
-            Closure.ends_on >= first,
-            Closure.starts_on <= last,
-        )
+        .where(Closure.site_id == site.id, Closure.room_id.is_(None),
+               Closure.overlapping(first, last))
+        .order_by(Closure.starts_on)
         .limit(1)
     ).first()
     if closure is not None:
@@ -88,7 +86,7 @@ def book_desk(
     """Book a named desk, or the best free one, for a day part."""
     now = now or now_in_kerala()
     rules.check_desk_request(site, day, part, now)
-    _raise_if_closed(session, site, day, day)
+    check_site_not_closed(session, site, day, day)
     if desk_label is not None:
         # Checked first so that "you are already booked" wins over "that desk
         # is taken" when both are true. For any desk, the member's unique key
@@ -216,7 +214,7 @@ def book_bed(
     now = now or now_in_kerala()
     rules.check_stay_request(site, check_in, check_out, now)
     last_night = check_out - timedelta(days=1)
-    _raise_if_closed(session, site, check_in, last_night)
+    check_site_not_closed(session, site, check_in, last_night)
     clash = f"You already have a bed booked for a night between {format_day(check_in)} and {format_day(check_out)}."
     if session.scalar(select(exists().where(
         BedNight.member_id == member.id, BedNight.night_on >= check_in, BedNight.night_on < check_out
@@ -249,7 +247,7 @@ def book_bed(
 
 def _raise_if_room_closed(session: Session, room: Room, first: date, last: date) -> None:
     closed = session.scalar(select(exists().where(
-        Closure.room_id == room.id, Closure.ends_on >= first, Closure.starts_on <= last
+        Closure.room_id == room.id, Closure.overlapping(first, last)
     )))
     if closed:
         raise SiteClosedOn(f"Room {room.name} is closed for some of those nights.")
@@ -264,7 +262,7 @@ def get_free_beds(
         BedNight.bed_id == Bed.id, BedNight.night_on >= check_in, BedNight.night_on < check_out
     )
     room_closed = exists().where(
-        Closure.room_id == Bed.room_id, Closure.ends_on >= check_in, Closure.starts_on <= last_night
+        Closure.room_id == Bed.room_id, Closure.overlapping(check_in, last_night)
     )
     beds = session.scalars(
         select(Bed)

@@ -354,7 +354,7 @@ def clean_label(text: str) -> str:
 def _site_closed_during(session: Session, booking: Booking) -> bool:
     return session.scalar(select(Closure.id).where(
         Closure.site_id == booking.site_id, Closure.room_id.is_(None),
-        Closure.starts_on < booking.ends_on, Closure.ends_on >= booking.starts_on
+        Closure.overlapping(booking.starts_on, booking.last_day_on)
     ).limit(1)) is not None
 
 
@@ -376,8 +376,8 @@ def retry_conflict(session: Session, booking: Booking, actor: User | None) -> bo
         return False
     bed = booking.bed
     room_closed = session.scalar(select(Closure.id).where(
-        Closure.room_id == bed.room_id, Closure.starts_on < booking.ends_on,
-        Closure.ends_on >= booking.starts_on).limit(1)) is not None
+        Closure.room_id == bed.room_id,
+        Closure.overlapping(booking.starts_on, booking.last_day_on)).limit(1)) is not None
     if _move_stay(session, booking, bed.room, actor, "Conflict resolved", leave_room=room_closed):
         booking.conflict = None
         session.flush()

@@ -140,8 +140,8 @@ def _closures(session: Session, scoped, first: date, last: date):
     closures: dict[int, list[ClosureSpan]] = defaultdict(list)
     for c in session.execute(scoped(
             select(Closure.site_id, Closure.starts_on, Closure.ends_on, Closure.reason)
-            .where(Closure.room_id.is_(None), Closure.ends_on >= first,
-                   Closure.starts_on <= last), Closure.site_id)):
+            .where(Closure.room_id.is_(None), Closure.overlapping(first, last)),
+            Closure.site_id)):
         closures[c.site_id].append(ClosureSpan(c.starts_on, c.ends_on, c.reason or ""))
     rooms: dict[int, list[RoomClosure]] = defaultdict(list)
     # Closed rooms take their beds out of capacity (a room closed twice on the
@@ -150,7 +150,7 @@ def _closures(session: Session, scoped, first: date, last: date):
             select(Closure.site_id, Closure.starts_on, Closure.ends_on, Bed.retired_on,
                    func.count())
             .join(Bed, Bed.room_id == Closure.room_id)
-            .where(Closure.ends_on >= first, Closure.starts_on <= last)
+            .where(Closure.overlapping(first, last))
             .group_by(Closure.id, Closure.site_id, Closure.starts_on, Closure.ends_on,
                       Bed.retired_on), Closure.site_id)):
         rooms[site_id].append(RoomClosure(starts_on, ends_on, retired_on, n))
