@@ -1,17 +1,18 @@
 """Bearer-token authentication for the API.
 
 The token is looked up on its own short read connection, and a write
-request loads its member (the first statement of its write transaction)
-only when the view is ready to write, through ``api_member()``: on SQLite
-that statement takes the database's single write lock, and profiling the
-booking load showed every millisecond under that lock capping bookings per
-second for the whole database. Parsing and validating happen before it.
+request starts writing only when the view is ready to (``start_api_write``,
+or ``api_member()`` which calls it): on SQLite its first statement takes the
+database's single write lock, and profiling the booking load showed every
+millisecond under that lock capping bookings per second for the whole
+database. Parsing, validating and deciding happen before it.
 """
 from __future__ import annotations
 
 from functools import wraps
 
 from flask import g, request
+from sqlalchemy.orm import Session
 from werkzeug.exceptions import Unauthorized
 
 from ..errors import problem
@@ -66,8 +67,23 @@ def _load_member(owner: TokenOwner) -> User | None:
 def api_member() -> User:
     """The token's owner in the request's session; for writes, call it when ready to write."""
     if "api_user" not in g:
-        join_write_queue()  # the next statement takes SQLite's write lock
+        start_api_write()
         if _load_member(g.api_owner) is None:
             raise Unauthorized(INVALID)
-        record_token_use(get_session(), g.api_owner)
     return g.api_user
+
+
+def api_member_in(session: Session) -> User:
+    """The token's owner loaded in another session (e.g. a read before the write)."""
+    user = session.get(User, g.api_owner.user_id)
+    if user is None or user.is_deleted:  # deleted since the lookup
+        raise Unauthorized(INVALID)
+    return user
+
+
+def start_api_write() -> Session:
+    """The request's write session, once it is our turn to write; notes the token's use."""
+    join_write_queue()  # the next statement takes SQLite's write lock
+    session = get_session()
+    record_token_use(session, g.api_owner)
+    return session

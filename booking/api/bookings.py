@@ -4,19 +4,25 @@ from __future__ import annotations
 import json
 
 from flask import Response, request
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
-from ..extensions import get_session
+from ..extensions import get_db, get_session
 from ..models import Booking, DayPart, Site
 from ..services import idempotency
-from ..services.bookings import book_bed, book_desk, cancel_booking, get_member_bookings
-from ..services.errors import InvalidRequest, NotFound
+from ..services.bookings import (
+    cancel_booking,
+    get_member_bookings,
+    prepare_bed,
+    prepare_desk,
+)
+from ..services.errors import BookingError, InvalidRequest, NotFound
+from ..services.holds import Hold, place
 from . import bp
-from .auth import api_member, token_required
+from .auth import api_member, api_member_in, start_api_write, token_required
 from .parsing import json_object, parse_date, reject_unknown, take_string
 from .serialize import booking_json
-from .write_queue import leave_write_queue
 from .views import compact_json
+from .write_queue import leave_write_queue
 
 DESK_FIELDS = {"site", "date", "part", "desk"}
 BED_FIELDS = {"site", "check_in", "check_out", "bed"}
@@ -27,19 +33,29 @@ MAX_ID = 2**31 - 1  # the id column's range on PostgreSQL
 @token_required
 def create_booking():
     payload = json_object()
-    key = request.headers.get("Idempotency-Key")
+    key, fingerprint = request.headers.get("Idempotency-Key"), None
     if key is not None:
         idempotency.check_key(key)
         fingerprint = idempotency.request_fingerprint("POST", request.path, payload)
-    session, member = get_session(), api_member()
-    if key is not None:
-        earlier = idempotency.claim(session, member, key, fingerprint)
-        if earlier is not None:
-            response = Response(earlier.body, status=earlier.status_code,
-                                mimetype="application/json")
-            response.headers["Idempotent-Replayed"] = "true"
-            return response
-    booking = _book(session, member, payload)
+    # Decide on a read, before queueing for the write (SQLite's one write
+    # lock): a refusal never takes it, and the writer only checks and inserts.
+    with get_db().reader() as reader:
+        member = api_member_in(reader)
+        earlier = key and idempotency.find_answer(reader, member, key, fingerprint)
+        if not earlier:
+            try:
+                hold = _decide(reader, member, payload)
+            except BookingError:
+                # A twin of this request may have booked it a moment ago.
+                if key is None or not (earlier := idempotency.find_answer(
+                        reader, member, key, fingerprint)):
+                    raise
+    if earlier:
+        return _replay(earlier)
+    session = start_api_write()
+    if key is not None and (earlier := idempotency.claim(session, member, key, fingerprint)):
+        return _replay(earlier)
+    booking = place(session, hold)
     body = {"booking": booking_json(booking)}
     if key is not None:
         idempotency.record_answer(session, member, key, 201,
@@ -47,6 +63,12 @@ def create_booking():
     commit_write(session)
     response = compact_json(body, 201)
     response.headers["Location"] = body["booking"]["url"]
+    return response
+
+
+def _replay(earlier: idempotency.StoredAnswer) -> Response:
+    response = Response(earlier.body, status=earlier.status_code, mimetype="application/json")
+    response.headers["Idempotent-Replayed"] = "true"
     return response
 
 
@@ -61,9 +83,12 @@ def commit_write(session) -> None:
     leave_write_queue()
 
 
-def _book(session, member, payload: dict) -> Booking:
+_SITE_BY_SLUG = select(Site).where(Site.slug == bindparam("slug"))
+
+
+def _decide(session, member, payload: dict) -> Hold:
     slug = take_string(payload, "site", max_length=60)
-    site = session.scalar(select(Site).where(Site.slug == slug))
+    site = session.scalars(_SITE_BY_SLUG, {"slug": slug}).first()
     if site is None:
         raise NotFound(f"There is no site with the slug {slug!r} (see GET /api/v1/sites).")
     if site.is_centre:
@@ -73,14 +98,14 @@ def _book(session, member, payload: dict) -> Booking:
         if part not in {p.value for p in DayPart}:
             raise InvalidRequest("'part' must be one of morning, afternoon, full.")
         desk = take_string(payload, "desk", required=False, max_length=40)
-        return book_desk(session, member, site, day, DayPart(part), desk)
+        return prepare_desk(session, member, site, day, DayPart(part), desk)
     reject_unknown(payload, BED_FIELDS)
     check_in = parse_date(payload.get("check_in"), "check_in")
     check_out = parse_date(payload.get("check_out"), "check_out")
     if check_out <= check_in:
         raise InvalidRequest("'check_out' must be after 'check_in' (check-out day is not a night).")
     bed = take_string(payload, "bed", required=False, max_length=40)
-    return book_bed(session, member, site, check_in, check_out, bed)
+    return prepare_bed(session, member, site, check_in, check_out, bed)
 
 
 @bp.get("/bookings")

@@ -1,17 +1,18 @@
 """Booking a desk or a bed, cancelling, and listing a member's bookings.
 
-The guarantee against double booking lives in the database (see
-``models/booking.py``). This module inserts the cells inside a SAVEPOINT and
-turns the unique-key violation of a lost race into a typed refusal; the
-pre-checks only exist to give a friendlier message in the common case.
+A booking is decided here by reading only (``prepare_desk``/``prepare_bed``:
+rules, closures, which desk or bed) and written by ``holds.place``, which
+checks the decision still stands. The guarantee against double booking lives
+in the database (see ``models/booking.py``); the checks here only exist to
+give a friendlier message in the common case.
 """
 from __future__ import annotations
 
 import random
 from datetime import date, datetime, timedelta
+from functools import partial
 
-from sqlalchemy import case, delete, exists, insert, or_, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import bindparam, case, delete, exists, or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from ..clock import now_in_kerala
@@ -40,29 +41,27 @@ from .errors import (
     NotPermitted,
     SiteClosedOn,
 )
+from .holds import Hold, place, site_revision
 from .permissions import can_manage_site
 
-# Racing requests can take our pick between our look and our insert. We keep
-# trying while anything is free; this caps the loop in a pathological storm.
-MAX_ATTEMPTS = 64
+# One statement each, built once: building a statement cost more than running it.
+_SITE, _DAY, _MEMBER, _LABEL = (bindparam("site"), bindparam("day"), bindparam("member"),
+                                bindparam("label"))
+_FIRST, _LAST = bindparam("first"), bindparam("last")
+_HALVES = bindparam("halves", expanding=True)  # the half-day cells of a part
 
-
-def is_member_clash(error: IntegrityError) -> bool:
-    """Did the member's own one-place-at-a-time key fail (rather than the resource's)?"""
-    diag = getattr(error.orig, "diag", None)
-    text = getattr(diag, "constraint_name", None) or str(error.orig)
-    return "member_id" in text
+_SITE_CLOSURE = (
+    select(Closure)
+    .where(Closure.site_id == _SITE, Closure.room_id.is_(None), Closure.overlapping(_FIRST, _LAST))
+    .order_by(Closure.starts_on)
+    .limit(1)
+)
 
 
 def check_site_not_closed(session: Session, site: Site, first: date, last: date) -> None:
     """Refuse dates a site-wide closure covers, naming the first such closure."""
     closure = session.scalars(
-        select(Closure)
-        .where(Closure.site_id == site.id, Closure.room_id.is_(None),
-               Closure.overlapping(first, last))
-        .order_by(Closure.starts_on)
-        .limit(1)
-    ).first()
+        _SITE_CLOSURE, {"site": site.id, "first": first, "last": last}).first()
     if closure is not None:
         reason = f" ({closure.reason})" if closure.reason else ""
         raise SiteClosedOn(
@@ -72,6 +71,31 @@ def check_site_not_closed(session: Session, site: Site, first: date, last: date)
 
 
 # ---------------------------------------------------------------- desks
+
+# Desks in service that day and free for every half of the part.
+_FREE_DESKS = select(Desk).where(
+    Desk.site_id == _SITE,
+    or_(Desk.retired_on.is_(None), Desk.retired_on > _DAY),
+    ~exists().where(DeskCell.desk_id == Desk.id, DeskCell.held_on == _DAY,
+                    DeskCell.part.in_(_HALVES)),
+)
+_FREE_DESKS_BY_ZONE = _FREE_DESKS.order_by(Desk.zone, Desk.id)
+# People like their usual desk: the one they booked last here, else the
+# first by zone and id. LIMIT 1: loading every free desk as an ORM object was
+# a measurable share of a booking.
+_USUAL_DESK = (
+    select(Booking.desk_id)
+    .where(Booking.member_id == _MEMBER, Booking.site_id == _SITE, Booking.desk_id.is_not(None))
+    .order_by(Booking.id.desc())
+    .limit(1)
+    .scalar_subquery()
+)
+_BEST_FREE_DESK = _FREE_DESKS.order_by(
+    case((Desk.id == _USUAL_DESK, 0), else_=1), Desk.zone, Desk.id).limit(1)
+_MEMBER_HOLDS_DESK = select(exists().where(
+    DeskCell.member_id == _MEMBER, DeskCell.held_on == _DAY, DeskCell.part.in_(_HALVES)))
+_DESK_BY_LABEL = select(Desk).where(Desk.site_id == _SITE, Desk.label == _LABEL)
+
 
 def book_desk(
     session: Session,
@@ -84,33 +108,59 @@ def book_desk(
     now: datetime | None = None,
 ) -> Booking:
     """Book a named desk, or the best free one, for a day part."""
+    return place(session, prepare_desk(session, member, site, day, part, desk_label, now=now))
+
+
+def prepare_desk(
+    session: Session,
+    member: User,
+    site: Site,
+    day: date,
+    part: DayPart,
+    desk_label: str | None = None,
+    *,
+    now: datetime | None = None,
+    spread: bool = False,
+) -> Hold:
+    """Decide a desk booking by reading only; ``holds.place`` writes it.
+
+    With ``spread``, pick a random free desk: after a lost race the other
+    losers would all pick the same next desk and queue behind each other.
+    """
     now = now or now_in_kerala()
     rules.check_desk_request(site, day, part, now)
+    revision = site_revision(session, site.id)
     check_site_not_closed(session, site, day, day)
+    params = {"site": site.id, "day": day, "halves": list(part.cells), "member": member.id}
     if desk_label is not None:
         # Checked first so that "you are already booked" wins over "that desk
         # is taken" when both are true. For any desk, the member's unique key
         # answers the same at insert time, a query cheaper.
-        if session.scalar(select(exists().where(
-            DeskCell.member_id == member.id,
-            DeskCell.held_on == day,
-            DeskCell.part.in_(part.cells),
-        ))):
+        if session.scalar(_MEMBER_HOLDS_DESK, params):
             raise MemberAlreadyBooked(_member_desk_clash_message(day, part))
-        desk = session.scalar(select(Desk).where(Desk.site_id == site.id, Desk.label == desk_label))
+        desk = session.scalars(_DESK_BY_LABEL, dict(params, label=desk_label)).first()
         if desk is None or not desk.is_active_on(day):
             raise NotFound(f"{site.name} has no desk labelled {desk_label!r}.")
-        return _hold_desk(session, member, site, desk, day, part)
-    for attempt in range(MAX_ATTEMPTS):
-        desk = _pick_free_desk(session, member, site, day, part, spread=attempt > 0)
-        if desk is None:
-            break
-        try:
-            return _hold_desk(session, member, site, desk, day, part)
-        except NoLongerAvailable:
-            continue  # someone took it between our look and our insert
-    raise NoLongerAvailable(
-        f"No desk is free at {site.name} on {format_day(day)} ({part.value})."
+    elif spread:
+        desk = random.choice(session.scalars(_FREE_DESKS, params).all() or [None])
+    else:
+        desk = session.scalars(_BEST_FREE_DESK, params).first()
+    none_free = f"No desk is free at {site.name} on {format_day(day)} ({part.value})."
+    if desk is None:
+        raise NoLongerAvailable(none_free)
+    return Hold(
+        member=member, site=site, resource=desk, revision=revision,
+        row={"desk_id": desk.id, "bed_id": None, "starts_on": day,
+             "ends_on": day + timedelta(days=1), "part": part.value},
+        cell_table=DeskCell.__table__,
+        cells=[{"desk_id": desk.id, "held_on": day, "part": half, "site_id": site.id,
+                "member_id": member.id} for half in part.cells],
+        taken=f"Desk {desk.label} is no longer available on {format_day(day)} ({part.value}).",
+        clash=_member_desk_clash_message(day, part),
+        any_resource=desk_label is None,
+        decide_again=partial(prepare_desk, member=member, site=site, day=day, part=part,
+                             desk_label=desk_label, now=now),
+        none_free=none_free,
     )
 
 
@@ -121,81 +171,8 @@ def _member_desk_clash_message(day: date, part: DayPart) -> str:
 
 def get_free_desks(session: Session, site: Site, day: date, part: DayPart) -> list[Desk]:
     """Desks in service and free for every half of the part, by zone then label."""
-    return list(session.scalars(_free_desks_query(site, day, part).order_by(Desk.zone, Desk.id)))
-
-
-def _free_desks_query(site: Site, day: date, part: DayPart):
-    taken = exists().where(
-        DeskCell.desk_id == Desk.id, DeskCell.held_on == day, DeskCell.part.in_(part.cells)
-    )
-    return select(Desk).where(
-        Desk.site_id == site.id, or_(Desk.retired_on.is_(None), Desk.retired_on > day), ~taken
-    )
-
-
-def _pick_free_desk(session: Session, member: User, site: Site, day: date, part: DayPart,
-                    *, spread: bool = False) -> Desk | None:
-    """The desk to try, in one query; None if none is free."""
-    free = _free_desks_query(site, day, part)
-    if spread:
-        # We lost a race: the others who lost it too would all pick the same
-        # next desk, so spread out instead of queueing behind each other.
-        desks = session.scalars(free).all()
-        return random.choice(desks) if desks else None
-    # People like their usual desk: prefer the one they booked last here,
-    # then the first by zone and id. LIMIT 1: loading every free desk as an
-    # ORM object was a measurable share of a booking.
-    usual = (
-        select(Booking.desk_id)
-        .where(Booking.member_id == member.id, Booking.site_id == site.id,
-               Booking.desk_id.is_not(None))
-        .order_by(Booking.id.desc())
-        .limit(1)
-        .scalar_subquery()
-    )
-    return session.scalars(
-        free.order_by(case((Desk.id == usual, 0), else_=1), Desk.zone, Desk.id).limit(1)
-    ).first()
-
-
-def _hold_desk(session, member, site, desk, day, part) -> Booking:
-    # Relationships set from objects in hand, so nothing lazy-loads them later.
-    booking = Booking(
-        member=member, created_by_id=member.id, site=site, desk=desk,
-        starts_on=day, ends_on=day + timedelta(days=1), part=part.value,
-    )
-    cells = [
-        {"desk_id": desk.id, "held_on": day, "part": half, "site_id": site.id,
-         "member_id": member.id}
-        for half in part.cells
-    ]
-    return _insert_with_cells(
-        session, booking, DeskCell, cells,
-        taken=f"Desk {desk.label} is no longer available on {format_day(day)} ({part.value}).",
-        clash=_member_desk_clash_message(day, part),
-    )
-
-
-def _insert_with_cells(session: Session, booking: Booking, cell_model, cells: list[dict], *,
-                       taken: str, clash: str):
-    """Insert a booking and its cells in a SAVEPOINT; a lost race becomes a typed refusal."""
-    try:
-        with session.begin_nested():
-            session.add(booking)
-            session.flush()
-            # Cells and the history line are plain rows nobody reads back in
-            # this request: Core inserts skip the unit of work's bookkeeping.
-            for cell in cells:
-                cell["booking_id"] = booking.id
-            session.execute(insert(cell_model.__table__), cells)
-            session.execute(insert(BookingEvent.__table__), {
-                "booking_id": booking.id, "actor_id": booking.created_by_id,
-                "kind": "created", "detail": "", "at": utcnow()})
-    except IntegrityError as error:
-        if is_member_clash(error):
-            raise MemberAlreadyBooked(clash) from None
-        raise NoLongerAvailable(taken) from None
-    return booking
+    return list(session.scalars(
+        _FREE_DESKS_BY_ZONE, {"site": site.id, "day": day, "halves": list(part.cells)}))
 
 
 # ---------------------------------------------------------------- beds
@@ -211,8 +188,25 @@ def book_bed(
     now: datetime | None = None,
 ) -> Booking:
     """Book a named bed, or a suitable free one, from check-in to check-out (exclusive)."""
+    return place(session, prepare_bed(session, member, site, check_in, check_out, bed_label,
+                                      now=now))
+
+
+def prepare_bed(
+    session: Session,
+    member: User,
+    site: Site,
+    check_in: date,
+    check_out: date,
+    bed_label: str | None = None,
+    *,
+    now: datetime | None = None,
+    spread: bool = False,
+) -> Hold:
+    """Decide a stay by reading only; ``holds.place`` writes it (``spread``: see prepare_desk)."""
     now = now or now_in_kerala()
     rules.check_stay_request(site, check_in, check_out, now)
+    revision = site_revision(session, site.id)
     last_night = check_out - timedelta(days=1)
     check_site_not_closed(session, site, check_in, last_night)
     clash = f"You already have a bed booked for a night between {format_day(check_in)} and {format_day(check_out)}."
@@ -220,6 +214,8 @@ def book_bed(
         BedNight.member_id == member.id, BedNight.night_on >= check_in, BedNight.night_on < check_out
     ))):
         raise MemberAlreadyBooked(clash)
+    none_free = (f"No suitable bed is free at {site.name} for every night from"
+                 f" {format_day(check_in)} to {format_day(check_out)}.")
     if bed_label is not None:
         bed = session.scalar(
             select(Bed).options(joinedload(Bed.room))
@@ -229,19 +225,24 @@ def book_bed(
             raise NotFound(f"{site.name} has no bed labelled {bed_label!r}.")
         rules.check_room_eligibility(member, bed.room)
         _raise_if_room_closed(session, bed.room, check_in, last_night)
-        return _hold_bed(session, member, site, bed, check_in, check_out, clash)
-    for attempt in range(MAX_ATTEMPTS):
+    else:
         free = get_free_beds(session, site, check_in, check_out, member=member)
         if not free:
-            break
-        bed = random.choice(free) if attempt else free[0]  # spread out after a lost race
-        try:
-            return _hold_bed(session, member, site, bed, check_in, check_out, clash)
-        except NoLongerAvailable:
-            continue
-    raise NoLongerAvailable(
-        f"No suitable bed is free at {site.name} for every night from"
-        f" {format_day(check_in)} to {format_day(check_out)}."
+            raise NoLongerAvailable(none_free)
+        bed = random.choice(free) if spread else free[0]
+    return Hold(
+        member=member, site=site, resource=bed, revision=revision,
+        row={"desk_id": None, "bed_id": bed.id, "starts_on": check_in, "ends_on": check_out,
+             "part": None},
+        cell_table=BedNight.__table__,
+        cells=[{"bed_id": bed.id, "night_on": check_in + timedelta(days=i), "site_id": site.id,
+                "member_id": member.id} for i in range((check_out - check_in).days)],
+        taken=f"Bed {bed.label} is no longer free for all those nights.",
+        clash=clash,
+        any_resource=bed_label is None,
+        decide_again=partial(prepare_bed, member=member, site=site, check_in=check_in,
+                             check_out=check_out, bed_label=bed_label, now=now),
+        none_free=none_free,
     )
 
 
@@ -281,23 +282,6 @@ def get_free_beds(
     if member is not None:
         beds = [b for b in beds if rules.is_eligible_for_room(member, b.room)]
     return list(beds)
-
-
-def _hold_bed(session, member, site, bed, check_in, check_out, clash) -> Booking:
-    booking = Booking(
-        member=member, created_by_id=member.id, site=site, bed=bed,
-        starts_on=check_in, ends_on=check_out,
-    )
-    nights = [
-        {"bed_id": bed.id, "night_on": check_in + timedelta(days=i), "site_id": site.id,
-         "member_id": member.id}
-        for i in range((check_out - check_in).days)
-    ]
-    return _insert_with_cells(
-        session, booking, BedNight, nights,
-        taken=f"Bed {bed.label} is no longer free for all those nights.",
-        clash=clash,
-    )
 
 
 # ---------------------------------------------------------------- cancel and list

@@ -13,8 +13,9 @@ import json
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from ..models import IdempotencyRecord, User, utcnow
@@ -50,33 +51,42 @@ def check_key(key: str) -> str:
     return key
 
 
-def claim(session: Session, user: User, key: str, fingerprint: str) -> StoredAnswer | None:
-    """Claim the key for this request, or return the answer already given to it.
-
-    One INSERT .. ON CONFLICT DO NOTHING: a concurrent twin waits on the
-    unique key (PostgreSQL) or the write lock (SQLite) and then finds the
-    committed record. A claim leaves status 0 until record_answer fills it.
-    """
-    check_key(key)
-    insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    # Core statements on the session's connection: profiling showed the ORM's
-    # bulk-statement handling costing more than the statements themselves.
-    connection = session.connection()
-    claimed = connection.execute(
+def _claim_statement(insert):
+    return (
         insert(IdempotencyRecord)
-        .values(user_id=user.id, key=key, request_hash=fingerprint, status_code=0, body="",
-                created_at=utcnow())
+        .values(user_id=bindparam("for_user"), key=bindparam("for_key"), request_hash=bindparam("hash"),
+                status_code=0, body="", created_at=bindparam("at"))
         .on_conflict_do_nothing(index_elements=["user_id", "key"])
         .returning(IdempotencyRecord.id)
-    ).first()
-    if claimed is not None:
+    )
+
+
+# Built once (per dialect): building a statement cost more than running it.
+_CLAIM = {"postgresql": _claim_statement(postgresql.insert),
+          "sqlite": _claim_statement(sqlite.insert)}
+_FIND = select(
+    IdempotencyRecord.request_hash, IdempotencyRecord.status_code, IdempotencyRecord.body,
+).where(IdempotencyRecord.user_id == bindparam("for_user"),
+       IdempotencyRecord.key == bindparam("for_key"))
+_ANSWER = (
+    update(IdempotencyRecord)
+    .where(IdempotencyRecord.user_id == bindparam("for_user"),
+       IdempotencyRecord.key == bindparam("for_key"))
+    .values(status_code=bindparam("status"), body=bindparam("answer"))
+)
+
+
+def find_answer(session: Session | Connection, user: User, key: str,
+                fingerprint: str) -> StoredAnswer | None:
+    """The answer already given to this key, if one is stored (read-only).
+
+    Safe outside the write transaction, so a retry is answered without
+    waiting for the write lock. A different request under the same key is
+    KeyReused.
+    """
+    earlier = session.execute(_FIND, {"for_user": user.id, "for_key": key}).first()
+    if earlier is None or earlier.status_code == 0:
         return None
-    earlier = connection.execute(select(IdempotencyRecord.request_hash, IdempotencyRecord.status_code,
-                                     IdempotencyRecord.body)
-                              .where(IdempotencyRecord.user_id == user.id,
-                                     IdempotencyRecord.key == key)).first()
-    if earlier is None or earlier.status_code == 0:  # pragma: no cover - needs a crash mid-flight
-        raise InvalidRequest("A request with this Idempotency-Key is still in progress; retry.")
     if earlier.request_hash != fingerprint:
         raise KeyReused(
             "This Idempotency-Key was already used for a different request."
@@ -85,10 +95,28 @@ def claim(session: Session, user: User, key: str, fingerprint: str) -> StoredAns
     return StoredAnswer(earlier.status_code, earlier.body)
 
 
+def claim(session: Session, user: User, key: str, fingerprint: str) -> StoredAnswer | None:
+    """Claim the key for this request, or return the answer already given to it.
+
+    One INSERT .. ON CONFLICT DO NOTHING: a concurrent twin waits on the
+    unique key (PostgreSQL) or the write lock (SQLite) and then finds the
+    committed record. A claim leaves status 0 until record_answer fills it.
+    """
+    check_key(key)
+    # Core statements on the session's connection: profiling showed the ORM's
+    # bulk-statement handling costing more than the statements themselves.
+    connection = session.connection()
+    claimed = connection.execute(_CLAIM[connection.dialect.name], {
+        "for_user": user.id, "for_key": key, "hash": fingerprint, "at": utcnow()}).first()
+    if claimed is not None:
+        return None
+    earlier = find_answer(connection, user, key, fingerprint)
+    if earlier is None:  # pragma: no cover - needs a crash mid-flight
+        raise InvalidRequest("A request with this Idempotency-Key is still in progress; retry.")
+    return earlier
+
+
 def record_answer(session: Session, user: User, key: str, status_code: int, body: str) -> None:
     """Store the answer with the claim, in the same transaction as the work."""
     session.connection().execute(
-        update(IdempotencyRecord)
-        .where(IdempotencyRecord.user_id == user.id, IdempotencyRecord.key == key)
-        .values(status_code=status_code, body=body)
-    )
+        _ANSWER, {"for_user": user.id, "for_key": key, "status": status_code, "answer": body})

@@ -82,6 +82,8 @@ _FIND_TOKEN = (
 )
 # Recording every use would add a write to every request; a minute's precision will do.
 TOUCH_EVERY = timedelta(minutes=1)
+_TOUCH = update(ApiToken).where(ApiToken.id == bindparam("token")).values(
+    last_used_at=bindparam("at"))
 
 
 def find_token_owner(session: Session | Connection, secret: str) -> TokenOwner | None:
@@ -96,8 +98,7 @@ def record_token_use(session: Session, owner: TokenOwner, now: datetime | None =
     """Note when a token was last used (at most once a minute, to keep writes cheap)."""
     now = now or utcnow()
     if owner.last_used_at is None or now - owner.last_used_at >= TOUCH_EVERY:
-        session.connection().execute(update(ApiToken).where(ApiToken.id == owner.token_id)
-                                     .values(last_used_at=now))
+        session.connection().execute(_TOUCH, {"token": owner.token_id, "at": now})
 
 
 def authenticate_token(session: Session, secret: str, *, now: datetime | None = None,
