@@ -36,6 +36,8 @@ def summarise(raw: Path, top: int) -> None:
     total = 0
     for line in raw.read_text().splitlines():
         stack, _, count = line.rpartition(" ")
+        if not count.isdigit():  # a worker that py-spy could not sample to the end
+            continue
         n = int(count)
         total += n
         for frame in set(stack.split(";")):
@@ -60,7 +62,9 @@ def main() -> None:
                BENCH_CENTRES="200", BENCH_TODAY=str(timegm(today.timetuple())))
     tokens = make_tokens(args.database_url, 16, 25) if args.what == "booking" else None
     raw = Path(f"/tmp/bench-profile-{args.what}.txt")
-    with Server("wsgi:app", APP_PORT, env, "/tmp/bench-app.log") as server:
+    # As in run.py: one thread per worker for SQLite bookings (one writer at a time).
+    threads = 1 if args.what == "booking" and args.database_url.startswith("sqlite") else None
+    with Server("wsgi:app", APP_PORT, env, "/tmp/bench-app.log", threads) as server:
         if args.what == "availability":
             load = threading.Thread(target=wrk, args=(f"http://127.0.0.1:{APP_PORT}",
                                     args.seconds + 4, 8, str(ROOT / "bench/availability.lua"), env))
@@ -77,7 +81,7 @@ def main() -> None:
         for spy in spies:
             spy.wait()
         load.join()
-    raw.write_text("".join(Path(f"{raw}.{pid}").read_text() for pid in pids))
+    raw.write_text("\n".join(Path(f"{raw}.{pid}").read_text() for pid in pids))
     summarise(raw, args.top)
 
 

@@ -77,16 +77,21 @@ class Server:
 
 def cpu_seconds(server: "Server") -> float:
     """User+system CPU of the gunicorn master's workers so far (from /proc)."""
+    return sum(worker_cpu_seconds(server).values())
+
+
+def worker_cpu_seconds(server: "Server") -> dict[int, float]:
+    """Each worker's user+system CPU so far, by pid."""
     ticks = os.sysconf("SC_CLK_TCK")
     out = subprocess.run(["pgrep", "-P", str(server.proc.pid)], capture_output=True, text=True)
-    total = 0
+    cpu = {}
     for pid in out.stdout.split():
         try:
             fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
             continue
-        total += int(fields[11]) + int(fields[12])
-    return total / ticks
+        cpu[int(pid)] = (int(fields[11]) + int(fields[12])) / ticks
+    return cpu
 
 
 def wrk(url: str, duration: int, connections: int, script: str | None, env: dict) -> dict:
@@ -178,12 +183,22 @@ def main() -> None:
         # competes for the GIL with the thread holding the write lock.
         threads = args.booking_threads or (1 if args.database_url.startswith("sqlite") else None)
         with Server("wsgi:app", APP_PORT, env, "/tmp/bench-app.log", threads) as server:
-            before = cpu_seconds(server)
+            before = worker_cpu_seconds(server)
+            client_before = os.times()
             results["booking"] = book_load.run(APP_PORT, tokens, args.booking_seconds,
                                                today + timedelta(days=1), args.centres)
             booked = results["booking"]["created"] or 1
-            results["booking"]["worker_cpu_ms_per_booking"] = (
-                1000 * (cpu_seconds(server) - before) / booked)
+            client_after = os.times()
+            # The load generator shares the machine's cores with the server.
+            results["booking"]["client_cpu_ms_per_booking"] = 1000 * (
+                client_after.user + client_after.system
+                - client_before.user - client_before.system) / booked
+            spent = [cpu - before.get(pid, 0.0) for pid, cpu in worker_cpu_seconds(server).items()]
+            results["booking"]["worker_cpu_ms_per_booking"] = 1000 * sum(spent) / booked
+            # How evenly the load fell on the workers: keep-alive connections
+            # stay with the worker that accepted them.
+            results["booking"]["worker_cpu_share"] = [round(x / (sum(spent) or 1), 2)
+                                                      for x in spent]
     results["load_average"] = os.getloadavg()
     report(results)
 
@@ -247,7 +262,9 @@ def report(results: dict) -> None:
     booking = results.get("booking")
     if booking:
         print(f"booking statuses: {booking['statuses']};"
-              f" worker CPU per booking: {booking['worker_cpu_ms_per_booking']:.1f} ms")
+              f" worker CPU per booking: {booking['worker_cpu_ms_per_booking']:.1f} ms;"
+              f" share of it per worker: {booking.get('worker_cpu_share')};"
+              f" load generator's CPU per booking: {booking['client_cpu_ms_per_booking']:.1f} ms")
     for name in ("ping", "availability", "raw_sql"):
         if name in results:
             print(f"{name} requests/s per round: {results[name]['per_round']}")
