@@ -1,11 +1,12 @@
 """Bearer-token authentication for the API.
 
-The token is looked up on its own short read connection, and a write
-request starts writing only when the view is ready to (``start_api_write``,
-or ``api_member()`` which calls it): on SQLite its first statement takes the
-database's single write lock, and profiling the booking load showed every
-millisecond under that lock capping bookings per second for the whole
-database. Parsing, validating and deciding happen before it.
+One indexed query finds the live token and loads its owner. A read request
+does it on its own session. A write request does it on a separate read
+session (``api_reader``), where the view can also decide what to write, and
+starts writing only when ready to (``start_api_write``, or ``api_member()``
+which calls it): on SQLite its first statement takes the database's single
+write lock, and profiling the booking load showed every millisecond under
+that lock capping bookings per second for the whole database.
 """
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from werkzeug.exceptions import Unauthorized
 from ..errors import problem
 from ..extensions import READ_METHODS, get_db, get_session
 from ..models import User
-from ..services.tokens import TokenOwner, find_token_owner, record_token_use
+from ..services.tokens import find_token_user, record_token_use
 from .write_queue import join_write_queue
 
 INVALID = "That token is not valid (it may have been revoked)."
@@ -44,45 +45,53 @@ def token_required(view):
             )
         if scheme.lower() != "bearer" or not secret.strip():
             return _unauthorised("Use the Bearer scheme: 'Authorization: Bearer TOKEN'.")
-        with get_db().engine.connect() as lookup:
-            owner = find_token_owner(lookup, secret.strip())
-        if owner is None:
+        is_read = request.method in READ_METHODS
+        found = find_token_user(get_session() if is_read else api_reader(), secret.strip())
+        if found is None:
             return _unauthorised(INVALID)
-        g.api_owner = owner
-        if request.method in READ_METHODS and _load_member(owner) is None:
-            return _unauthorised(INVALID)
+        user, g.api_owner = found
+        if is_read:
+            g.api_user = user
+        else:
+            g.api_reader_user = user
         return view(*args, **kwargs)
 
     return wrapper
 
 
-def _load_member(owner: TokenOwner) -> User | None:
-    user = get_session().get(User, owner.user_id)
-    if user is None or user.is_deleted:  # deleted since the lookup
-        return None
-    g.api_user = user
-    return user
+def api_reader() -> Session:
+    """A write request's read session: for looking and deciding before writing."""
+    if "api_reader" not in g:
+        g.api_reader = get_db().reader()
+    return g.api_reader
+
+
+def close_api_reader(_exc=None) -> None:
+    """Give the read session's connection back (before writing, or at teardown)."""
+    reader = g.pop("api_reader", None)
+    if reader is not None:
+        reader.close()
+
+
+def api_reader_member() -> User:
+    """The token's owner, as loaded in the write request's read session."""
+    return g.api_reader_user
 
 
 def api_member() -> User:
     """The token's owner in the request's session; for writes, call it when ready to write."""
     if "api_user" not in g:
-        start_api_write()
-        if _load_member(g.api_owner) is None:
+        session = start_api_write()
+        user = session.get(User, g.api_owner.user_id)
+        if user is None or user.is_deleted:  # deleted since the lookup
             raise Unauthorized(INVALID)
+        g.api_user = user
     return g.api_user
-
-
-def api_member_in(session: Session) -> User:
-    """The token's owner loaded in another session (e.g. a read before the write)."""
-    user = session.get(User, g.api_owner.user_id)
-    if user is None or user.is_deleted:  # deleted since the lookup
-        raise Unauthorized(INVALID)
-    return user
 
 
 def start_api_write() -> Session:
     """The request's write session, once it is our turn to write; notes the token's use."""
+    close_api_reader()
     join_write_queue()  # the next statement takes SQLite's write lock
     session = get_session()
     record_token_use(session, g.api_owner)

@@ -6,7 +6,7 @@ import json
 from flask import Response, request
 from sqlalchemy import bindparam, select
 
-from ..extensions import get_db, get_session
+from ..extensions import get_session
 from ..models import Booking, DayPart, Site
 from ..services import idempotency
 from ..services.bookings import (
@@ -18,7 +18,13 @@ from ..services.bookings import (
 from ..services.errors import BookingError, InvalidRequest, NotFound
 from ..services.holds import Hold, place
 from . import bp
-from .auth import api_member, api_member_in, start_api_write, token_required
+from .auth import (
+    api_member,
+    api_reader,
+    api_reader_member,
+    start_api_write,
+    token_required,
+)
 from .parsing import json_object, parse_date, reject_unknown, take_string
 from .serialize import booking_json
 from .views import compact_json
@@ -39,17 +45,16 @@ def create_booking():
         fingerprint = idempotency.request_fingerprint("POST", request.path, payload)
     # Decide on a read, before queueing for the write (SQLite's one write
     # lock): a refusal never takes it, and the writer only checks and inserts.
-    with get_db().reader() as reader:
-        member = api_member_in(reader)
-        earlier = key and idempotency.find_answer(reader, member, key, fingerprint)
-        if not earlier:
-            try:
-                hold = _decide(reader, member, payload)
-            except BookingError:
-                # A twin of this request may have booked it a moment ago.
-                if key is None or not (earlier := idempotency.find_answer(
-                        reader, member, key, fingerprint)):
-                    raise
+    reader, member = api_reader(), api_reader_member()
+    earlier = key and idempotency.find_answer(reader, member, key, fingerprint)
+    if not earlier:
+        try:
+            hold = _decide(reader, member, payload)
+        except BookingError:
+            # A twin of this request may have booked it a moment ago.
+            if key is None or not (earlier := idempotency.find_answer(
+                    reader, member, key, fingerprint)):
+                raise
     if earlier:
         return _replay(earlier)
     session = start_api_write()

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import bindparam, select, update
-from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from ..models import ApiToken, User, utcnow
@@ -73,10 +72,10 @@ class TokenOwner:
     last_used_at: datetime | None
 
 
-# One indexed lookup: the token by its hash, with its owner's deletion mark.
+# One indexed lookup: the live token by its hash, with its (not deleted) owner.
 _FIND_TOKEN = (
-    select(ApiToken.id, ApiToken.user_id, ApiToken.last_used_at)
-    .join(User, User.id == ApiToken.user_id)
+    select(User, ApiToken.id, ApiToken.last_used_at)
+    .join(ApiToken, ApiToken.user_id == User.id)
     .where(ApiToken.token_hash == bindparam("token_hash"), ApiToken.revoked_at.is_(None),
            User.deleted_at.is_(None))
 )
@@ -86,12 +85,15 @@ _TOUCH = update(ApiToken).where(ApiToken.id == bindparam("token")).values(
     last_used_at=bindparam("at"))
 
 
-def find_token_owner(session: Session | Connection, secret: str) -> TokenOwner | None:
-    """Whose live token this is (read-only: safe outside the write transaction)."""
+def find_token_user(session: Session, secret: str) -> tuple[User, TokenOwner] | None:
+    """The owner of a live token, loaded in ``session``, and the token (read-only)."""
     if not secret.startswith(TOKEN_PREFIX) or len(secret) > 200:
         return None
     row = session.execute(_FIND_TOKEN, {"token_hash": hash_token(secret)}).first()
-    return TokenOwner(*row) if row is not None else None
+    if row is None:
+        return None
+    user, token_id, last_used_at = row
+    return user, TokenOwner(token_id, user.id, last_used_at)
 
 
 def record_token_use(session: Session, owner: TokenOwner, now: datetime | None = None) -> None:
@@ -104,9 +106,10 @@ def record_token_use(session: Session, owner: TokenOwner, now: datetime | None =
 def authenticate_token(session: Session, secret: str, *, now: datetime | None = None,
                        record_use: bool = False) -> User | None:
     """The owner of a live token, or None. Records last use only when asked (writes)."""
-    owner = find_token_owner(session, secret)
-    if owner is None:
+    found = find_token_user(session, secret)
+    if found is None:
         return None
+    user, owner = found
     if record_use:
         record_token_use(session, owner, now)
-    return session.get(User, owner.user_id)
+    return user
