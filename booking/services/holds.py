@@ -112,13 +112,12 @@ def _write(session: Session, hold: Hold) -> Booking:
     row = dict(hold.row, member_id=hold.member.id, created_by_id=hold.member.id,
                site_id=hold.site.id, status=BookingStatus.LIVE.value, created_at=now)
     try:
-        with session.begin_nested():
-            # (The connection is taken inside the SAVEPOINT: one taken before
-            # it does not roll back to it on PostgreSQL.)
-            connection = session.connection()
-            # Core statements: nobody reads these rows back through the unit
-            # of work in this request, and its bookkeeping cost more than the
-            # inserts themselves.
+        connection = session.connection()
+        # A SAVEPOINT on the connection itself (the session's own kind cost
+        # twice as much), around Core statements only: nobody reads these rows
+        # back through the unit of work, whose bookkeeping cost more than the
+        # inserts themselves.
+        with connection.begin_nested():
             booking_id = connection.execute(_INSERT_BOOKING, row).scalar_one()
             connection.execute(insert(hold.cell_table),
                                [dict(cell, booking_id=booking_id) for cell in hold.cells])
