@@ -1,4 +1,9 @@
-"""Booking load: N client threads POST desk bookings over keep-alive http.client.
+"""Booking load: N client threads POST desk bookings with http.client.
+
+Each request comes on a new connection, as nginx sends them (see
+deploy/nginx-wnh-booking.conf): a gunicorn gthread worker keeps each
+kept-alive connection it accepted, and with 16 long-lived connections one of
+the two workers could end up serving every booking (``--keep-alive`` shows it).
 
 Each client has its own members (and their tokens), so no two requests
 compete for the same member's day part; every request names a random
@@ -38,7 +43,7 @@ def booking_requests(tokens: list[str], first: date, days: int, centres: int, rn
 
 
 def client(port: int, tokens: list[str], first: date, stop_at: float, stats: ClientStats,
-           centres: int, seed: int) -> None:
+           centres: int, seed: int, keep_alive: bool) -> None:
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     rng = random.Random(f"{seed}-{time.time()}")
     for token, body in booking_requests(tokens, first, 28, centres, rng):
@@ -46,6 +51,8 @@ def client(port: int, tokens: list[str], first: date, stop_at: float, stats: Cli
             break
         headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json",
                    "Idempotency-Key": str(uuid.uuid4())}
+        if not keep_alive:
+            headers["Connection"] = "close"  # http.client then reconnects for the next one
         started = time.perf_counter()
         try:
             conn.request("POST", "/api/v1/bookings", body=json.dumps(body), headers=headers)
@@ -64,10 +71,10 @@ def client(port: int, tokens: list[str], first: date, stop_at: float, stats: Cli
 
 
 def run(port: int, tokens_per_client: list[list[str]], duration: float, first: date,
-        centres: int) -> dict:
+        centres: int, keep_alive: bool = False) -> dict:
     stop_at = time.monotonic() + duration
     stats = [ClientStats() for _ in tokens_per_client]
-    threads = [threading.Thread(target=client, args=(port, tokens, first, stop_at, s, centres, i))
+    threads = [threading.Thread(target=client, args=(port, tokens, first, stop_at, s, centres, i, keep_alive))
                for i, (tokens, s) in enumerate(zip(tokens_per_client, stats))]
     started = time.monotonic()
     for t in threads:

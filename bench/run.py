@@ -75,6 +75,20 @@ class Server:
                 self.proc.wait()
 
 
+def python_speed() -> float:
+    """Seconds for a fixed pure-Python loop: how fast this (shared) machine is right now.
+
+    The machines are virtual and their speed drifts with their neighbours'
+    load; the same code measured 1.0 s and 1.6 s for this loop an hour apart.
+    Read requests/s next to it.
+    """
+    started = time.perf_counter()
+    total = 0
+    for i in range(5_000_000):
+        total += i
+    return time.perf_counter() - started
+
+
 def cpu_seconds(server: "Server") -> float:
     """User+system CPU of the gunicorn master's workers so far (from /proc)."""
     return sum(worker_cpu_seconds(server).values())
@@ -163,6 +177,9 @@ def main() -> None:
     parser.add_argument("--centres", type=int, default=200)
     parser.add_argument("--booking", action="store_true", help="also load POST /bookings")
     parser.add_argument("--only-booking", action="store_true", help="load POST /bookings only")
+    parser.add_argument("--keep-alive", action="store_true",
+                        help="booking clients keep their connections (default: one per request,"
+                             " as nginx sends them)")
     parser.add_argument("--no-cache", action="store_true",
                         help="serve availability with the facts cache off (the miss path)")
     args = parser.parse_args()
@@ -174,7 +191,8 @@ def main() -> None:
     if args.no_cache:
         env["AVAILABILITY_CACHE_SIZE"] = "0"
     script = str(ROOT / "bench/availability.lua")
-    results = {"label": args.label, "database": args.database_url.split(":")[0]}
+    results = {"label": args.label, "database": args.database_url.split(":")[0],
+               "python_speed_s": [python_speed()]}
     if not args.only_booking:
         measure_reads(args, env, script, results)
     if args.booking or args.only_booking:
@@ -186,7 +204,8 @@ def main() -> None:
             before = worker_cpu_seconds(server)
             client_before = os.times()
             results["booking"] = book_load.run(APP_PORT, tokens, args.booking_seconds,
-                                               today + timedelta(days=1), args.centres)
+                                               today + timedelta(days=1), args.centres,
+                                               keep_alive=args.keep_alive)
             booked = results["booking"]["created"] or 1
             client_after = os.times()
             # The load generator shares the machine's cores with the server.
@@ -200,6 +219,7 @@ def main() -> None:
             results["booking"]["worker_cpu_share"] = [round(x / (sum(spent) or 1), 2)
                                                       for x in spent]
     results["load_average"] = os.getloadavg()
+    results["python_speed_s"].append(python_speed())
     report(results)
 
 
@@ -258,7 +278,8 @@ def report(results: dict) -> None:
                   f" | {r['p50_ms']:.2f} | {r['p99_ms']:.2f} | {cpu:.0f} µs"
                   f" | {ping_cpu / cpu:.2f}x | {errors} |")
     print(f"\nload average after the run: {results['load_average'][0]:.1f}"
-          " (other processes share these 2 cores)")
+          " (other processes share these 2 cores); a 5-million-step Python loop took"
+          f" {' s, then '.join(f'{s:.2f}' for s in results['python_speed_s'])} s")
     booking = results.get("booking")
     if booking:
         print(f"booking statuses: {booking['statuses']};"
