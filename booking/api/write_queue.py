@@ -2,12 +2,14 @@
 
 SQLite has one writer at a time; a second worker's BEGIN IMMEDIATE waits in
 SQLite's busy handler, which polls with sleeps of 1, 2, 5, 10... ms. With
-bookings holding the lock about 4 ms, profiling the booking load showed
-workers asleep while the lock was already free. API writers therefore queue
-on an advisory file lock (flock wakes the next waiter the moment the holder
-lets go) taken just before the request's first write statement and released
-after its commit. Other writers (web pages, CLI) are unaffected: they still
-meet the busy handler, exactly as before. PostgreSQL needs none of this.
+bookings holding the lock a few milliseconds, profiling the booking load
+showed workers asleep while the lock was already free. API writers therefore
+queue on an advisory file lock (flock wakes the next waiter the moment the
+holder lets go), taken after the request has decided what to write (see
+``services/holds.py``) and just before its first write statement, and
+released after its commit. Other writers (web pages, CLI) are unaffected:
+they still meet the busy handler, exactly as before. PostgreSQL needs none
+of this.
 """
 from __future__ import annotations
 
