@@ -46,14 +46,14 @@ def create_booking():
     # Decide on a read, before queueing for the write (SQLite's one write
     # lock): a refusal never takes it, and the writer only checks and inserts.
     reader, member = api_reader(), api_reader_member()
-    earlier = key and idempotency.find_answer(reader, member, key, fingerprint)
+    earlier = key and idempotency.find_answer(reader.connection(), member, key, fingerprint)
     if not earlier:
         try:
             hold = _decide(reader, member, payload)
         except BookingError:
             # A twin of this request may have booked it a moment ago.
             if key is None or not (earlier := idempotency.find_answer(
-                    reader, member, key, fingerprint)):
+                    reader.connection(), member, key, fingerprint)):
                 raise
     if earlier:
         return _replay(earlier)

@@ -51,7 +51,7 @@ _FIRST, _LAST = bindparam("first"), bindparam("last")
 _HALVES = bindparam("halves", expanding=True)  # the half-day cells of a part
 
 _SITE_CLOSURE = (
-    select(Closure)
+    select(Closure.starts_on, Closure.ends_on, Closure.reason)
     .where(Closure.site_id == _SITE, Closure.room_id.is_(None), Closure.overlapping(_FIRST, _LAST))
     .order_by(Closure.starts_on)
     .limit(1)
@@ -60,7 +60,7 @@ _SITE_CLOSURE = (
 
 def check_site_not_closed(session: Session, site: Site, first: date, last: date) -> None:
     """Refuse dates a site-wide closure covers, naming the first such closure."""
-    closure = session.scalars(
+    closure = session.connection().execute(
         _SITE_CLOSURE, {"site": site.id, "first": first, "last": last}).first()
     if closure is not None:
         reason = f" ({closure.reason})" if closure.reason else ""

@@ -55,7 +55,8 @@ _INSERT_EVENT = insert(BookingEvent.__table__)
 
 def site_revision(session: Session, site_id: int) -> int:
     """The site's revision; read it *before* the facts a decision rests on."""
-    return session.execute(_REVISION, {"site": site_id}).scalar_one()
+    # On the connection: a Core statement through the session costs twice as much.
+    return session.connection().execute(_REVISION, {"site": site_id}).scalar_one()
 
 
 class Decide(Protocol):
@@ -89,7 +90,7 @@ def is_member_clash(error: IntegrityError) -> bool:
 
 def place(session: Session, hold: Hold) -> Booking:
     """Write a decided booking in the session's transaction; refusals are typed."""
-    revision, deleted_at = session.execute(
+    revision, deleted_at = session.connection().execute(
         _FRESHNESS, {"site": hold.site.id, "member": hold.member.id}).one()
     if deleted_at is not None:
         raise NotPermitted("This account has been deleted.")
