@@ -59,12 +59,14 @@ def main() -> None:
     args = parser.parse_args()
     today = today_in_kerala()
     env = dict(os.environ, DATABASE_URL=args.database_url, LOG_LEVEL="WARNING",
+               RATELIMIT_STORAGE_URI="redis://127.0.0.1:6379/14",
                BENCH_CENTRES="200", BENCH_TODAY=str(timegm(today.timetuple())))
     tokens = make_tokens(args.database_url, 16, 25) if args.what == "booking" else None
     raw = Path(f"/tmp/bench-profile-{args.what}.txt")
-    # As in run.py: one thread per worker for SQLite bookings (one writer at a time).
-    threads = 1 if args.what == "booking" and args.database_url.startswith("sqlite") else None
-    with Server("wsgi:app", APP_PORT, env, "/tmp/bench-app.log", threads) as server:
+    # As in run.py: sync workers for SQLite bookings (one writer at a time).
+    sync = args.what == "booking" and args.database_url.startswith("sqlite")
+    with Server("wsgi:app", APP_PORT, env, "/tmp/bench-app.log",
+                worker_class="sync" if sync else None) as server:
         if args.what == "availability":
             load = threading.Thread(target=wrk, args=(f"http://127.0.0.1:{APP_PORT}",
                                     args.seconds + 4, 8, str(ROOT / "bench/availability.lua"), env))

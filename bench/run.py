@@ -41,7 +41,7 @@ class Server:
     """A gunicorn serving TARGET on PORT; always stopped on exit (context manager)."""
 
     def __init__(self, target: str, port: int, env: dict[str, str], log: str,
-                 threads: int | None = None) -> None:
+                 threads: int | None = None, worker_class: str | None = None) -> None:
         # The production settings (gthread, keep-alive), with 2 workers and no
         # recycling: max_requests would restart workers every few seconds at
         # benchmark rates, throwing their caches away mid-measurement.
@@ -50,6 +50,8 @@ class Server:
                     "--error-logfile", log, target]
         if threads:  # read by gunicorn.conf.py (a --threads flag measured differently)
             env = dict(env, GUNICORN_THREADS=str(threads))
+        if worker_class:
+            env = dict(env, GUNICORN_WORKER_CLASS=worker_class)
         self.port, self.env = port, env
 
     def __enter__(self):
@@ -171,8 +173,12 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5, help="alternating rounds (reads)")
     parser.add_argument("--booking-seconds", type=int, default=15)
     parser.add_argument("--booking-threads", type=int, default=None,
-                        help="gunicorn threads per worker for the booking load"
-                             " (default: 1 on SQLite, the production setting on PostgreSQL)")
+                        help="gunicorn threads per gthread worker for the booking load")
+    parser.add_argument("--booking-worker-class", choices=["sync", "gthread"], default=None,
+                        help="gunicorn workers for the booking load (default: sync on SQLite,"
+                             " gthread on PostgreSQL)")
+    parser.add_argument("--ratelimit-storage", default="redis://127.0.0.1:6379/14",
+                        help="RATELIMIT_STORAGE_URI for the app (memory:// counts per worker)")
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--centres", type=int, default=200)
     parser.add_argument("--booking", action="store_true", help="also load POST /bookings")
@@ -185,7 +191,10 @@ def main() -> None:
     args = parser.parse_args()
 
     today = today_in_kerala()
+    # Rate-limit counters on Redis, as production must keep them with more
+    # than one worker (docs/production.md); only POSTs are limited.
     env = dict(os.environ, DATABASE_URL=args.database_url, LOG_LEVEL="WARNING",
+               RATELIMIT_STORAGE_URI=args.ratelimit_storage,
                BENCH_CENTRES=str(args.centres),
                BENCH_TODAY=str(timegm(today.timetuple())))
     if args.no_cache:
@@ -198,9 +207,12 @@ def main() -> None:
     if args.booking or args.only_booking:
         tokens = make_tokens(args.database_url, clients=16, per_client=25)
         # SQLite has one writer at a time: a second thread in a worker only
-        # competes for the GIL with the thread holding the write lock.
-        threads = args.booking_threads or (1 if args.database_url.startswith("sqlite") else None)
-        with Server("wsgi:app", APP_PORT, env, "/tmp/bench-app.log", threads) as server:
+        # competes for the GIL with the thread holding the write lock, so
+        # its workers are "sync" (one request each; see gunicorn.conf.py).
+        worker_class = args.booking_worker_class or (
+            "sync" if args.database_url.startswith("sqlite") else "gthread")
+        with Server("wsgi:app", APP_PORT, env, "/tmp/bench-app.log", args.booking_threads,
+                    worker_class) as server:
             before = worker_cpu_seconds(server)
             client_before = os.times()
             results["booking"] = book_load.run(APP_PORT, tokens, args.booking_seconds,
