@@ -21,8 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench import book_load  # noqa: E402
-from bench.run import APP_PORT, Server, make_tokens, wrk  # noqa: E402
+from bench.run import APP_PORT, Server, make_tokens, wrk, wrk_booking  # noqa: E402
 from booking.clock import today_in_kerala  # noqa: E402
 
 
@@ -71,8 +70,9 @@ def main() -> None:
             load = threading.Thread(target=wrk, args=(f"http://127.0.0.1:{APP_PORT}",
                                     args.seconds + 4, 8, str(ROOT / "bench/availability.lua"), env))
         else:
-            load = threading.Thread(target=book_load.run, args=(
-                APP_PORT, tokens, args.seconds + 4, today + timedelta(days=1), 200))
+            load = threading.Thread(target=wrk_booking, args=(
+                argparse.Namespace(booking_seconds=args.seconds + 4), env, tokens,
+                today + timedelta(days=1)))
         load.start()
         pids = worker_pids(server.proc.pid)
         spies = [subprocess.Popen([args.py_spy, "record", "--pid", str(pid), "--duration",
