@@ -1,8 +1,10 @@
 -- wrk script: POST /api/v1/bookings, each member booking each day part at most once.
 -- Env: BENCH_TOKENS (a file of API tokens, one per line, one member each),
 -- BENCH_FIRST_DAY (epoch seconds of the first day, UTC midnight), BENCH_CENTRES (200).
--- Request n: token n mod T, day part n div T of the 4 weeks from the first day
--- (Mondays to Saturdays, when the centres open), a random centre, a fresh
+-- Request n: token t = n mod T, and that token's (n div T)-th day part of the 4
+-- weeks from the first day (Mondays to Saturdays, when the centres open),
+-- starting from a random one per token so that repeated runs spread over the
+-- weeks instead of filling the first days; a random centre, a fresh
 -- Idempotency-Key, and "Connection: close", as nginx sends requests upstream.
 local centres = tonumber(os.getenv("BENCH_CENTRES") or "200")
 local first = tonumber(os.getenv("BENCH_FIRST_DAY"))
@@ -22,16 +24,21 @@ end
 
 local n = 0
 local run = 0
+local start = {}
 statuses = {}
 
 function init(args)
   run = os.time()
   math.randomseed(run + tonumber(tostring({}):sub(8), 16) % 100000)
+  for t = 1, #tokens do
+    start[t] = math.random(0, #slots - 1)
+  end
 end
 
 request = function()
-  local token = tokens[n % #tokens + 1]
-  local slot = slots[math.floor(n / #tokens) % #slots + 1]
+  local t = n % #tokens + 1
+  local token = tokens[t]
+  local slot = slots[(start[t] + math.floor(n / #tokens)) % #slots + 1]
   n = n + 1
   local body = string.format('{"site":"scale-centre-%03d","date":"%s","part":"%s"}',
     math.random(1, centres), slot[1], slot[2])
