@@ -100,17 +100,29 @@ def test_plain_http_gets_no_strict_transport_security(make_app):
     assert "Strict-Transport-Security" not in response.headers
 
 
-def test_gunicorn_config_and_the_systemd_unit_describe_the_same_server(database_url):
+def gunicorn_settings(database_url: str, **extra_env: str) -> dict[str, str]:
+    """What gunicorn.conf.py resolves to, as `gunicorn --print-config` prints it."""
     env = {"BOOKING_ENV": "production", "SECRET_KEY": "k" * 64, "DATABASE_URL": database_url,
-           "PATH": "/usr/bin:/bin", "WEB_CONCURRENCY": "3"}
+           "PATH": "/usr/bin:/bin", **extra_env}
     gunicorn = Path(sys.executable).with_name("gunicorn")
     result = subprocess.run([str(gunicorn), "-c", "gunicorn.conf.py", "--check-config",
                              "--print-config", "wsgi:app"], cwd=ROOT, env=env,
                             capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
-    settings = {key.strip(): value.strip() for key, _, value in
-                (line.partition("=") for line in result.stdout.splitlines())}
+    return {key.strip(): value.strip() for key, _, value in
+            (line.partition("=") for line in result.stdout.splitlines())}
+
+
+def test_sync_workers_for_sqlite_get_one_thread(database_url):
+    # gunicorn would quietly turn "sync" with several threads into gthread.
+    settings = gunicorn_settings(database_url, GUNICORN_WORKER_CLASS="sync")
+    assert settings["worker_class"] == "sync" and settings["threads"] == "1"
+
+
+def test_gunicorn_config_and_the_systemd_unit_describe_the_same_server(database_url):
+    settings = gunicorn_settings(database_url, WEB_CONCURRENCY="3")
     assert settings["workers"] == "3" and settings["worker_class"] == "gthread"
+    assert settings["threads"] == "4"
     assert settings["accesslog"] == "None"  # the app logs requests itself, without query strings
     unit = (ROOT / "deploy" / "wnh-booking.service").read_text()
     assert "gunicorn -c gunicorn.conf.py wsgi:app" in unit and "db upgrade" in unit
