@@ -16,7 +16,6 @@ for "any desk/bed", another try somewhere else.
 """
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -78,7 +77,7 @@ class Hold:
     clash: str  # the refusal when the member holds another place then
     any_resource: bool  # True: the service chose, so it may choose again
     decide_again: Decide
-    none_free: Callable[[], str]  # the refusal when every try was lost
+    none_free: str  # the refusal when every try was lost
 
 
 def is_member_clash(error: IntegrityError) -> bool:
@@ -104,7 +103,7 @@ def place(session: Session, hold: Hold) -> Booking:
         except NoLongerAvailable:
             if not hold.any_resource:
                 raise
-    raise NoLongerAvailable(hold.none_free())
+    raise NoLongerAvailable(hold.none_free)
 
 
 def _write(session: Session, hold: Hold) -> Booking:

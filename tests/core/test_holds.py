@@ -13,11 +13,11 @@ import pytest
 from sqlalchemy import func, select
 
 from booking.models import Closure, DayPart, DeskCell, Site, User
+from booking.services import holds
 from booking.services.bookings import book_desk, prepare_bed, prepare_desk
 from booking.services.errors import NoLongerAvailable, NotPermitted, SiteClosedOn
 from booking.services.holds import place, site_revision
 from booking.services.privacy import delete_account
-
 from tests.conftest import NOW
 
 DAY = NOW.date() + timedelta(days=2)
@@ -135,3 +135,18 @@ def test_a_bed_taken_since_the_decision_goes_to_another_bed(db, session, make):
         booking = place(writer, hold)
         assert booking.bed.label != other_hold.resource.label
         writer.commit()
+
+
+def test_losing_every_race_ends_in_a_clear_refusal(db, centre_and_members, monkeypatch):
+    site_id, (first, _second) = centre_and_members
+    hold = decide(db, site_id, first)
+    tries = []
+
+    def always_taken(session, hold):
+        tries.append(hold.resource.label)
+        raise NoLongerAvailable(hold.taken)
+
+    monkeypatch.setattr(holds, "_write", always_taken)
+    with pytest.raises(NoLongerAvailable, match="No desk is free"):
+        write(db, hold)
+    assert len(tries) == holds.MAX_ATTEMPTS
