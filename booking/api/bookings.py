@@ -4,10 +4,9 @@ from __future__ import annotations
 import json
 
 from flask import Response, request
-from sqlalchemy import bindparam, select
 
 from ..extensions import get_session
-from ..models import Booking, DayPart, Site
+from ..models import Booking, DayPart
 from ..services import idempotency
 from ..services.bookings import (
     cancel_booking,
@@ -17,6 +16,7 @@ from ..services.bookings import (
 )
 from ..services.errors import BookingError, InvalidRequest, NotFound
 from ..services.holds import Hold, place
+from ..services.sites import find_site_by_slug
 from . import bp
 from .auth import (
     api_member,
@@ -88,12 +88,9 @@ def commit_write(session) -> None:
     leave_write_queue()
 
 
-_SITE_BY_SLUG = select(Site).where(Site.slug == bindparam("slug"))
-
-
 def _decide(session, member, payload: dict) -> Hold:
     slug = take_string(payload, "site", max_length=60)
-    site = session.scalars(_SITE_BY_SLUG, {"slug": slug}).first()
+    site = find_site_by_slug(session, slug)
     if site is None:
         raise NotFound(f"There is no site with the slug {slug!r} (see GET /api/v1/sites).")
     if site.is_centre:

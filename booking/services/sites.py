@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import case, func, or_, select
+from sqlalchemy import bindparam, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from ..models import Bed, Desk, Site, SiteKind, SiteStatus
@@ -62,8 +62,16 @@ def get_districts(session: Session) -> list[str]:
     return list(session.scalars(select(Site.district).distinct().order_by(Site.district)))
 
 
+# Built once: the API's booking path looks a site up on every request.
+_SITE_BY_SLUG = select(Site).where(Site.slug == bindparam("slug"))
+
+
+def find_site_by_slug(session: Session, slug: str) -> Site | None:
+    return session.scalars(_SITE_BY_SLUG, {"slug": slug}).first()
+
+
 def get_site_by_slug(session: Session, slug: str) -> Site:
-    site = session.scalar(select(Site).where(Site.slug == slug))
+    site = find_site_by_slug(session, slug)
     if site is None:
         raise NotFound("No such site.")
     return site
