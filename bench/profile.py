@@ -71,8 +71,7 @@ def main() -> None:
                                     args.seconds + 4, 8, str(ROOT / "bench/availability.lua"), env))
         else:
             load = threading.Thread(target=wrk_booking, args=(
-                argparse.Namespace(booking_seconds=args.seconds + 4), env, tokens,
-                today + timedelta(days=1)))
+                args.seconds + 4, env, tokens, today + timedelta(days=1)))
         load.start()
         pids = worker_pids(server.proc.pid)
         spies = [subprocess.Popen([args.py_spy, "record", "--pid", str(pid), "--duration",

@@ -130,7 +130,7 @@ def wrk(url: str, duration: int, connections: int, script: str | None, env: dict
     }
 
 
-def wrk_booking(args, env: dict, tokens: list[list[str]], first_day) -> dict:
+def wrk_booking(seconds: int, env: dict, tokens: list[list[str]], first_day) -> dict:
     """16 wrk connections POSTing bookings (bench/booking.lua): a load generator
     in C, which leaves the two cores to the server (the Python clients of
     book_load.py used about a tenth of the CPU they measured)."""
@@ -138,7 +138,7 @@ def wrk_booking(args, env: dict, tokens: list[list[str]], first_day) -> dict:
     token_file.write_text("\n".join(t for group in tokens for t in group) + "\n")
     booking_env = dict(env, BENCH_TOKENS=str(token_file),
                        BENCH_FIRST_DAY=str(timegm(first_day.timetuple())))
-    out = wrk(f"http://127.0.0.1:{APP_PORT}", args.booking_seconds, len(tokens),
+    out = wrk(f"http://127.0.0.1:{APP_PORT}", seconds, len(tokens),
               str(ROOT / "bench/booking.lua"), booking_env)
     statuses = out["statuses"]
     answered = sum(statuses.values()) or 1
@@ -246,7 +246,8 @@ def main() -> None:
             before = worker_cpu_seconds(server)
             client_before = os.times()
             if args.booking_load == "wrk":
-                results["booking"] = wrk_booking(args, env, tokens, today + timedelta(days=1))
+                results["booking"] = wrk_booking(args.booking_seconds, env, tokens,
+                                                 today + timedelta(days=1))
             else:
                 results["booking"] = book_load.run(APP_PORT, tokens, args.booking_seconds,
                                                    today + timedelta(days=1), args.centres,
