@@ -12,10 +12,11 @@ import random
 from datetime import date, datetime, timedelta
 from functools import partial
 
-from sqlalchemy import bindparam, case, delete, exists, or_, select
+from sqlalchemy import and_, bindparam, case, delete, exists, or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from ..clock import now_in_kerala
+from ..direct import Direct, as_loaded, connection_of
 from ..models import (
     Bed,
     BedNight,
@@ -44,13 +45,15 @@ from .errors import (
 from .holds import Hold, place, site_revision
 from .permissions import can_manage_site
 
-# One statement each, built once: building a statement cost more than running it.
+# One statement each, built once: building a statement cost more than running
+# it. The hottest run on the driver's cursor (``Direct``): see direct.py.
 _SITE, _DAY, _MEMBER, _LABEL = (bindparam("site"), bindparam("day"), bindparam("member"),
                                 bindparam("label"))
 _FIRST, _LAST = bindparam("first"), bindparam("last")
-_HALVES = bindparam("halves", expanding=True)  # the half-day cells of a part
+# The half-day cells of a part: both halves, or the one half twice.
+_HALVES = [bindparam("half_a"), bindparam("half_b")]
 
-_SITE_CLOSURE = (
+_SITE_CLOSURE = Direct(
     select(Closure.starts_on, Closure.ends_on, Closure.reason)
     .where(Closure.site_id == _SITE, Closure.room_id.is_(None), Closure.overlapping(_FIRST, _LAST))
     .order_by(Closure.starts_on)
@@ -60,29 +63,36 @@ _SITE_CLOSURE = (
 
 def check_site_not_closed(session: Session, site: Site, first: date, last: date) -> None:
     """Refuse dates a site-wide closure covers, naming the first such closure."""
-    closure = session.connection().execute(
-        _SITE_CLOSURE, {"site": site.id, "first": first, "last": last}).first()
+    closure = _SITE_CLOSURE.first(connection_of(session), site=site.id, first=first, last=last)
     if closure is not None:
-        reason = f" ({closure.reason})" if closure.reason else ""
+        starts_on, ends_on, reason = closure
+        reason = f" ({reason})" if reason else ""
         raise SiteClosedOn(
-            f"{site.name} is closed from {format_day(closure.starts_on)}"
-            f" to {format_day(closure.ends_on)}{reason}."
+            f"{site.name} is closed from {format_day(starts_on)}"
+            f" to {format_day(ends_on)}{reason}."
         )
 
 
 # ---------------------------------------------------------------- desks
 
+def _halves(part: DayPart) -> dict[str, str]:
+    return {"half_a": part.cells[0], "half_b": part.cells[-1]}
+
+
 # Desks in service that day and free for every half of the part.
-_FREE_DESKS = select(Desk).where(
+_DESK_IS_FREE = and_(
     Desk.site_id == _SITE,
     or_(Desk.retired_on.is_(None), Desk.retired_on > _DAY),
     ~exists().where(DeskCell.desk_id == Desk.id, DeskCell.held_on == _DAY,
                     DeskCell.part.in_(_HALVES)),
 )
-_FREE_DESKS_BY_ZONE = _FREE_DESKS.order_by(Desk.zone, Desk.id)
+_FREE_DESKS_BY_ZONE = select(Desk).where(_DESK_IS_FREE).order_by(Desk.zone, Desk.id)
+_DESK_COLUMNS = tuple(Desk.__table__.c)
+_DESK_KEYS = tuple(column.key for column in _DESK_COLUMNS)
+_FREE_DESK_ROWS = Direct(select(*_DESK_COLUMNS).where(_DESK_IS_FREE))
 # People like their usual desk: the one they booked last here, else the
-# first by zone and id. LIMIT 1: loading every free desk as an ORM object was
-# a measurable share of a booking.
+# first by zone and id. LIMIT 1: loading every free desk was a measurable
+# share of a booking.
 _USUAL_DESK = (
     select(Booking.desk_id)
     .where(Booking.member_id == _MEMBER, Booking.site_id == _SITE, Booking.desk_id.is_not(None))
@@ -90,11 +100,15 @@ _USUAL_DESK = (
     .limit(1)
     .scalar_subquery()
 )
-_BEST_FREE_DESK = _FREE_DESKS.order_by(
-    case((Desk.id == _USUAL_DESK, 0), else_=1), Desk.zone, Desk.id).limit(1)
-_MEMBER_HOLDS_DESK = select(exists().where(
-    DeskCell.member_id == _MEMBER, DeskCell.held_on == _DAY, DeskCell.part.in_(_HALVES)))
-_DESK_BY_LABEL = select(Desk).where(Desk.site_id == _SITE, Desk.label == _LABEL)
+_BEST_FREE_DESK = Direct(select(*_DESK_COLUMNS).where(_DESK_IS_FREE).order_by(
+    case((Desk.id == _USUAL_DESK, 0), else_=1), Desk.zone, Desk.id).limit(1))
+_MEMBER_HOLDS_DESK = Direct(select(exists().where(
+    DeskCell.member_id == _MEMBER, DeskCell.held_on == _DAY, DeskCell.part.in_(_HALVES))))
+_DESK_BY_LABEL = Direct(select(*_DESK_COLUMNS).where(Desk.site_id == _SITE, Desk.label == _LABEL))
+
+
+def _desk(session: Session, row: tuple | None) -> Desk | None:
+    return None if row is None else as_loaded(session, Desk, dict(zip(_DESK_KEYS, row)))
 
 
 def book_desk(
@@ -131,20 +145,22 @@ def prepare_desk(
     rules.check_desk_request(site, day, part, now)
     revision = site_revision(session, site.id)
     check_site_not_closed(session, site, day, day)
-    params = {"site": site.id, "day": day, "halves": list(part.cells), "member": member.id}
+    connection = connection_of(session)
     if desk_label is not None:
         # Checked first so that "you are already booked" wins over "that desk
         # is taken" when both are true. For any desk, the member's unique key
         # answers the same at insert time, a query cheaper.
-        if session.scalar(_MEMBER_HOLDS_DESK, params):
+        if _MEMBER_HOLDS_DESK.scalar(connection, member=member.id, day=day, **_halves(part)):
             raise MemberAlreadyBooked(_member_desk_clash_message(day, part))
-        desk = session.scalars(_DESK_BY_LABEL, dict(params, label=desk_label)).first()
+        desk = _desk(session, _DESK_BY_LABEL.first(connection, site=site.id, label=desk_label))
         if desk is None or not desk.is_active_on(day):
             raise NotFound(f"{site.name} has no desk labelled {desk_label!r}.")
     elif spread:
-        desk = random.choice(session.scalars(_FREE_DESKS, params).all() or [None])
+        free = _FREE_DESK_ROWS.all(connection, site=site.id, day=day, **_halves(part))
+        desk = _desk(session, random.choice(free) if free else None)
     else:
-        desk = session.scalars(_BEST_FREE_DESK, params).first()
+        desk = _desk(session, _BEST_FREE_DESK.first(
+            connection, site=site.id, day=day, member=member.id, **_halves(part)))
     none_free = f"No desk is free at {site.name} on {format_day(day)} ({part.value})."
     if desk is None:
         raise NoLongerAvailable(none_free)
@@ -171,8 +187,8 @@ def _member_desk_clash_message(day: date, part: DayPart) -> str:
 
 def get_free_desks(session: Session, site: Site, day: date, part: DayPart) -> list[Desk]:
     """Desks in service and free for every half of the part, by zone then label."""
-    return list(session.scalars(
-        _FREE_DESKS_BY_ZONE, {"site": site.id, "day": day, "halves": list(part.cells)}))
+    return list(session.scalars(_FREE_DESKS_BY_ZONE, {"site": site.id, "day": day,
+                                                       **_halves(part)}))
 
 
 # ---------------------------------------------------------------- beds

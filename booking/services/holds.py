@@ -23,12 +23,15 @@ from sqlalchemy import Table, bindparam, func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, make_transient_to_detached
 
+from ..direct import Direct, connection_of, savepoint
 from ..models import (
     Bed,
+    BedNight,
     Booking,
     BookingEvent,
     BookingStatus,
     Desk,
+    DeskCell,
     Site,
     SiteRevision,
     User,
@@ -43,19 +46,35 @@ MAX_ATTEMPTS = 64
 _REVISION_OF_SITE = func.coalesce(  # no row yet: nothing has changed there
     select(SiteRevision.revision).where(SiteRevision.site_id == bindparam("site"))
     .scalar_subquery(), 0)
-_REVISION = select(_REVISION_OF_SITE)
-_FRESHNESS = select(
+_REVISION = Direct(select(_REVISION_OF_SITE))
+_FRESHNESS = Direct(select(
     _REVISION_OF_SITE,
     select(User.deleted_at).where(User.id == bindparam("member")).scalar_subquery(),
-)
-_INSERT_BOOKING = insert(Booking.__table__).returning(Booking.__table__.c.id)
-_INSERT_EVENT = insert(BookingEvent.__table__)
+))
+
+
+def _insert(table: Table, *columns: str, returning=None) -> Direct:
+    """An INSERT of exactly these columns (a Direct statement applies no column defaults)."""
+    statement = insert(table).values({name: bindparam(name) for name in columns})
+    return Direct(statement if returning is None else statement.returning(returning))
+
+
+_BOOKING_COLUMNS = ("member_id", "created_by_id", "site_id", "desk_id", "bed_id", "starts_on",
+                    "ends_on", "part", "status", "created_at")
+_INSERT_BOOKING = _insert(Booking.__table__, *_BOOKING_COLUMNS,
+                          returning=Booking.__table__.c.id)
+_INSERT_CELLS = {
+    DeskCell.__table__.name: _insert(DeskCell.__table__, "desk_id", "held_on", "part",
+                                     "site_id", "member_id", "booking_id"),
+    BedNight.__table__.name: _insert(BedNight.__table__, "bed_id", "night_on", "site_id",
+                                     "member_id", "booking_id"),
+}
+_INSERT_EVENT = _insert(BookingEvent.__table__, "booking_id", "actor_id", "kind", "detail", "at")
 
 
 def site_revision(session: Session, site_id: int) -> int:
     """The site's revision; read it *before* the facts a decision rests on."""
-    # On the connection: a Core statement through the session costs twice as much.
-    return session.connection().execute(_REVISION, {"site": site_id}).scalar_one()
+    return _REVISION.scalar(connection_of(session), site=site_id)
 
 
 class Decide(Protocol):
@@ -89,8 +108,8 @@ def is_member_clash(error: IntegrityError) -> bool:
 
 def place(session: Session, hold: Hold) -> Booking:
     """Write a decided booking in the session's transaction; refusals are typed."""
-    revision, deleted_at = session.connection().execute(
-        _FRESHNESS, {"site": hold.site.id, "member": hold.member.id}).one()
+    revision, deleted_at = _FRESHNESS.first(connection_of(session), site=hold.site.id,
+                                            member=hold.member.id)
     if deleted_at is not None:
         raise NotPermitted("This account has been deleted.")
     for attempt in range(MAX_ATTEMPTS):
@@ -112,18 +131,16 @@ def _write(session: Session, hold: Hold) -> Booking:
     row = dict(hold.row, member_id=hold.member.id, created_by_id=hold.member.id,
                site_id=hold.site.id, status=BookingStatus.LIVE.value, created_at=now)
     try:
-        connection = session.connection()
-        # A SAVEPOINT on the connection itself (the session's own kind cost
-        # twice as much), around Core statements only: nobody reads these rows
-        # back through the unit of work, whose bookkeeping cost more than the
-        # inserts themselves.
-        with connection.begin_nested():
-            booking_id = connection.execute(_INSERT_BOOKING, row).scalar_one()
-            connection.execute(insert(hold.cell_table),
-                               [dict(cell, booking_id=booking_id) for cell in hold.cells])
-            connection.execute(_INSERT_EVENT, {
-                "booking_id": booking_id, "actor_id": hold.member.id, "kind": "created",
-                "detail": "", "at": now})
+        connection = connection_of(session)
+        # Direct statements in a SAVEPOINT of their own: nobody reads these
+        # rows back through the unit of work, whose bookkeeping cost more than
+        # the inserts themselves.
+        with savepoint(connection, "booking_write"):
+            booking_id = _INSERT_BOOKING.scalar(connection, **row)
+            _INSERT_CELLS[hold.cell_table.name].execute_many(
+                connection, [dict(cell, booking_id=booking_id) for cell in hold.cells])
+            _INSERT_EVENT.execute(connection, booking_id=booking_id, actor_id=hold.member.id,
+                                  kind="created", detail="", at=now)
     except IntegrityError as error:
         if is_member_clash(error):
             raise MemberAlreadyBooked(hold.clash) from None

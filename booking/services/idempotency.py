@@ -18,6 +18,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
+from ..direct import Direct, connection_of
 from ..models import IdempotencyRecord, User, utcnow
 from .errors import BookingError, InvalidRequest
 
@@ -62,13 +63,14 @@ def _claim_statement(insert):
 
 
 # Built once (per dialect): building a statement cost more than running it.
-_CLAIM = {"postgresql": _claim_statement(postgresql.insert),
-          "sqlite": _claim_statement(sqlite.insert)}
-_FIND = select(
+# Run on the driver's cursor (see direct.py): they are on every API booking.
+_CLAIM = {"postgresql": Direct(_claim_statement(postgresql.insert)),
+          "sqlite": Direct(_claim_statement(sqlite.insert))}
+_FIND = Direct(select(
     IdempotencyRecord.request_hash, IdempotencyRecord.status_code, IdempotencyRecord.body,
 ).where(IdempotencyRecord.user_id == bindparam("for_user"),
-       IdempotencyRecord.key == bindparam("for_key"))
-_ANSWER = (
+       IdempotencyRecord.key == bindparam("for_key")))
+_ANSWER = Direct(
     update(IdempotencyRecord)
     .where(IdempotencyRecord.user_id == bindparam("for_user"),
        IdempotencyRecord.key == bindparam("for_key"))
@@ -76,7 +78,7 @@ _ANSWER = (
 )
 
 
-def find_answer(session: Session | Connection, user: User, key: str,
+def find_answer(connection: Connection, user: User, key: str,
                 fingerprint: str) -> StoredAnswer | None:
     """The answer already given to this key, if one is stored (read-only).
 
@@ -84,15 +86,18 @@ def find_answer(session: Session | Connection, user: User, key: str,
     waiting for the write lock. A different request under the same key is
     KeyReused.
     """
-    earlier = session.execute(_FIND, {"for_user": user.id, "for_key": key}).first()
-    if earlier is None or earlier.status_code == 0:
+    earlier = _FIND.first(connection, for_user=user.id, for_key=key)
+    if earlier is None:
         return None
-    if earlier.request_hash != fingerprint:
+    request_hash, status_code, body = earlier
+    if status_code == 0:
+        return None
+    if request_hash != fingerprint:
         raise KeyReused(
             "This Idempotency-Key was already used for a different request."
             " Use a new key for a new booking."
         )
-    return StoredAnswer(earlier.status_code, earlier.body)
+    return StoredAnswer(status_code, body)
 
 
 def claim(session: Session, user: User, key: str, fingerprint: str) -> StoredAnswer | None:
@@ -103,11 +108,9 @@ def claim(session: Session, user: User, key: str, fingerprint: str) -> StoredAns
     committed record. A claim leaves status 0 until record_answer fills it.
     """
     check_key(key)
-    # Core statements on the session's connection: profiling showed the ORM's
-    # bulk-statement handling costing more than the statements themselves.
-    connection = session.connection()
-    claimed = connection.execute(_CLAIM[connection.dialect.name], {
-        "for_user": user.id, "for_key": key, "hash": fingerprint, "at": utcnow()}).first()
+    connection = connection_of(session)
+    claimed = _CLAIM[connection.dialect.name].first(
+        connection, for_user=user.id, for_key=key, hash=fingerprint, at=utcnow())
     if claimed is not None:
         return None
     earlier = find_answer(connection, user, key, fingerprint)
@@ -118,5 +121,5 @@ def claim(session: Session, user: User, key: str, fingerprint: str) -> StoredAns
 
 def record_answer(session: Session, user: User, key: str, status_code: int, body: str) -> None:
     """Store the answer with the claim, in the same transaction as the work."""
-    session.connection().execute(
-        _ANSWER, {"for_user": user.id, "for_key": key, "status": status_code, "answer": body})
+    _ANSWER.execute(connection_of(session), for_user=user.id, for_key=key, status=status_code,
+                    answer=body)

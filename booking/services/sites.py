@@ -7,6 +7,7 @@ from datetime import date
 from sqlalchemy import bindparam, case, func, or_, select
 from sqlalchemy.orm import Session
 
+from ..direct import Direct, as_loaded, connection_of
 from ..models import Bed, Desk, Site, SiteKind, SiteStatus
 from .errors import NotFound
 
@@ -62,12 +63,16 @@ def get_districts(session: Session) -> list[str]:
     return list(session.scalars(select(Site.district).distinct().order_by(Site.district)))
 
 
-# Built once: the API's booking path looks a site up on every request.
-_SITE_BY_SLUG = select(Site).where(Site.slug == bindparam("slug"))
+# The API's booking path looks a site up on every request: on the driver's
+# cursor (see direct.py).
+_SITE_KEYS = tuple(column.key for column in Site.__table__.c)
+_SITE_BY_SLUG = Direct(select(*Site.__table__.c).where(Site.slug == bindparam("slug")))
 
 
 def find_site_by_slug(session: Session, slug: str) -> Site | None:
-    return session.scalars(_SITE_BY_SLUG, {"slug": slug}).first()
+    """The site, loaded in ``session`` (changes not yet flushed are not looked at)."""
+    row = _SITE_BY_SLUG.first(connection_of(session), slug=slug)
+    return None if row is None else as_loaded(session, Site, dict(zip(_SITE_KEYS, row)))
 
 
 def get_site_by_slug(session: Session, slug: str) -> Site:

@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 
+from ..direct import Direct, as_loaded, connection_of
 from ..models import ApiToken, User, utcnow
 from .errors import InvalidRequest, NotFound
 
@@ -72,27 +73,30 @@ class TokenOwner:
     last_used_at: datetime | None
 
 
-# One indexed lookup: the live token by its hash, with its (not deleted) owner.
-_FIND_TOKEN = (
-    select(User, ApiToken.id, ApiToken.last_used_at)
+# One indexed lookup, on every API request: the live token by its hash, with
+# its (not deleted) owner's columns. On the driver's cursor (see direct.py).
+_USER_KEYS = tuple(column.key for column in User.__table__.c)
+_FIND_TOKEN = Direct(
+    select(*User.__table__.c, ApiToken.id, ApiToken.last_used_at)
     .join(ApiToken, ApiToken.user_id == User.id)
     .where(ApiToken.token_hash == bindparam("token_hash"), ApiToken.revoked_at.is_(None),
            User.deleted_at.is_(None))
 )
 # Recording every use would add a write to every request; a minute's precision will do.
 TOUCH_EVERY = timedelta(minutes=1)
-_TOUCH = update(ApiToken).where(ApiToken.id == bindparam("token")).values(
-    last_used_at=bindparam("at"))
+_TOUCH = Direct(update(ApiToken).where(ApiToken.id == bindparam("token")).values(
+    last_used_at=bindparam("at")))
 
 
 def find_token_user(session: Session, secret: str) -> tuple[User, TokenOwner] | None:
     """The owner of a live token, loaded in ``session``, and the token (read-only)."""
     if not secret.startswith(TOKEN_PREFIX) or len(secret) > 200:
         return None
-    row = session.execute(_FIND_TOKEN, {"token_hash": hash_token(secret)}).first()
+    row = _FIND_TOKEN.first(connection_of(session), token_hash=hash_token(secret))
     if row is None:
         return None
-    user, token_id, last_used_at = row
+    *columns, token_id, last_used_at = row
+    user = as_loaded(session, User, dict(zip(_USER_KEYS, columns)))
     return user, TokenOwner(token_id, user.id, last_used_at)
 
 
@@ -100,7 +104,7 @@ def record_token_use(session: Session, owner: TokenOwner, now: datetime | None =
     """Note when a token was last used (at most once a minute, to keep writes cheap)."""
     now = now or utcnow()
     if owner.last_used_at is None or now - owner.last_used_at >= TOUCH_EVERY:
-        session.connection().execute(_TOUCH, {"token": owner.token_id, "at": now})
+        _TOUCH.execute(connection_of(session), token=owner.token_id, at=now)
 
 
 def authenticate_token(session: Session, secret: str, *, now: datetime | None = None,

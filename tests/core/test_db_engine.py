@@ -1,6 +1,8 @@
 """PostgreSQL connections that died in the pool are replaced, not handed out."""
 from __future__ import annotations
 
+import time
+
 import pytest
 from sqlalchemy import exc, text
 
@@ -16,9 +18,19 @@ def pg_url(database_url, is_postgres):
 
 
 def _kill(url: str, pid: int) -> None:
+    """Terminate a backend and wait until it has gone (and so said its farewell).
+
+    pg_terminate_backend only signals it: on a busy machine the backend may
+    not have exited yet when the call returns.
+    """
     killer = make_engine(url)
     with killer.connect() as conn:
         conn.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+        gone_by = time.monotonic() + 10
+        alive = text("SELECT count(*) FROM pg_stat_activity WHERE pid = :pid")
+        while conn.execute(alive, {"pid": pid}).scalar() and time.monotonic() < gone_by:
+            conn.commit()  # the activity view is a snapshot per transaction
+            time.sleep(0.01)
     killer.dispose()
 
 
