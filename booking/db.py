@@ -128,16 +128,24 @@ class Database:
         SQLite read snapshot) between uses. If it breaks, it is dropped and
         the next use connects afresh.
         """
-        connection = getattr(self._pinned, "connection", None)
-        if connection is None or connection.closed or connection.invalidated:
-            connection = self.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
-            self._pinned.connection = connection
+        connection = self.pinned_connection()
         try:
             yield connection
         except exc.DBAPIError:
             self._pinned.connection = None
             connection.invalidate()
             raise
+
+    def pinned_connection(self) -> Connection:
+        """This thread's autocommit connection (see ``pinned_reader``), for longer uses.
+
+        One that SQLAlchemy invalidated (a lost server) is replaced here.
+        """
+        connection = getattr(self._pinned, "connection", None)
+        if connection is None or connection.closed or connection.invalidated:
+            connection = self.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
+            self._pinned.connection = connection
+        return connection
 
     def dispose(self) -> None:
         connection = getattr(self._pinned, "connection", None)
