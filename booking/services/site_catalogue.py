@@ -24,6 +24,7 @@ from sqlalchemy import bindparam, case, func, or_, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
+from ..direct import Direct
 from ..models import Bed, Desk, Site, SiteRevision
 from ..models.site import SiteCalendarMixin
 from .availability import (
@@ -41,49 +42,15 @@ from .errors import NotFound
 # Facts are fetched and cached in aligned blocks of this many days: a 31-day
 # range needs at most two, and every range over the same weeks shares them.
 BLOCK_DAYS = 32
-# One indexed lookup per request: the site's rule columns and its revision.
-SITE_AND_REVISION = (
+# One indexed lookup per request: the site's rule columns and its revision,
+# on the driver's own cursor (see direct.py): SQLAlchemy's per-execution
+# bookkeeping cost twice the (prepared) query itself on this path.
+SITE_AND_REVISION = Direct(
     select(Site.id, Site.slug, Site.kind, Site.status, Site.opening_days, Site.opens_at,
            Site.closes_at, Site.advance_days, func.coalesce(SiteRevision.revision, 0))
     .outerjoin(SiteRevision, SiteRevision.site_id == Site.id)
     .where(Site.slug == bindparam("slug"))
 )
-
-
-def _fetch_site_and_revision(connection: Connection, slug: str) -> tuple | None:
-    """SITE_AND_REVISION, run on the driver's own cursor.
-
-    Profiling put SQLAlchemy's per-execution bookkeeping at twice the cost of
-    the (prepared) query itself on this path; the SQL is still compiled from
-    the one statement above, once per dialect.
-    """
-    sql, order, defaults = _compiled_for(connection.dialect)
-    values = {**defaults, "slug": slug}
-    params = tuple(values[name] for name in order) if order else values
-    cursor = connection.connection.driver_connection.cursor()
-    try:
-        cursor.execute(sql, params)
-        row = cursor.fetchone()
-    finally:
-        cursor.close()
-    if row is None:
-        return None
-    # SQLite's driver returns TIME columns as text; PostgreSQL's as time.
-    return tuple(time.fromisoformat(v) if i in _TIME_COLUMNS and isinstance(v, str) else v
-                 for i, v in enumerate(row))
-
-
-_COMPILED: dict[str, tuple[str, tuple | None, dict]] = {}
-
-
-def _compiled_for(dialect) -> tuple[str, tuple | None, dict]:
-    """SQL text, positional parameter order (or None) and bound defaults, per dialect."""
-    if dialect.name not in _COMPILED:
-        compiled = SITE_AND_REVISION.compile(dialect=dialect)
-        order = tuple(compiled.positiontup) if compiled.positional else None
-        _COMPILED[dialect.name] = (compiled.string, order, compiled.construct_params({"slug": ""}))
-    return _COMPILED[dialect.name]
-_TIME_COLUMNS = (5, 6)  # opens_at, closes_at in SITE_AND_REVISION
 
 
 @dataclass(frozen=True)
@@ -153,7 +120,7 @@ def get_site_availability(
     """Availability of one site over a range: one query when the facts are cached."""
     check_range(first, last)
     connection = session if isinstance(session, Connection) else session.connection()
-    row = _fetch_site_and_revision(connection, slug)
+    row = SITE_AND_REVISION.first(connection, slug=slug)
     if row is None:
         raise NotFound(f"There is no site with the slug {slug!r}.")
     *values, revision = row
