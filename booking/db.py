@@ -139,13 +139,29 @@ class Database:
     def pinned_connection(self) -> Connection:
         """This thread's autocommit connection (see ``pinned_reader``), for longer uses.
 
-        One that SQLAlchemy invalidated (a lost server) is replaced here.
+        One that SQLAlchemy invalidated (a lost server) is replaced here, and
+        so is one that died while idle, judged as the pool judges its own
+        (``_ping_idle_connections``): it skips the pool's checkout.
         """
         connection = getattr(self._pinned, "connection", None)
+        if connection is not None and not (connection.closed or connection.invalidated):
+            if not self.is_sqlite and not self._pinned_is_alive(connection):
+                connection.invalidate()
         if connection is None or connection.closed or connection.invalidated:
             connection = self.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
             self._pinned.connection = connection
+        self._pinned.used_at = time.monotonic()
         return connection
+
+    def _pinned_is_alive(self, connection: Connection) -> bool:
+        dbapi_conn = connection.connection.dbapi_connection
+        idle = time.monotonic() - getattr(self._pinned, "used_at", 0.0)
+        if idle < PING_AFTER_IDLE_SECONDS and not _has_input(dbapi_conn):
+            return True
+        try:
+            return bool(self.engine.dialect.do_ping(dbapi_conn))
+        except self.engine.dialect.loaded_dbapi.Error:
+            return False
 
     def dispose(self) -> None:
         connection = getattr(self._pinned, "connection", None)

@@ -85,9 +85,11 @@ class Direct:
     def _run(self, connection: Connection, params: Mapping[str, Any] | Sequence[Mapping],
              many: bool = False) -> list[tuple]:
         plan = self._plan(connection.dialect)
-        driver = connection.connection.driver_connection
-        cursor = driver.cursor()
+        driver = cursor = None
         try:
+            # Inside the try: a connection the server closed fails right here.
+            driver = connection.connection.driver_connection
+            cursor = driver.cursor()
             if many:
                 cursor.executemany(plan.sql, [self._params(plan, p) for p in params])
                 return []
@@ -96,7 +98,8 @@ class Direct:
         except connection.dialect.loaded_dbapi.Error as error:
             raise _translated(connection, plan.sql, params, error, driver, cursor) from error
         finally:
-            cursor.close()
+            if cursor is not None:
+                cursor.close()
         if not any(plan.results):
             return rows
         return [tuple(value if process is None else process(value)
@@ -143,20 +146,28 @@ def savepoint(connection: Connection, name: str = "direct_write") -> Iterator[No
     try:
         yield
     except BaseException:
-        _raw(connection, f"ROLLBACK TO SAVEPOINT {name}")
+        # A lost connection has nothing to roll back to (the error says so);
+        # nor does one whose rollback fails: the first error is the one to tell.
+        if not connection.invalidated:
+            try:
+                _raw(connection, f"ROLLBACK TO SAVEPOINT {name}")
+            except exc.DBAPIError:
+                pass
         raise
     _raw(connection, f"RELEASE SAVEPOINT {name}")
 
 
 def _raw(connection: Connection, sql: str) -> None:
-    driver = connection.connection.driver_connection
-    cursor = driver.cursor()
+    driver = cursor = None
     try:
+        driver = connection.connection.driver_connection
+        cursor = driver.cursor()
         cursor.execute(sql)
     except connection.dialect.loaded_dbapi.Error as error:
         raise _translated(connection, sql, (), error, driver, cursor) from error
     finally:
-        cursor.close()
+        if cursor is not None:
+            cursor.close()
 
 
 def as_loaded(session: Session | None, model: type, row: Mapping[str, Any]):
