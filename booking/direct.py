@@ -85,21 +85,10 @@ class Direct:
     def _run(self, connection: Connection, params: Mapping[str, Any] | Sequence[Mapping],
              many: bool = False) -> list[tuple]:
         plan = self._plan(connection.dialect)
-        driver = cursor = None
-        try:
-            # Inside the try: a connection the server closed fails right here.
-            driver = connection.connection.driver_connection
-            cursor = driver.cursor()
-            if many:
-                cursor.executemany(plan.sql, [self._params(plan, p) for p in params])
-                return []
-            cursor.execute(plan.sql, self._params(plan, params))
-            rows = cursor.fetchall() if cursor.description else []
-        except connection.dialect.loaded_dbapi.Error as error:
-            raise _translated(connection, plan.sql, params, error, driver, cursor) from error
-        finally:
-            if cursor is not None:
-                cursor.close()
+        if many:
+            _on_driver(connection, plan.sql, [self._params(plan, p) for p in params], many=True)
+            return []
+        rows = _on_driver(connection, plan.sql, self._params(plan, params))
         if not any(plan.results):
             return rows
         return [tuple(value if process is None else process(value)
@@ -123,6 +112,27 @@ class Direct:
         self._run(connection, rows, many=True)
 
 
+def _on_driver(connection: Connection, sql: str, params=None, many: bool = False) -> list:
+    """Run SQL on the driver's cursor: its rows, and errors as SQLAlchemy raises them."""
+    driver = cursor = None
+    try:
+        # Inside the try: a connection the server closed fails right here.
+        driver = connection.connection.driver_connection
+        cursor = driver.cursor()
+        if many:
+            cursor.executemany(sql, params)
+        elif params is None:
+            cursor.execute(sql)
+        else:
+            cursor.execute(sql, params)
+        return cursor.fetchall() if cursor.description else []
+    except connection.dialect.loaded_dbapi.Error as error:
+        raise _translated(connection, sql, params, error, driver, cursor) from error
+    finally:
+        if cursor is not None:
+            cursor.close()
+
+
 def _translated(connection: Connection, sql: str, params, error: Exception, driver,
                 cursor) -> exc.DBAPIError:
     """The driver's error as SQLAlchemy raises it; a lost connection is invalidated."""
@@ -142,7 +152,7 @@ def savepoint(connection: Connection, name: str = "direct_write") -> Iterator[No
     transaction goes on (PostgreSQL would otherwise refuse every later
     statement in it).
     """
-    _raw(connection, f"SAVEPOINT {name}")
+    _on_driver(connection, f"SAVEPOINT {name}")
     try:
         yield
     except BaseException:
@@ -150,24 +160,11 @@ def savepoint(connection: Connection, name: str = "direct_write") -> Iterator[No
         # nor does one whose rollback fails: the first error is the one to tell.
         if not connection.invalidated:
             try:
-                _raw(connection, f"ROLLBACK TO SAVEPOINT {name}")
+                _on_driver(connection, f"ROLLBACK TO SAVEPOINT {name}")
             except exc.DBAPIError:
                 pass
         raise
-    _raw(connection, f"RELEASE SAVEPOINT {name}")
-
-
-def _raw(connection: Connection, sql: str) -> None:
-    driver = cursor = None
-    try:
-        driver = connection.connection.driver_connection
-        cursor = driver.cursor()
-        cursor.execute(sql)
-    except connection.dialect.loaded_dbapi.Error as error:
-        raise _translated(connection, sql, (), error, driver, cursor) from error
-    finally:
-        if cursor is not None:
-            cursor.close()
+    _on_driver(connection, f"RELEASE SAVEPOINT {name}")
 
 
 def as_loaded(session: Session | None, model: type, row: Mapping[str, Any]):
