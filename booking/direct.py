@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from functools import cache
 from dataclasses import dataclass
 from typing import Any, Callable
 
@@ -167,20 +168,25 @@ def savepoint(connection: Connection, name: str = "direct_write") -> Iterator[No
     _on_driver(connection, f"RELEASE SAVEPOINT {name}")
 
 
-def as_loaded(session: Session | None, model: type, row: Mapping[str, Any]):
-    """An ORM object from a row of all its columns, as a query would have loaded it.
+def as_loaded(session: Session, model: type, values: Sequence[Any]):
+    """An ORM object from its table's columns, in the table's order, as a query loads it.
 
-    The one already in the session's identity map wins, as it would for a
-    query. Without a session the object is detached but complete.
+    ``values`` is a row of ``select(*Model.__table__.c)`` (extra columns after
+    them are ignored). The object already in the session's identity map
+    wins, as it would for a query; a new one is added to the session.
     """
+    row = dict(zip(_column_keys(model), values))
     mapper = inspect(model)
-    if session is not None:
-        key = mapper.identity_key_from_primary_key([row[c.key] for c in mapper.primary_key])
-        existing = session.identity_map.get(key)
-        if existing is not None:
-            return existing
+    key = mapper.identity_key_from_primary_key([row[c.key] for c in mapper.primary_key])
+    existing = session.identity_map.get(key)
+    if existing is not None:
+        return existing
     obj = model(**row)
     make_transient_to_detached(obj)
-    if session is not None:
-        session.add(obj)
+    session.add(obj)
     return obj
+
+
+@cache
+def _column_keys(model: type) -> tuple[str, ...]:
+    return tuple(column.key for column in model.__table__.c)

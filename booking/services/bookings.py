@@ -88,7 +88,6 @@ _DESK_IS_FREE = and_(
 )
 _FREE_DESKS_BY_ZONE = select(Desk).where(_DESK_IS_FREE).order_by(Desk.zone, Desk.id)
 _DESK_COLUMNS = tuple(Desk.__table__.c)
-_DESK_KEYS = tuple(column.key for column in _DESK_COLUMNS)
 _FREE_DESK_ROWS = Direct(select(*_DESK_COLUMNS).where(_DESK_IS_FREE))
 # People like their usual desk: the one they booked last here, else the
 # first by zone and id. LIMIT 1: loading every free desk was a measurable
@@ -108,7 +107,7 @@ _DESK_BY_LABEL = Direct(select(*_DESK_COLUMNS).where(Desk.site_id == _SITE, Desk
 
 
 def _desk(session: Session, row: tuple | None) -> Desk | None:
-    return None if row is None else as_loaded(session, Desk, dict(zip(_DESK_KEYS, row)))
+    return None if row is None else as_loaded(session, Desk, row)
 
 
 def book_desk(

@@ -65,14 +65,13 @@ def get_districts(session: Session) -> list[str]:
 
 # The API's booking path looks a site up on every request: on the driver's
 # cursor (see direct.py).
-_SITE_KEYS = tuple(column.key for column in Site.__table__.c)
 _SITE_BY_SLUG = Direct(select(*Site.__table__.c).where(Site.slug == bindparam("slug")))
 
 
 def find_site_by_slug(session: Session, slug: str) -> Site | None:
     """The site, loaded in ``session`` (changes not yet flushed are not looked at)."""
     row = _SITE_BY_SLUG.first(connection_of(session), slug=slug)
-    return None if row is None else as_loaded(session, Site, dict(zip(_SITE_KEYS, row)))
+    return None if row is None else as_loaded(session, Site, row)
 
 
 def get_site_by_slug(session: Session, slug: str) -> Site:

@@ -75,7 +75,6 @@ class TokenOwner:
 
 # One indexed lookup, on every API request: the live token by its hash, with
 # its (not deleted) owner's columns. On the driver's cursor (see direct.py).
-_USER_KEYS = tuple(column.key for column in User.__table__.c)
 _FIND_TOKEN = Direct(
     select(*User.__table__.c, ApiToken.id, ApiToken.last_used_at)
     .join(ApiToken, ApiToken.user_id == User.id)
@@ -96,7 +95,7 @@ def find_token_user(session: Session, secret: str) -> tuple[User, TokenOwner] | 
     if row is None:
         return None
     *columns, token_id, last_used_at = row
-    user = as_loaded(session, User, dict(zip(_USER_KEYS, columns)))
+    user = as_loaded(session, User, columns)
     return user, TokenOwner(token_id, user.id, last_used_at)
 
 

@@ -87,7 +87,7 @@ def test_pending_changes_are_flushed_first_as_a_query_would(session, make):
 def test_as_loaded_is_the_sessions_own_object_or_a_complete_one(session, make):
     member = make.member()
     session.commit()
-    row = {c.key: getattr(member, c.key) for c in User.__table__.c}
+    row = [getattr(member, c.key) for c in User.__table__.c]
     assert as_loaded(session, User, row) is member
     session.expunge_all()
     fresh = as_loaded(session, User, row)
