@@ -64,15 +64,19 @@ def _ping_idle_connections(engine: Engine) -> None:
         idle_since = record.info.pop("idle_since", None)
         if idle_since is None:
             return  # brand new
-        if time.monotonic() - idle_since < PING_AFTER_IDLE_SECONDS and not _has_input(dbapi_conn):
-            return
-        try:
-            alive = engine.dialect.do_ping(dbapi_conn)
-        except engine.dialect.loaded_dbapi.Error:
-            alive = False
-        if not alive:
+        if not _seems_alive(engine, dbapi_conn, idle_since):
             # The pool discards this connection and hands out a fresh one.
             raise exc.DisconnectionError("stale pooled connection")
+
+
+def _seems_alive(engine: Engine, dbapi_conn, idle_since: float) -> bool:
+    """A connection idle since then: pinged only if it was idle long or the server spoke."""
+    if time.monotonic() - idle_since < PING_AFTER_IDLE_SECONDS and not _has_input(dbapi_conn):
+        return True
+    try:
+        return bool(engine.dialect.do_ping(dbapi_conn))
+    except engine.dialect.loaded_dbapi.Error:
+        return False
 
 
 def _has_input(dbapi_conn) -> bool:
@@ -144,24 +148,16 @@ class Database:
         (``_ping_idle_connections``): it skips the pool's checkout.
         """
         connection = getattr(self._pinned, "connection", None)
-        if connection is not None and not (connection.closed or connection.invalidated):
-            if not self.is_sqlite and not self._pinned_is_alive(connection):
-                connection.invalidate()
-        if connection is None or connection.closed or connection.invalidated:
+        usable = connection is not None and not (connection.closed or connection.invalidated)
+        if usable and not self.is_sqlite and not _seems_alive(
+                self.engine, connection.connection.dbapi_connection, self._pinned.used_at):
+            connection.invalidate()
+            usable = False
+        if not usable:
             connection = self.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
             self._pinned.connection = connection
         self._pinned.used_at = time.monotonic()
         return connection
-
-    def _pinned_is_alive(self, connection: Connection) -> bool:
-        dbapi_conn = connection.connection.dbapi_connection
-        idle = time.monotonic() - getattr(self._pinned, "used_at", 0.0)
-        if idle < PING_AFTER_IDLE_SECONDS and not _has_input(dbapi_conn):
-            return True
-        try:
-            return bool(self.engine.dialect.do_ping(dbapi_conn))
-        except self.engine.dialect.loaded_dbapi.Error:
-            return False
 
     def dispose(self) -> None:
         connection = getattr(self._pinned, "connection", None)
