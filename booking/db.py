@@ -10,28 +10,18 @@ the write lock up front. Without that, two deferred transactions that both
 read and then write race to upgrade their locks and the loser fails at once
 with "database is locked", which no busy timeout can cure.
 
-PostgreSQL notes. A pooled connection is pre-pinged on checkout only when
-there is a reason to doubt it: its socket has something to read while it sat
-idle (a killed backend or a restarting server says goodbye and closes it), or
-it has been idle longer than PING_AFTER_IDLE_SECONDS (a link that died
-silently). Pinging on every checkout cost the hottest path (availability) a
-full round trip per request; looking at the socket costs one system call.
+PostgreSQL notes. Pooled connections are pre-pinged on checkout (SQLAlchemy's
+``pool_pre_ping``), so one the server dropped while idle is replaced.
 """
 from __future__ import annotations
 
-import select
-import threading
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from sqlalchemy import Connection, Engine, create_engine, event, exc
+from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
-PING_AFTER_IDLE_SECONDS = 10.0
 
 
 def is_sqlite(url: str) -> bool:
@@ -47,45 +37,10 @@ def make_engine(url: str, *, pool_size: int = 5) -> Engine:
         )
         _configure_sqlite(engine)
         return engine
-    engine = create_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_recycle=1800)
-    _ping_idle_connections(engine)
-    return engine
-
-
-def _ping_idle_connections(engine: Engine) -> None:
-    """Pre-ping a pooled connection on checkout when it may have died while idle."""
-
-    @event.listens_for(engine, "checkin")
-    def _on_checkin(_dbapi_conn, record):
-        record.info["idle_since"] = time.monotonic()
-
-    @event.listens_for(engine, "checkout")
-    def _on_checkout(dbapi_conn, record, _proxy):
-        idle_since = record.info.pop("idle_since", None)
-        if idle_since is None:
-            return  # brand new
-        if not _seems_alive(engine, dbapi_conn, idle_since):
-            # The pool discards this connection and hands out a fresh one.
-            raise exc.DisconnectionError("stale pooled connection")
-
-
-def _seems_alive(engine: Engine, dbapi_conn, idle_since: float) -> bool:
-    """A connection idle since then: pinged only if it was idle long or the server spoke."""
-    if time.monotonic() - idle_since < PING_AFTER_IDLE_SECONDS and not _has_input(dbapi_conn):
-        return True
-    try:
-        return bool(engine.dialect.do_ping(dbapi_conn))
-    except engine.dialect.loaded_dbapi.Error:
-        return False
-
-
-def _has_input(dbapi_conn) -> bool:
-    """Has the server sent anything to this idle connection (e.g. its farewell)?"""
-    try:
-        readable, _, _ = select.select([dbapi_conn.fileno()], [], [], 0)
-    except (OSError, ValueError):
-        return True  # closed or broken: let the ping decide
-    return bool(readable)
+    # pre-ping: a connection the server dropped while it sat in the pool
+    # (a restart, a killed backend) is replaced instead of failing a request.
+    return create_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_recycle=1800,
+                         pool_pre_ping=True)
 
 
 def _configure_sqlite(engine: Engine) -> None:
@@ -110,67 +65,25 @@ def _configure_sqlite(engine: Engine) -> None:
 
 @dataclass
 class Database:
-    """The engines and session factories of one app or one CLI run."""
+    """The engine and session factories of one app or one CLI run."""
 
     url: str
     engine: Engine
     reader: sessionmaker[Session]
     writer: sessionmaker[Session]
-    _pinned: threading.local = field(default_factory=threading.local, repr=False)
 
     @property
     def is_sqlite(self) -> bool:
         return self.engine.dialect.name == "sqlite"
 
-    @contextmanager
-    def pinned_reader(self) -> Iterator[Connection]:
-        """This thread's own autocommit connection, kept from one request to the next.
-
-        For the hottest read path only (API availability): checking a
-        connection out of the pool and resetting it on return cost as much as
-        the query itself. Autocommit means it never holds a transaction (or a
-        SQLite read snapshot) between uses. If it breaks, it is dropped and
-        the next use connects afresh.
-        """
-        connection = self.pinned_connection()
-        try:
-            yield connection
-        except exc.DBAPIError:
-            self._pinned.connection = None
-            connection.invalidate()
-            raise
-
-    def pinned_connection(self) -> Connection:
-        """This thread's autocommit connection (see ``pinned_reader``), for longer uses.
-
-        One that SQLAlchemy invalidated (a lost server) is replaced here, and
-        so is one that died while idle, judged as the pool judges its own
-        (``_ping_idle_connections``): it skips the pool's checkout.
-        """
-        connection = getattr(self._pinned, "connection", None)
-        usable = connection is not None and not (connection.closed or connection.invalidated)
-        if usable and not self.is_sqlite and not _seems_alive(
-                self.engine, connection.connection.dbapi_connection, self._pinned.used_at):
-            connection.invalidate()
-            usable = False
-        if not usable:
-            connection = self.engine.connect().execution_options(isolation_level="AUTOCOMMIT")
-            self._pinned.connection = connection
-        self._pinned.used_at = time.monotonic()
-        return connection
-
     def dispose(self) -> None:
-        connection = getattr(self._pinned, "connection", None)
-        if connection is not None:
-            connection.close()
-            self._pinned.connection = None
         self.engine.dispose()
 
 
 def open_database(url: str, *, pool_size: int = 5) -> Database:
-    """Build engines and the two session factories (read-mostly and write)."""
+    """Build the engine and the two session factories (read-mostly and write)."""
     engine = make_engine(url, pool_size=pool_size)
-    # The writer engine shares the pool; only its BEGIN differs (SQLite).
+    # The writer shares the engine's pool; only its BEGIN differs (SQLite).
     write_engine = engine.execution_options(sqlite_immediate=True)
     return Database(
         url=url,

@@ -37,27 +37,32 @@ def get_session() -> Session:
     return g.db_session
 
 
+def end_session(*, commit: bool) -> None:
+    """End the request's transaction: the one place that commits or rolls back.
+
+    Rolling back is ``close()``: it ends the transaction without expiring
+    what was loaded, so an error page can still show ``current_user``.
+    """
+    session = g.pop("db_session", None)
+    if session is None:
+        return
+    try:
+        if commit:
+            session.commit()
+    finally:
+        session.close()
+
+
 def init_database(app: Flask) -> None:
-    db = open_database(app.config["DATABASE_URL"], pool_size=app.config["DB_POOL_SIZE"])
-    app.extensions["booking_db"] = db
+    app.extensions["booking_db"] = open_database(app.config["DATABASE_URL"],
+                                                 pool_size=app.config["DB_POOL_SIZE"])
 
     @app.after_request
-    def _commit(response):
-        session = g.pop("db_session", None)
-        if session is not None:
-            try:
-                if response.status_code < 400:
-                    session.commit()
-                else:
-                    session.rollback()
-            finally:
-                session.close()
+    def _commit_or_roll_back(response):
+        end_session(commit=response.status_code < 400)
         return response
 
     @app.teardown_request
-    def _close(_exc):
-        # Reached with the session still here only when the request failed.
-        session = g.pop("db_session", None)
-        if session is not None:
-            session.rollback()
-            session.close()
+    def _roll_back_if_left(_exc):
+        # The session is still here only when the request failed before a response.
+        end_session(commit=False)

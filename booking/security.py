@@ -1,4 +1,4 @@
-"""Security at the edge, in one place: headers, proxies, rate limits, lockout, 503s.
+"""Security at the edge, in one place: headers, proxies, rate limits, lockout.
 
 - Security headers on every response (a Content-Security-Policy that allows
   no inline script, no framing, no MIME sniffing, a strict referrer policy;
@@ -10,11 +10,6 @@
   endpoint no longer exists.
 - Per-account sign-in lockout (services/lockout.py) wrapped around
   ``web.sign_in`` without that view having to know.
-- A value the database cannot hold (an id past 2**31 typed into a URL) is a
-  404/400, not a 500.
-- A lost database (a killed connection, a restarted server, a pool that
-  cannot hand out a connection, SQLite "database is locked") answers a clean
-  503 with Retry-After, never a 500.
 """
 from __future__ import annotations
 
@@ -28,9 +23,7 @@ from flask_babel import gettext as _
 from flask_limiter.errors import RateLimitExceeded
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, user_logged_in
-from sqlalchemy.exc import DataError, DBAPIError, InterfaceError, OperationalError
-from sqlalchemy.exc import TimeoutError as PoolTimeout
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .errors import problem, wants_problem_json
@@ -59,7 +52,6 @@ SECURITY_HEADERS = {
     "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=()",
 }
 HSTS = "max-age=31536000; includeSubDomains"
-MAX_DB_INT = 2**31 - 1  # PostgreSQL `integer` ids
 
 
 # ---------------------------------------------------------------- rate limits
@@ -201,83 +193,6 @@ class _LockedOut(HTTPException):
     description = "Too many failed sign-ins for this account."
 
 
-# ---------------------------------------------------------------- database unavailable
-
-def is_database_unavailable(error: BaseException | None) -> bool:
-    """A lost connection, a server going away, a busy database or an exhausted pool."""
-    if isinstance(error, PoolTimeout):
-        return True
-    if isinstance(error, DBAPIError):
-        return bool(error.connection_invalidated) or isinstance(
-            error, (OperationalError, InterfaceError))
-    return False
-
-
-def database_unavailable():
-    detail = _("The service is briefly unavailable. Nothing was saved; please try again.")
-    if wants_problem_json():
-        response = problem(503, "Service Unavailable", detail)
-    else:
-        response = current_app.make_response(
-            (render_template("errors/generic.html",
-                             error={"title": _("Please try again"), "message": detail}), 503))
-    response.headers["Retry-After"] = "2"
-    return response
-
-
-def input_out_of_range():
-    """A value the database cannot even hold (an id past 2**31 on PostgreSQL,
-    2**63 on SQLite) or a date past year 9999: bad input, not a bug."""
-    ids = [v for v in (request.view_args or {}).values() if isinstance(v, int)]
-    if any(not -MAX_DB_INT <= v <= MAX_DB_INT for v in ids):
-        status, title, detail = 404, "Not Found", _("There is nothing at this address.")
-    else:
-        status, title, detail = 400, "Bad Request", _("A value in the request is out of range.")
-    if wants_problem_json():
-        return problem(status, title, detail)
-    return current_app.make_response((render_template(
-        "errors/generic.html", error={"title": title, "message": detail}), status))
-
-
-def init_database_errors(app: Flask) -> None:
-    # errors.py's handlers, for the database errors that are plain bugs.
-    handlers = app.error_handler_spec.get(None, {}).get(None, {})
-    on_http_error, on_unexpected = handlers.get(HTTPException), handlers.get(Exception)
-
-    def _rollback() -> None:
-        db_session = g.pop("db_session", None)
-        if db_session is not None:
-            db_session.close()  # rolls back; loaded objects stay readable for the error page
-
-    @app.errorhandler(DBAPIError)
-    @app.errorhandler(PoolTimeout)
-    def _database_error(error: Exception):
-        if isinstance(error, DataError):
-            _rollback()
-            return input_out_of_range()
-        if not is_database_unavailable(error):
-            if on_unexpected is None:
-                raise error
-            return on_unexpected(error)  # a real bug: reported as one
-        _rollback()
-        app.logger.warning("Database unavailable: %s", type(error.__cause__ or error).__name__)
-        return database_unavailable()
-
-    @app.errorhandler(OverflowError)
-    def _overflow(_error: OverflowError):
-        # SQLite's driver (ids past 2**63) and date arithmetic on absurd ranges.
-        _rollback()
-        return input_out_of_range()
-
-    @app.errorhandler(InternalServerError)
-    def _server_error(error: InternalServerError):
-        # Errors outside the view (the commit in after_request) arrive here wrapped.
-        if is_database_unavailable(error.original_exception):
-            _rollback()
-            return database_unavailable()
-        return on_http_error(error) if on_http_error else error
-
-
 # ---------------------------------------------------------------- headers
 
 def init_headers(app: Flask) -> None:
@@ -307,4 +222,3 @@ def init_security(app: Flask) -> None:
     apply_rate_limits(app)
     app.register_error_handler(RateLimitExceeded, _too_many_requests)
     init_lockout(app)
-    init_database_errors(app)

@@ -8,7 +8,7 @@ from datetime import timedelta
 from flask import Response, current_app, jsonify, request
 
 from ..clock import now_in_kerala
-from ..extensions import get_db, get_session
+from ..extensions import get_session
 from ..services.availability import BedDay
 from ..services.errors import InvalidRequest
 from ..services.site_catalogue import (
@@ -71,14 +71,9 @@ def availability():
             last = first + timedelta(days=DEFAULT_DAYS - 1)
         except OverflowError:
             raise InvalidRequest("'from' is too far in the future.") from None
-    # A plain read connection, no ORM session: this is the hottest path of the
-    # product and the session's bookkeeping was a measurable share of it.
-    # Autocommit saves PostgreSQL's BEGIN and ROLLBACK round trips; it is safe
-    # because the revision is read before the facts (see site_catalogue).
-    with get_db().pinned_reader() as connection:
-        result = get_site_availability(connection, slug, first, last, now,
-                                       current_app.extensions["availability_cache"],
-                                       render=_day_fragment)
+    result = get_site_availability(get_session(), slug, first, last, now,
+                                   current_app.extensions["availability_cache"],
+                                   render=_day_fragment)
     site = result.site
     head = json.dumps({"site": site.slug, "kind": site.kind, "status": site.status,
                        "from": first.isoformat(), "to": last.isoformat()},

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from ..models import Booking, BookingStatus, Site, User
 from . import audit
-from .bookings import cancel_booking
+from .member_bookings import cancel_booking
 from .dates import check_range
 
 PAGE_SIZE = 50

@@ -11,14 +11,13 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
-from ..direct import Direct, connection_of
 from ..models import IdempotencyRecord, User, utcnow
 from .errors import BookingError, InvalidRequest
 
@@ -52,74 +51,60 @@ def check_key(key: str) -> str:
     return key
 
 
-def _claim_statement(insert):
+def _claim_statement(dialect_name: str):
+    insert = postgresql.insert if dialect_name == "postgresql" else sqlite.insert
     return (
         insert(IdempotencyRecord)
-        .values(user_id=bindparam("for_user"), key=bindparam("for_key"), request_hash=bindparam("hash"),
-                status_code=0, body="", created_at=bindparam("at"))
+        .values(user_id=bindparam("for_user"), key=bindparam("for_key"),
+                request_hash=bindparam("hash"), status_code=0, body="",
+                created_at=bindparam("at"))
         .on_conflict_do_nothing(index_elements=["user_id", "key"])
         .returning(IdempotencyRecord.id)
     )
 
 
-# Built once (per dialect): building a statement cost more than running it.
-# Run on the driver's cursor (see direct.py): they are on every API booking.
-_CLAIM = {"postgresql": Direct(_claim_statement(postgresql.insert)),
-          "sqlite": Direct(_claim_statement(sqlite.insert))}
-_FIND = Direct(select(
-    IdempotencyRecord.request_hash, IdempotencyRecord.status_code, IdempotencyRecord.body,
-).where(IdempotencyRecord.user_id == bindparam("for_user"),
-       IdempotencyRecord.key == bindparam("for_key")))
-_ANSWER = Direct(
-    update(IdempotencyRecord)
-    .where(IdempotencyRecord.user_id == bindparam("for_user"),
-       IdempotencyRecord.key == bindparam("for_key"))
-    .values(status_code=bindparam("status"), body=bindparam("answer"))
-)
+def _find(session: Session, user: User, key: str):
+    return session.execute(
+        select(IdempotencyRecord.request_hash, IdempotencyRecord.status_code,
+               IdempotencyRecord.body)
+        .where(IdempotencyRecord.user_id == user.id, IdempotencyRecord.key == key)
+    ).first()
 
 
-def find_answer(connection: Connection, user: User, key: str,
-                fingerprint: str) -> StoredAnswer | None:
-    """The answer already given to this key, if one is stored (read-only).
+def once(session: Session, user: User, key: str | None, fingerprint: str,
+         work: Callable[[], StoredAnswer]) -> tuple[StoredAnswer, bool]:
+    """Do ``work`` once per key: its answer, or the one already given (True: replayed).
 
-    Safe outside the write transaction, so a retry is answered without
-    waiting for the write lock. A different request under the same key is
-    KeyReused.
+    The key is claimed before the work, in the same transaction: a
+    concurrent twin waits on the unique key (PostgreSQL) or the write lock
+    (SQLite), then finds the committed answer. If the work is refused, the
+    transaction rolls back and takes the claim with it, so a retry is free
+    to try again.
     """
-    earlier = _FIND.first(connection, for_user=user.id, for_key=key)
-    if earlier is None:
-        return None
-    request_hash, status_code, body = earlier
-    if status_code == 0:
-        return None
+    if key is None:
+        return work(), False
+    check_key(key)
+    claimed = session.execute(_claim_statement(session.get_bind().dialect.name),
+                              {"for_user": user.id, "for_key": key, "hash": fingerprint,
+                               "at": utcnow()}).first()
+    if claimed is None:
+        return _earlier_answer(session, user, key, fingerprint), True
+    answer = work()
+    session.execute(
+        update(IdempotencyRecord)
+        .where(IdempotencyRecord.user_id == user.id, IdempotencyRecord.key == key)
+        .values(status_code=answer.status_code, body=answer.body)
+    )
+    return answer, False
+
+
+def _earlier_answer(session: Session, user: User, key: str, fingerprint: str) -> StoredAnswer:
+    request_hash, status_code, body = _find(session, user, key)
     if request_hash != fingerprint:
         raise KeyReused(
             "This Idempotency-Key was already used for a different request."
             " Use a new key for a new booking."
         )
-    return StoredAnswer(status_code, body)
-
-
-def claim(session: Session, user: User, key: str, fingerprint: str) -> StoredAnswer | None:
-    """Claim the key for this request, or return the answer already given to it.
-
-    One INSERT .. ON CONFLICT DO NOTHING: a concurrent twin waits on the
-    unique key (PostgreSQL) or the write lock (SQLite) and then finds the
-    committed record. A claim leaves status 0 until record_answer fills it.
-    """
-    check_key(key)
-    connection = connection_of(session)
-    claimed = _CLAIM[connection.dialect.name].first(
-        connection, for_user=user.id, for_key=key, hash=fingerprint, at=utcnow())
-    if claimed is not None:
-        return None
-    earlier = find_answer(connection, user, key, fingerprint)
-    if earlier is None:  # pragma: no cover - needs a crash mid-flight
+    if status_code == 0:  # pragma: no cover - needs a crash mid-flight
         raise InvalidRequest("A request with this Idempotency-Key is still in progress; retry.")
-    return earlier
-
-
-def record_answer(session: Session, user: User, key: str, status_code: int, body: str) -> None:
-    """Store the answer with the claim, in the same transaction as the work."""
-    _ANSWER.execute(connection_of(session), for_user=user.id, for_key=key, status=status_code,
-                    answer=body)
+    return StoredAnswer(status_code, body)

@@ -1,22 +1,49 @@
-"""What a member sees of their own bookings beyond the booking service's queries."""
+"""A member's bookings: listing them, finding one, and cancelling (the record stays)."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from ..models import Booking
-from .errors import BookingError
-from .rules import booking_starts_at, check_member_may_cancel
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session, joinedload
+
+from ..clock import now_in_kerala
+from ..models import BedNight, Booking, BookingEvent, BookingStatus, DeskCell, User, utcnow
+from . import rules
+from .errors import AlreadyCancelled, BookingError, NotFound, NotPermitted
+from .permissions import can_manage_site
+
+
+def cancel_booking(session: Session, booking: Booking, actor: User, *,
+                   reason: str | None = None, now: datetime | None = None) -> Booking:
+    """Cancel a live booking: free its cells, keep the record (who, when, why)."""
+    now = now or now_in_kerala()
+    is_owner = booking.member_id == actor.id
+    is_staff = can_manage_site(actor, booking.site)
+    if not (is_owner or is_staff):
+        raise NotFound("No such booking.")
+    if not booking.is_live:
+        raise AlreadyCancelled("This booking is already cancelled.")
+    if not is_staff:
+        rules.check_member_may_cancel(booking, now)
+    elif booking.ends_on <= now.date():
+        raise NotPermitted("This booking is in the past and cannot be cancelled.")
+    session.execute(delete(DeskCell).where(DeskCell.booking_id == booking.id))
+    session.execute(delete(BedNight).where(BedNight.booking_id == booking.id))
+    booking.status = BookingStatus.CANCELLED
+    booking.cancelled_at = utcnow()
+    booking.cancelled_by_id = actor.id
+    booking.cancel_reason = reason or ("Cancelled by the member" if is_owner
+                                       else "Cancelled by staff")
+    booking.conflict = None
+    session.add(BookingEvent(booking_id=booking.id, actor_id=actor.id, kind="cancelled",
+                             detail=booking.cancel_reason))
+    session.flush()
+    return booking
 
 
 def is_cancellable_by_member(booking: Booking, now: datetime) -> bool:
     """Whether the member may still cancel this booking themselves (the cut-off rule)."""
-    if not booking.is_live:
-        return False
-    try:
-        check_member_may_cancel(booking, now)
-    except BookingError:
-        return False
-    return True
+    return get_cancel_refusal(booking, now) is None
 
 
 def get_cancel_refusal(booking: Booking, now: datetime) -> str | None:
@@ -24,11 +51,25 @@ def get_cancel_refusal(booking: Booking, now: datetime) -> str | None:
     if not booking.is_live:
         return "This booking is already cancelled."
     try:
-        check_member_may_cancel(booking, now)
+        rules.check_member_may_cancel(booking, now)
     except BookingError as error:
         return error.message
     return None
 
 
-def starts_at(booking: Booking) -> datetime:
-    return booking_starts_at(booking)
+
+def get_member_bookings(session: Session, member: User, *, upcoming: bool | None = None,
+                        today: date | None = None) -> list[Booking]:
+    """A member's bookings: upcoming soonest first, or past most recent first."""
+    query = select(Booking).options(
+        joinedload(Booking.site), joinedload(Booking.desk), joinedload(Booking.bed)
+    ).where(Booking.member_id == member.id)
+    today = today or now_in_kerala().date()
+    if upcoming is True:
+        query = query.where(Booking.ends_on > today).order_by(Booking.starts_on, Booking.id)
+    elif upcoming is False:
+        query = query.where(Booking.ends_on <= today).order_by(Booking.starts_on.desc(),
+                                                               Booking.id)
+    else:
+        query = query.order_by(Booking.starts_on.desc(), Booking.id)
+    return list(session.scalars(query).unique())

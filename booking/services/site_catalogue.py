@@ -24,7 +24,6 @@ from sqlalchemy import bindparam, case, func, or_, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
-from ..direct import Direct
 from ..models import Bed, Desk, Site, SiteRevision
 from ..models.site import SiteCalendarMixin
 from .availability import (
@@ -42,10 +41,9 @@ from .errors import NotFound
 # Facts are fetched and cached in aligned blocks of this many days: a 31-day
 # range needs at most two, and every range over the same weeks shares them.
 BLOCK_DAYS = 32
-# One indexed lookup per request: the site's rule columns and its revision,
-# on the driver's own cursor (see direct.py): SQLAlchemy's per-execution
-# bookkeeping cost twice the (prepared) query itself on this path.
-SITE_AND_REVISION = Direct(
+# One indexed lookup per request: the site's rule columns and its revision.
+# Built once; SQLAlchemy caches its compiled form.
+SITE_AND_REVISION = (
     select(Site.id, Site.slug, Site.kind, Site.status, Site.opening_days, Site.opens_at,
            Site.closes_at, Site.advance_days, func.coalesce(SiteRevision.revision, 0))
     .outerjoin(SiteRevision, SiteRevision.site_id == Site.id)
@@ -120,7 +118,7 @@ def get_site_availability(
     """Availability of one site over a range: one query when the facts are cached."""
     check_range(first, last)
     connection = session if isinstance(session, Connection) else session.connection()
-    row = SITE_AND_REVISION.first(connection, slug=slug)
+    row = connection.execute(SITE_AND_REVISION, {"slug": slug}).first()
     if row is None:
         raise NotFound(f"There is no site with the slug {slug!r}.")
     *values, revision = row

@@ -4,10 +4,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import bindparam, case, func, or_, select
+from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import Session
 
-from ..direct import Direct, as_loaded, connection_of
 from ..models import Bed, Desk, Site, SiteKind, SiteStatus
 from .errors import NotFound
 
@@ -63,15 +62,8 @@ def get_districts(session: Session) -> list[str]:
     return list(session.scalars(select(Site.district).distinct().order_by(Site.district)))
 
 
-# The API's booking path looks a site up on every request: on the driver's
-# cursor (see direct.py).
-_SITE_BY_SLUG = Direct(select(*Site.__table__.c).where(Site.slug == bindparam("slug")))
-
-
 def find_site_by_slug(session: Session, slug: str) -> Site | None:
-    """The site, loaded in ``session`` (changes not yet flushed are not looked at)."""
-    row = _SITE_BY_SLUG.first(connection_of(session), slug=slug)
-    return None if row is None else as_loaded(session, Site, row)
+    return session.scalar(select(Site).where(Site.slug == slug))
 
 
 def get_site_by_slug(session: Session, slug: str) -> Site:
@@ -79,4 +71,3 @@ def get_site_by_slug(session: Session, slug: str) -> Site:
     if site is None:
         raise NotFound("No such site.")
     return site
-

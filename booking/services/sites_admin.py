@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from ..models import Bed, Booking, BookingStatus, Desk, Room, Site, SiteStatus, User
 from . import audit, capacity, site_import
-from .bookings import cancel_booking
+from .member_bookings import cancel_booking
 from .capacity import CapacityChange
 from .errors import InvalidRequest
 

@@ -9,13 +9,11 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..direct import Direct, as_loaded, connection_of
 from ..models import ApiToken, User, utcnow
 from .errors import InvalidRequest, NotFound
 
@@ -66,53 +64,24 @@ def revoke_token(session: Session, user: User, token_id: int) -> ApiToken:
     return token
 
 
-@dataclass(frozen=True)
-class TokenOwner:
-    token_id: int
-    user_id: int
-    last_used_at: datetime | None
-
-
-# One indexed lookup, on every API request: the live token by its hash, with
-# its (not deleted) owner's columns. On the driver's cursor (see direct.py).
-_FIND_TOKEN = Direct(
-    select(*User.__table__.c, ApiToken.id, ApiToken.last_used_at)
-    .join(ApiToken, ApiToken.user_id == User.id)
-    .where(ApiToken.token_hash == bindparam("token_hash"), ApiToken.revoked_at.is_(None),
-           User.deleted_at.is_(None))
-)
 # Recording every use would add a write to every request; a minute's precision will do.
 TOUCH_EVERY = timedelta(minutes=1)
-_TOUCH = Direct(update(ApiToken).where(ApiToken.id == bindparam("token")).values(
-    last_used_at=bindparam("at")))
-
-
-def find_token_user(session: Session, secret: str) -> tuple[User, TokenOwner] | None:
-    """The owner of a live token, loaded in ``session``, and the token (read-only)."""
-    if not secret.startswith(TOKEN_PREFIX) or len(secret) > 200:
-        return None
-    row = _FIND_TOKEN.first(connection_of(session), token_hash=hash_token(secret))
-    if row is None:
-        return None
-    *columns, token_id, last_used_at = row
-    user = as_loaded(session, User, columns)
-    return user, TokenOwner(token_id, user.id, last_used_at)
-
-
-def record_token_use(session: Session, owner: TokenOwner, now: datetime | None = None) -> None:
-    """Note when a token was last used (at most once a minute, to keep writes cheap)."""
-    now = now or utcnow()
-    if owner.last_used_at is None or now - owner.last_used_at >= TOUCH_EVERY:
-        _TOUCH.execute(connection_of(session), token=owner.token_id, at=now)
 
 
 def authenticate_token(session: Session, secret: str, *, now: datetime | None = None,
                        record_use: bool = False) -> User | None:
-    """The owner of a live token, or None. Records last use only when asked (writes)."""
-    found = find_token_user(session, secret)
+    """The (not deleted) owner of a live token, or None; notes the token's use when asked."""
+    if not secret.startswith(TOKEN_PREFIX) or len(secret) > 200:
+        return None
+    found = session.execute(
+        select(User, ApiToken).join(ApiToken, ApiToken.user_id == User.id)
+        .where(ApiToken.token_hash == hash_token(secret), ApiToken.revoked_at.is_(None),
+               User.deleted_at.is_(None))
+    ).first()
     if found is None:
         return None
-    user, owner = found
-    if record_use:
-        record_token_use(session, owner, now)
+    user, token = found
+    now = now or utcnow()
+    if record_use and (token.last_used_at is None or now - token.last_used_at >= TOUCH_EVERY):
+        token.last_used_at = now
     return user

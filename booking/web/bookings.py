@@ -16,9 +16,14 @@ from ..clock import now_in_kerala
 from ..extensions import get_session
 from ..models import Booking, DayPart, Site
 from ..services.booking_preview import Preview, preview_desk, preview_stay
-from ..services.bookings import book_bed, book_desk, cancel_booking, get_member_bookings
+from ..services.bookings import book_bed, book_desk
 from ..services.errors import BookingError
-from ..services.member_bookings import get_cancel_refusal, is_cancellable_by_member
+from ..services.member_bookings import (
+    cancel_booking,
+    get_cancel_refusal,
+    get_member_bookings,
+    is_cancellable_by_member,
+)
 from . import bp
 from .choices import desk_choices, room_summaries
 from .forms import BedBookingForm, CancelForm, DeskBookingForm

@@ -27,7 +27,7 @@ def bookings(world, make, session):
                            part=DayPart.MORNING, now=now)
     a3 = make.desk_booking(member=world.member, site=world.site_a, day=day + timedelta(days=1),
                            now=now)
-    from booking.services.bookings import cancel_booking
+    from booking.services.member_bookings import cancel_booking
     cancel_booking(session, a3, world.member, now=now)
     b1 = make.desk_booking(member=asha, site=world.site_b, day=day + timedelta(days=3), now=now)
     stay = make.bed_booking(member=world.member, site=world.hostel, check_in=today, nights=2,

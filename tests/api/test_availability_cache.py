@@ -18,7 +18,8 @@ from sqlalchemy import func, or_, select
 
 from booking.models import Booking, DayPart, Desk, DeskCell, Site
 from booking.services import capacity
-from booking.services.bookings import book_bed, book_desk, cancel_booking
+from booking.services.bookings import book_bed, book_desk
+from booking.services.member_bookings import cancel_booking
 from booking.services.errors import BookingError
 from booking.services.site_catalogue import (
     AvailabilityCache,

@@ -5,7 +5,8 @@ from sqlalchemy import func, select
 
 from booking.models import BedNight, DayPart, DeskCell
 from booking.services.availability import get_bed_availability, get_desk_availability
-from booking.services.bookings import book_desk, cancel_booking
+from booking.services.bookings import book_desk
+from booking.services.member_bookings import cancel_booking
 from booking.services.errors import MemberAlreadyBooked, NoLongerAvailable
 
 from tests.conftest import NOW

@@ -1,0 +1,119 @@
+"""A lost race between looking for a free place and inserting it: ``book`` tries again.
+
+Real races are in test_concurrency.py (threads) and tests/prod (gunicorn).
+Here the race is made certain: the free-place query is made to return a
+place that another committed booking already holds, as it would when that
+booking committed between our look and our insert.
+"""
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from booking.models import Closure, DayPart, Desk, DeskCell, SiteRevision
+from booking.services import bookings
+from booking.services.bookings import book_bed, book_desk
+from booking.services.errors import NoLongerAvailable, NotPermitted
+from booking.services.privacy import delete_account
+from tests.conftest import NOW
+
+DAY = NOW.date() + timedelta(days=2)
+
+
+def _desk(session, site, label):
+    return session.scalar(select(Desk).where(Desk.site_id == site.id, Desk.label == label))
+
+
+def test_a_desk_taken_between_look_and_insert_goes_to_the_next_free_one(session, make,
+                                                                        monkeypatch):
+    site = make.centre(desks=2)
+    first, second = make.member(), make.member()
+    book_desk(session, second, site, DAY, DayPart.FULL, "A01", now=NOW)
+    stale_look = [_desk(session, site, "A01")]
+    original = bookings._usual_or_first_free_desk
+    monkeypatch.setattr(bookings, "_usual_or_first_free_desk",
+                        lambda *args: stale_look.pop() if stale_look else original(*args))
+    booking = book_desk(session, first, site, DAY, DayPart.FULL, now=NOW)
+    assert booking.desk.label == "A02"
+    assert session.scalar(select(func.count()).select_from(DeskCell)) == 4
+
+
+def test_the_lost_try_leaves_nothing_behind_in_the_session(session, make, monkeypatch):
+    site = make.centre(desks=2)
+    first, second = make.member(), make.member()
+    book_desk(session, second, site, DAY, DayPart.FULL, "A01", now=NOW)
+    stale_look = [_desk(session, site, "A01")]
+    original = bookings._usual_or_first_free_desk
+    monkeypatch.setattr(bookings, "_usual_or_first_free_desk",
+                        lambda *args: stale_look.pop() if stale_look else original(*args))
+    book_desk(session, first, site, DAY, DayPart.FULL, now=NOW)
+    session.commit()  # nothing half-added from the rolled-back SAVEPOINT
+    assert session.scalar(select(func.count()).select_from(DeskCell)) == 4
+
+
+def test_a_named_desk_taken_is_refused_by_name(session, make):
+    site = make.centre(desks=2)
+    first, second = make.member(), make.member()
+    book_desk(session, second, site, DAY, DayPart.FULL, "A02", now=NOW)
+    with pytest.raises(NoLongerAvailable, match="A02"):
+        book_desk(session, first, site, DAY, DayPart.FULL, "A02", now=NOW)
+
+
+def test_a_bed_taken_between_look_and_insert_goes_to_another_bed(session, make, monkeypatch):
+    hostel = make.hostel(rooms=(("R1", "dormitory", "anyone", 2),))
+    first, second = make.member(), make.member()
+    check_in, check_out = DAY, DAY + timedelta(days=2)
+    taken = book_bed(session, second, hostel, check_in, check_out, now=NOW)
+    original = bookings.get_free_beds
+    calls = []
+
+    def stale_then_fresh(*args, **kwargs):
+        calls.append(1)
+        beds = original(*args, **kwargs)
+        return [taken.bed, *beds] if len(calls) == 1 else beds
+
+    monkeypatch.setattr(bookings, "get_free_beds", stale_then_fresh)
+    booking = book_bed(session, first, hostel, check_in, check_out, now=NOW)
+    assert booking.bed_id != taken.bed_id
+    assert len(calls) == 2
+
+
+def test_losing_every_race_ends_in_a_clear_refusal(session, make, monkeypatch):
+    site = make.centre(desks=2)
+    member = make.member()
+    tries = []
+
+    def always_taken(session, member, plan, place):
+        tries.append(place.label)
+        raise NoLongerAvailable("taken")
+
+    monkeypatch.setattr(bookings, "_insert", always_taken)
+    with pytest.raises(NoLongerAvailable, match="No desk is free"):
+        book_desk(session, member, site, DAY, DayPart.FULL, now=NOW)
+    assert len(tries) == bookings.MAX_ATTEMPTS
+
+
+def test_every_change_to_the_sites_facts_moves_its_revision(session, make):
+    site = make.centre(desks=2)
+    member = make.member()
+
+    def revision():
+        return session.scalar(select(SiteRevision.revision)
+                              .where(SiteRevision.site_id == site.id)) or 0
+
+    before = revision()
+    session.add(Closure(site_id=site.id, starts_on=DAY, ends_on=DAY))
+    session.flush()
+    after_closure = revision()
+    book_desk(session, member, site, DAY + timedelta(1), DayPart.MORNING, now=NOW)
+    assert before < after_closure < revision()
+
+
+def test_a_deleted_account_cannot_book(session, make):
+    site = make.centre(desks=2)
+    member = make.member()
+    delete_account(session, member, NOW.date())
+    with pytest.raises(NotPermitted, match="deleted"):
+        book_desk(session, member, site, DAY, DayPart.FULL, now=NOW)
