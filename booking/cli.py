@@ -11,7 +11,7 @@ from flask.cli import AppGroup, with_appcontext
 from . import migrate
 from .db import open_database
 from .models import Role, SiteKind, SiteStatus
-from .services import accounts, capacity
+from .services import accounts, capacity, tokens
 from .services.errors import BookingError
 from .services.site_import import import_centres_csv
 
@@ -37,7 +37,6 @@ def fail(message: str) -> None:
 
 
 def init_cli(app: Flask) -> None:
-    from .api.cli import tokens_group
     from .backup import COMMANDS as backup_commands
     from .seed_scale import seed_scale
 
@@ -188,3 +187,27 @@ def sites_import(csv_file: Path) -> None:
         fail(error.message)
     except UnicodeDecodeError:
         fail("The file is not UTF-8 text; save it as CSV (UTF-8).")
+
+
+# ---------------------------------------------------------------- tokens
+
+@click.group("tokens", cls=AppGroup, help="Personal API tokens.")
+def tokens_group() -> None:
+    pass
+
+
+@tokens_group.command("create")
+@click.argument("email")
+@click.option("--name", default="Command line", help="A name to recognise the token by.")
+def tokens_create(email: str, name: str) -> None:
+    """Create a token for EMAIL; the token is printed once, as the last line."""
+    try:
+        with cli_session() as session:
+            user = accounts.get_user_by_email(session, email)
+            if user is None or user.is_deleted:
+                fail(f"No account with the email {email!r}.")
+            token, secret = tokens.create_token(session, user, name)
+            click.echo(f"Created token {token.prefix}… for {user.email}. It is shown only once:")
+            click.echo(secret)
+    except BookingError as error:
+        fail(error.message)

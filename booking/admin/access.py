@@ -5,11 +5,11 @@ from functools import wraps
 
 from flask import abort, current_app
 from flask_login import current_user
-from sqlalchemy import select
 
 from ..extensions import get_session
 from ..models import Booking, Site
 from ..services.permissions import can_manage_site, can_use_admin, is_admin
+from ..services.sites import get_sites_by_name
 from . import bp
 
 
@@ -63,11 +63,7 @@ def visible_site_ids() -> list[int] | None:
 
 
 def visible_sites() -> list[Site]:
-    query = select(Site).order_by(Site.name)
-    ids = visible_site_ids()
-    if ids is not None:
-        query = query.where(Site.id.in_(ids))
-    return list(get_session().scalars(query))
+    return get_sites_by_name(get_session(), visible_site_ids())
 
 
 @bp.context_processor

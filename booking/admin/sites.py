@@ -9,8 +9,9 @@ from flask_login import current_user
 
 from ..clock import today_in_kerala
 from ..extensions import get_session
-from ..services import occupancy, sites_admin
+from ..services import sites_admin
 from ..services.errors import BookingError, ImportFailed
+from ..services.sites import get_capacity_today
 from . import bp
 from .access import admin_required, get_site_or_404, visible_site_ids, visible_sites
 from .forms import DeleteForm, ImportForm, SiteEditForm, SiteForm, StatusForm
@@ -23,7 +24,7 @@ def site_list():
     query = request.args.get("q", "").strip().lower()
     sites = [s for s in visible_sites()
              if not query or query in s.name.lower() or query in s.district.lower()]
-    counts = occupancy.get_capacity_today(get_session(), today_in_kerala(), visible_site_ids())
+    counts = get_capacity_today(get_session(), today_in_kerala(), visible_site_ids())
     return render_template("admin/sites.html", sites=sites, counts=counts, query=query)
 
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
 from ..extensions import get_session
-from ..models import Site, User
+from ..models import User
 from ..services import users_admin
 from ..services.errors import BookingError
+from ..services.sites import get_sites_by_name
 from . import bp
 from .access import admin_required
 from .forms import RoleForm, choices
@@ -35,7 +35,7 @@ def user_edit(user_id: int):
     form = RoleForm(data={"role": user.role, "sites": [s.id for s in user.managed_sites]}
                     if request.method == "GET" else None)
     form.sites.choices = choices((s.id, f"{s.name} ({s.district})")
-                                 for s in session.scalars(select(Site).order_by(Site.name)))
+                                 for s in get_sites_by_name(session))
     if form.validate_on_submit():
         try:
             users_admin.set_role(session, current_user, user, form.role.data, form.sites.data)

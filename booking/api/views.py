@@ -11,12 +11,8 @@ from ..clock import now_in_kerala
 from ..extensions import get_session
 from ..services.availability import BedDay
 from ..services.errors import InvalidRequest
-from ..services.site_catalogue import (
-    AvailabilityCache,
-    get_site_availability,
-    get_site_capacities,
-    get_sites,
-)
+from ..services.site_catalogue import AvailabilityCache, get_site_availability
+from ..services.sites import SiteFilters, get_sites
 from . import bp
 from .openapi import openapi_document
 from .parsing import parse_date
@@ -52,9 +48,8 @@ def ping():
 
 @bp.get("/sites")
 def sites():
-    session = get_session()
-    capacities = get_site_capacities(session, now_in_kerala().date())
-    return compact_json({"sites": [site_json(s, capacities[s.id]) for s in get_sites(session)]})
+    summaries = get_sites(get_session(), SiteFilters(), now_in_kerala().date())
+    return compact_json({"sites": [site_json(s.site, s.capacity) for s in summaries]})
 
 
 @bp.get("/availability")

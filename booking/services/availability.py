@@ -175,8 +175,7 @@ def get_desk_availability(
     return build_desk_days(site, first, last, *facts, now)
 
 
-# Built once with bind parameters: profiling showed statement construction
-# costing as much as the queries themselves on a cache miss.
+# Built once with bind parameters, so each request only binds values.
 _SITE, _FIRST, _LAST = bindparam("site_id"), bindparam("first"), bindparam("last")
 # One round trip for the small facts: desks counted by retirement date, and
 # the closures that touch the range.

@@ -19,9 +19,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import case, exists, or_, select
+from sqlalchemy import case, exists, func, or_, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session, contains_eager, joinedload
 
 from ..clock import now_in_kerala
 from ..models import (
@@ -168,10 +168,7 @@ def _plan_stay(session: Session, member: User, request: StayRequest, now: dateti
         _check_room_open(session, named.room, check_in, last_night)
 
     def pick_free(session: Session, spread: bool) -> Bed | None:
-        free = get_free_beds(session, site, check_in, check_out, member=member)
-        if not free:
-            return None
-        return random.choice(free) if spread else free[0]
+        return _first_free_bed(session, member, site, check_in, check_out, spread=spread)
 
     return _Plan(site, check_in, check_out, None, named, pick_free,
                  none_free=(f"No suitable bed is free at {site.name} for every night from"
@@ -276,22 +273,37 @@ def _check_room_open(session: Session, room: Room, first: date, last: date) -> N
         raise SiteClosedOn(f"Room {room.name} is closed for some of those nights.")
 
 
-def get_free_beds(session: Session, site: Site, check_in: date, check_out: date, *,
-                  member: User | None = None) -> list[Bed]:
-    """Beds free every night of the stay, in rooms open then and suitable for the member."""
+def _free_beds_query(site: Site, check_in: date, check_out: date, member: User | None):
+    """Beds free every night of the stay, in rooms open then (and suitable for the member)."""
     last_night = check_out - timedelta(days=1)
     taken = exists().where(BedNight.bed_id == Bed.id, BedNight.night_on >= check_in,
                            BedNight.night_on < check_out)
     room_closed = exists().where(Closure.room_id == Bed.room_id,
                                  Closure.overlapping(check_in, last_night))
-    beds = session.scalars(
-        select(Bed).join(Room, Room.id == Bed.room_id).options(joinedload(Bed.room))
-        .where(Bed.site_id == site.id,
-               or_(Bed.retired_on.is_(None), Bed.retired_on >= check_out), ~taken, ~room_closed)
-        # Fill single-gender rooms before shared ones, keeping "anyone" beds
-        # for those who need them; then in order of rooms.
-        .order_by(Room.designation == "anyone", Room.id, Bed.id)
-    ).all()
+    query = (select(Bed).join(Room, Room.id == Bed.room_id).options(contains_eager(Bed.room))
+             .where(Bed.site_id == site.id,
+                    or_(Bed.retired_on.is_(None), Bed.retired_on >= check_out),
+                    ~taken, ~room_closed))
     if member is not None:
-        beds = [b for b in beds if rules.is_eligible_for_room(member, b.room)]
-    return list(beds)
+        query = query.where(rules.rooms_eligible_for(member))
+    return query
+
+
+# Fill single-gender rooms before shared ones, keeping "anyone" beds for
+# those who need them; then in order of rooms.
+_BED_ORDER = (Room.designation == "anyone", Room.id, Bed.id)
+
+
+def get_free_beds(session: Session, site: Site, check_in: date, check_out: date, *,
+                  member: User | None = None) -> list[Bed]:
+    """Beds free every night of the stay, in rooms open then and suitable for the member."""
+    return list(session.scalars(
+        _free_beds_query(site, check_in, check_out, member).order_by(*_BED_ORDER)))
+
+
+def _first_free_bed(session: Session, member: User, site: Site, check_in: date,
+                    check_out: date, *, spread: bool) -> Bed | None:
+    """The bed "any bed" gets: the first in order, or (after a lost race) any at random."""
+    order = (func.random(),) if spread else _BED_ORDER
+    return session.scalars(
+        _free_beds_query(site, check_in, check_out, member).order_by(*order).limit(1)).first()

@@ -13,7 +13,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..models import Bed, BedNight, Closure, Desk, DeskCell, Site
@@ -222,18 +222,3 @@ def state_days(uses: list[SiteUse]) -> list[StateDay]:
                 bed_units, bed_used = bed_units + d.units, bed_used + d.used
         totals.append(StateDay(day, desk_units, desk_used, bed_units, bed_used))
     return totals
-
-
-def get_capacity_today(session: Session, today: date,
-                       site_ids: list[int] | None = None) -> dict[int, int]:
-    """Desks or beds in service today, per site: one grouped query per kind."""
-    counts: dict[int, int] = defaultdict(int)
-    for model in (Desk, Bed):
-        query = (select(model.site_id, func.count())
-                 .where(or_(model.retired_on.is_(None), model.retired_on > today))
-                 .group_by(model.site_id))
-        if site_ids is not None:
-            query = query.where(model.site_id.in_(site_ids))
-        for site_id, n in session.execute(query):
-            counts[site_id] += n
-    return counts

@@ -84,6 +84,14 @@ def is_eligible_for_room(member: User, room: Room) -> bool:
     return room.designation == Designation.ANYONE or room.designation == member.hostel_eligibility
 
 
+def rooms_eligible_for(member: User):
+    """``is_eligible_for_room`` as a SQL condition on Room, for queries over many beds."""
+    allowed = [Designation.ANYONE.value]
+    if member.hostel_eligibility:
+        allowed.append(member.hostel_eligibility)
+    return Room.designation.in_(allowed)
+
+
 def check_room_eligibility(member: User, room: Room) -> None:
     if not is_eligible_for_room(member, room):
         if member.hostel_eligibility is None:

@@ -14,17 +14,17 @@ only ever hold facts at least as new as its key, never older.
 """
 from __future__ import annotations
 
-from collections import Counter, OrderedDict
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from threading import Lock
 
-from sqlalchemy import bindparam, case, func, or_, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
-from ..models import Bed, Desk, Site, SiteRevision
+from ..models import Site, SiteRevision
 from ..models.site import SiteCalendarMixin
 from .availability import (
     BedDay,
@@ -55,8 +55,8 @@ SITE_AND_REVISION = (
 class SiteView(SiteCalendarMixin):
     """What availability reads of a site, as a plain object.
 
-    Profiling showed ORM attribute instrumentation as a top cost of building
-    a month of days from a transient Site; this has the same attributes.
+    Cached days are keyed by it, so it must be immutable and hashable (an
+    ORM Site is neither); it has the attributes the calendar rules read.
     """
 
     id: int
@@ -172,22 +172,3 @@ def get_uncached_availability(session: Session, site: Site, first: date, last: d
     fetch = fetch_desk_facts if site.is_centre else fetch_bed_facts
     build = build_desk_days if site.is_centre else build_bed_days
     return build(site, first, last, *fetch(session, site.id, first, last), now)
-
-
-def get_site_capacities(session: Session, on: date) -> Counter[int]:
-    """Desks or beds in service on a day, by site id (two grouped queries)."""
-    capacities: Counter[int] = Counter()
-    for model in (Desk, Bed):
-        in_service = or_(model.retired_on.is_(None), model.retired_on > on)
-        rows = session.execute(
-            select(model.site_id, func.sum(case((in_service, 1), else_=0)))
-            .group_by(model.site_id)
-        )
-        for site_id, n in rows:
-            capacities[site_id] += int(n or 0)
-    return capacities
-
-
-def get_sites(session: Session) -> list[Site]:
-    """Every listed site, centres first, by name."""
-    return list(session.scalars(select(Site).order_by(Site.kind, Site.name)))

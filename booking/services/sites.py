@@ -37,22 +37,29 @@ def get_sites(session: Session, filters: SiteFilters, today: date) -> list[SiteS
         (Site.status == SiteStatus.OPEN, 0), (Site.status == SiteStatus.PLANNED, 1), else_=2
     )
     sites = session.scalars(query.order_by(status_order, Site.kind, Site.name)).all()
-    capacity = _capacity_today(session, [s.id for s in sites], today)
+    capacity = get_capacity_today(session, today, [s.id for s in sites])
     return [SiteSummary(site, capacity.get(site.id, 0)) for site in sites]
 
 
-def _capacity_today(session: Session, site_ids: list[int], today: date) -> dict[int, int]:
-    if not site_ids:
-        return {}
+def get_sites_by_name(session: Session, site_ids: list[int] | None = None) -> list[Site]:
+    """Sites in name order: all of them, or those with these ids (a manager's own)."""
+    query = select(Site).order_by(Site.name)
+    if site_ids is not None:
+        query = query.where(Site.id.in_(site_ids))
+    return list(session.scalars(query))
+
+
+def get_capacity_today(session: Session, today: date,
+                       site_ids: list[int] | None = None) -> dict[int, int]:
+    """Desks or beds in service today, per site: one grouped query per kind."""
     counts: dict[int, int] = {}
     for model in (Desk, Bed):
-        rows = session.execute(
-            select(model.site_id, func.count())
-            .where(model.site_id.in_(site_ids),
-                   or_(model.retired_on.is_(None), model.retired_on > today))
-            .group_by(model.site_id)
-        )
-        for site_id, n in rows:
+        query = (select(model.site_id, func.count())
+                 .where(or_(model.retired_on.is_(None), model.retired_on > today))
+                 .group_by(model.site_id))
+        if site_ids is not None:
+            query = query.where(model.site_id.in_(site_ids))
+        for site_id, n in session.execute(query):
             counts[site_id] = counts.get(site_id, 0) + n
     return counts
 

@@ -66,18 +66,17 @@ def test_a_bed_taken_between_look_and_insert_goes_to_another_bed(session, make, 
     first, second = make.member(), make.member()
     check_in, check_out = DAY, DAY + timedelta(days=2)
     taken = book_bed(session, second, hostel, check_in, check_out, now=NOW)
-    original = bookings.get_free_beds
+    original = bookings._first_free_bed
     calls = []
 
     def stale_then_fresh(*args, **kwargs):
-        calls.append(1)
-        beds = original(*args, **kwargs)
-        return [taken.bed, *beds] if len(calls) == 1 else beds
+        calls.append(kwargs["spread"])
+        return taken.bed if len(calls) == 1 else original(*args, **kwargs)
 
-    monkeypatch.setattr(bookings, "get_free_beds", stale_then_fresh)
+    monkeypatch.setattr(bookings, "_first_free_bed", stale_then_fresh)
     booking = book_bed(session, first, hostel, check_in, check_out, now=NOW)
     assert booking.bed_id != taken.bed_id
-    assert len(calls) == 2
+    assert calls == [False, True]  # the retry spreads out
 
 
 def test_losing_every_race_ends_in_a_clear_refusal(session, make, monkeypatch):
