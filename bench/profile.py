@@ -15,13 +15,12 @@ import subprocess
 import sys
 import threading
 from calendar import timegm
-from datetime import timedelta
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.run import APP_PORT, Server, make_tokens, wrk, wrk_booking  # noqa: E402
+from bench.run import APP_PORT, AVAILABILITY_LUA, BOOKING_CLIENTS, booking_load_env  # noqa: E402
+from bench.serve import ROOT, Server, worker_class_for, wrk  # noqa: E402
 from booking.clock import today_in_kerala  # noqa: E402
 
 
@@ -43,7 +42,7 @@ def summarise(raw: Path, top: int) -> None:
             name = frame.split(" (")[0]
             where = frame.split(" (")[-1].rstrip(")")
             if "booking/" in where or "bench/" in where or name in {"execute", "commit"}:
-                inclusive[f"{name} ({where.split('/work/main/')[-1]})"] += n
+                inclusive[f"{name} ({where.split(str(ROOT) + '/')[-1]})"] += n
     for name, n in inclusive.most_common(top):
         print(f"{100 * n / total:5.1f}%  {name}")
 
@@ -55,23 +54,23 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--py-spy", default="/tmp/tools/bin/py-spy")
     parser.add_argument("--top", type=int, default=25)
+    parser.add_argument("--centres", type=int, default=200, help="centres in the dataset")
     args = parser.parse_args()
     today = today_in_kerala()
     env = dict(os.environ, DATABASE_URL=args.database_url, LOG_LEVEL="WARNING",
-               RATELIMIT_STORAGE_URI="redis://127.0.0.1:6379/14",
-               BENCH_CENTRES="200", BENCH_TODAY=str(timegm(today.timetuple())))
-    tokens = make_tokens(args.database_url, 16, 25) if args.what == "booking" else None
+               RATELIMIT_STORAGE_URI="redis://127.0.0.1:6379/14", BENCH_CENTRES=str(args.centres),
+               BENCH_TODAY=str(timegm(today.timetuple())))
+    # The loads of run.py: 8 connections of availability, or 16 of bookings.
+    if args.what == "booking":
+        load_args = (BOOKING_CLIENTS, str(ROOT / "bench/booking.lua"),
+                     booking_load_env(args.database_url, env))
+    else:
+        load_args = (8, AVAILABILITY_LUA, env)
     raw = Path(f"/tmp/bench-profile-{args.what}.txt")
-    # As in run.py: sync workers for SQLite bookings (one writer at a time).
-    sync = args.what == "booking" and args.database_url.startswith("sqlite")
     with Server("wsgi:app", APP_PORT, env, "/tmp/bench-app.log",
-                worker_class="sync" if sync else None) as server:
-        if args.what == "availability":
-            load = threading.Thread(target=wrk, args=(f"http://127.0.0.1:{APP_PORT}",
-                                    args.seconds + 4, 8, str(ROOT / "bench/availability.lua"), env))
-        else:
-            load = threading.Thread(target=wrk_booking, args=(
-                args.seconds + 4, env, tokens, today + timedelta(days=1)))
+                worker_class=worker_class_for(args.database_url)) as server:
+        load = threading.Thread(target=wrk, args=(f"http://127.0.0.1:{APP_PORT}",
+                                                  args.seconds + 4, *load_args))
         load.start()
         pids = worker_pids(server.proc.pid)
         spies = [subprocess.Popen([args.py_spy, "record", "--pid", str(pid), "--duration",
