@@ -36,7 +36,7 @@ from flask_limiter.util import get_remote_address
 from flask_login import current_user, user_logged_in
 from sqlalchemy.exc import DataError, DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
-from itsdangerous import BadSignature, URLSafeSerializer
+from itsdangerous import BadData, URLSafeSerializer
 from werkzeug.exceptions import HTTPException, InternalServerError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -176,7 +176,7 @@ def _device() -> str | None:
     """This browser's device id from its signed cookie (None when absent or forged)."""
     try:
         return str(_devices().loads(request.cookies.get(DEVICE_COOKIE, "")))
-    except BadSignature:
+    except BadData:
         return None
 
 
