@@ -3,7 +3,7 @@
 Workers are separate processes, each with its own SQLAlchemy pool (DB_POOL_SIZE
 connections, as many again in overflow), so the database sees at most
 workers x threads connections in use; size PostgreSQL's max_connections (or
-pgbouncer) for that. Rate-limit counters and sign-in lockouts span workers
+pgbouncer) for that. Rate-limit counters and sign-in throttle counts span workers
 only when RATELIMIT_STORAGE_URI points at Redis.
 """
 import multiprocessing

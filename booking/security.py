@@ -1,4 +1,4 @@
-"""Security at the edge, in one place: headers, proxies, rate limits, lockout.
+"""Security at the edge, in one place: headers, proxies, rate limits, sign-in throttle.
 
 - Security headers on every response (a Content-Security-Policy that allows
   no inline script, no framing, no MIME sniffing, a strict referrer policy;
@@ -8,27 +8,38 @@
 - Rate limits applied centrally to endpoints *by name* (``RATE_LIMITS``);
   ``missing_rate_limited_endpoints`` lets a test fail loudly when a named
   endpoint no longer exists.
-- Per-account sign-in lockout (services/lockout.py) wrapped around
-  ``web.sign_in`` without that view having to know.
+- The sign-in throttle (services/signin_throttle.py) wrapped around
+  ``web.sign_in`` without that view having to know: failures slow down one
+  (account, client) pair, not the account; a signed device cookie, set at
+  every successful sign-in, lets the owner's browser count as its own client.
 """
 from __future__ import annotations
 
 import hashlib
+import math
+import secrets
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from flask import Flask, current_app, g, render_template, request, session
+from flask_babel import format_time, ngettext
 from flask_babel import gettext as _
 from flask_limiter.errors import RateLimitExceeded
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, user_logged_in
+from itsdangerous import BadData, URLSafeSerializer
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from .clock import KOLKATA
 from .errors import problem, wants_problem_json
 from .extensions import limiter
-from .services.lockout import SignInLockout
+from .services.dates import format_day
+from .services.signin_throttle import PER_ACCOUNT, PER_CLIENT, Pause, SignInThrottle
+from .web.forms import SignInForm
+from .web.helpers import is_safe_next
 
 CONTENT_SECURITY_POLICY = "; ".join([
     "default-src 'self'",
@@ -84,7 +95,9 @@ class EndpointLimit:
 
 # The one table of rate limits. Names are checked by tests/prod/test_security.py.
 RATE_LIMITS: dict[str, EndpointLimit] = {
-    "web.sign_in": EndpointLimit("10 per minute;30 per 15 minutes"),
+    # Per address, sized for an office behind one NAT address (a Technopark company at
+    # 9 am), not one person; guessing at one account is slowed by the sign-in throttle.
+    "web.sign_in": EndpointLimit("100 per minute;500 per hour"),
     "web.register": EndpointLimit("5 per minute;20 per hour"),
     "web.create_token": EndpointLimit("10 per hour", key=by_account),
     "api.create_booking": EndpointLimit("120 per minute", key=by_credential),
@@ -108,17 +121,15 @@ def apply_rate_limits(app: Flask) -> None:
 
 
 def _seconds_until_reset() -> int | None:
-    if g.get("retry_after"):  # set by the sign-in lockout
-        return g.retry_after
     current = limiter.current_limit
     if current is None:
         return None
     return max(1, int(current.reset_at - time.time()) + 1)
 
 
-def _too_many_requests(error: HTTPException, detail: str | None = None):
-    retry_after = _seconds_until_reset()
-    detail = detail or _("Too many attempts. Please wait a little and try again.")
+def _too_many_requests(error: HTTPException):
+    retry_after = _seconds_until_reset() or 60
+    detail = _("Too many attempts. Please try again in %(wait)s.", wait=wait_words(retry_after))
     if wants_problem_json():
         response = problem(429, "Too Many Requests", detail)
     else:
@@ -126,71 +137,137 @@ def _too_many_requests(error: HTTPException, detail: str | None = None):
         error.title = _("Too many attempts")  # type: ignore[attr-defined]
         response = current_app.make_response(
             (render_template("errors/generic.html", error=error), 429))
-    response.headers["Retry-After"] = str(retry_after or 60)
+    response.headers["Retry-After"] = str(retry_after)
     return response
 
 
-# ---------------------------------------------------------------- sign-in lockout
+# ---------------------------------------------------------------- sign-in throttle
 
-def get_lockout() -> SignInLockout:
-    return current_app.extensions["signin_lockout"]
+DEVICE_COOKIE = "wnh_device"
+DEVICE_COOKIE_DAYS = 365
+
+
+def get_throttle() -> SignInThrottle:
+    return current_app.extensions["signin_throttle"]
 
 
 def _sign_in_attempt() -> str | None:
     """The email of a sign-in attempt being posted, if this request is one."""
     if request.endpoint != "web.sign_in" or request.method != "POST":
         return None
-    if not current_app.config.get("SIGNIN_LOCKOUT_ENABLED", True):
+    if not current_app.config.get("SIGNIN_THROTTLE_ENABLED", True):
         return None
     return (request.form.get("email") or "").strip() or None
 
 
-def init_lockout(app: Flask) -> None:
-    app.extensions["signin_lockout"] = SignInLockout.from_uri(
+def _devices() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.secret_key, salt="signin-device")
+
+
+def _device() -> str | None:
+    """This browser's device id from its signed cookie (None when absent or forged)."""
+    try:
+        return str(_devices().loads(request.cookies.get(DEVICE_COOKIE, "")))
+    except BadData:
+        return None
+
+
+def _client(email: str) -> str:
+    return get_throttle().client_for(email, by_address(), _device())
+
+
+def init_signin_throttle(app: Flask) -> None:
+    app.extensions["signin_throttle"] = SignInThrottle.from_settings(
         app.config.get("RATELIMIT_STORAGE_URI") or "memory://",
-        max_failures=app.config.get("SIGNIN_LOCKOUT_FAILURES", 5),
-        window_seconds=app.config.get("SIGNIN_LOCKOUT_SECONDS", 15 * 60),
+        per_client=app.config.get("SIGNIN_THROTTLE_PER_CLIENT", PER_CLIENT),
+        per_account=app.config.get("SIGNIN_THROTTLE_PER_ACCOUNT", PER_ACCOUNT),
+        clock=app.config.get("SIGNIN_THROTTLE_CLOCK"),
     )
 
     @user_logged_in.connect_via(app)
-    def _note_sign_in(_sender, **_extra):
-        g.signed_in_now = True
+    def _note_sign_in(_sender, user, **_extra):
+        g.signed_in_email = user.email
 
     @app.before_request
-    def _refuse_locked_account():
+    def _pause_guessing():
         email = _sign_in_attempt()
-        if email and _fail_open(get_lockout().is_locked, email):
-            g.retry_after = _fail_open(get_lockout().seconds_left, email)
-            current_app.logger.warning("Sign-in refused: account locked after failures")
-            minutes = max(1, round((g.retry_after or 60) / 60))
-            return _too_many_requests(_LockedOut(), _(
-                "Too many failed sign-ins for this account. For its safety, sign-in is paused:"
-                " please try again in %(minutes)d minutes.", minutes=minutes))
-        return None
+        pause = email and _fail_open(lambda: get_throttle().check(email, _client(email)))
+        if not pause:
+            return None
+        current_app.logger.warning("Sign-in paused: too many failures (%s)", pause.reason)
+        return _sign_in_paused(pause)
 
     @app.after_request
     def _count_sign_in(response):
         email = _sign_in_attempt()
-        if email and g.get("signed_in_now"):
-            _fail_open(get_lockout().clear, email)
+        if g.get("signed_in_email") and current_app.config.get("SIGNIN_THROTTLE_ENABLED", True):
+            _remember_device(g.signed_in_email, response)
         elif email and request.form.get("password") and response.status_code == 422:
             # 422 is the sign-in form shown again: a wrong password (CSRF failures are 400).
-            _fail_open(get_lockout().record_failure, email)
+            _fail_open(lambda: get_throttle().record_failure(email, _client(email)))
         return response
 
 
-def _fail_open(action, email: str):
-    """The lockout store (Redis) being down must not stop people signing in."""
+def _remember_device(email: str, response) -> None:
+    """A successful sign-in: this address and this browser are now the owner's."""
+    device = _device() or secrets.token_urlsafe(18)
+    clients = [f"address:{by_address()}", f"device:{device}"]
+    _fail_open(lambda: get_throttle().record_success(email, clients))
+    response.set_cookie(
+        DEVICE_COOKIE, _devices().dumps(device), max_age=DEVICE_COOKIE_DAYS * 24 * 3600,
+        secure=current_app.config.get("SESSION_COOKIE_SECURE", False), httponly=True,
+        samesite="Lax")
+
+
+def _sign_in_paused(pause: Pause):
+    wait, moment = wait_words(pause.retry_after), _moment_after(pause.retry_after)
+    if pause.reason == "client":
+        message = _("Too many failed sign-ins to this account from here. For its safety,"
+                    " sign-in from here is paused for %(wait)s: try again at %(moment)s.",
+                    wait=wait, moment=moment)
+    else:
+        message = _("Too many failed sign-ins to this account from many places. Sign-in from"
+                    " new devices is paused for %(wait)s: try again at %(moment)s. Where you"
+                    " have signed in before, you can sign in now.", wait=wait, moment=moment)
+    form = SignInForm(formdata=None, email=request.form.get("email", ""))
+    form.form_errors.append(message)
+    next_url = request.args.get("next")
+    response = current_app.make_response((render_template(
+        "accounts/sign_in.html", form=form, next_url=next_url if is_safe_next(next_url) else None,
+    ), 429))
+    response.headers["Retry-After"] = str(pause.retry_after)
+    return response
+
+
+def wait_words(seconds: int) -> str:
+    """A wait as people say it: "40 seconds", "5 minutes", "3 hours"."""
+    if seconds < 60:
+        return ngettext("%(num)d second", "%(num)d seconds", seconds)
+    minutes = math.ceil(seconds / 60)
+    if minutes < 120:
+        return ngettext("%(num)d minute", "%(num)d minutes", minutes)
+    return ngettext("%(num)d hour", "%(num)d hours", math.ceil(minutes / 60))
+
+
+def _moment_after(seconds: int) -> str:
+    """The Kerala time a wait ends: "9:17 AM", or "5:30 AM on 9 Dec 2026" on another day."""
+    clock = current_app.config.get("SIGNIN_THROTTLE_CLOCK") or time.time
+    now = datetime.fromtimestamp(clock(), KOLKATA)
+    then = now + timedelta(seconds=seconds)
+    hour = format_time(then, "h:mm a")
+    if then.date() == now.date():
+        return hour
+    return _("%(time)s on %(day)s", time=hour, day=format_day(then.date()))
+
+
+def _fail_open(action: Callable[[], object]):
+    """The throttle store (Redis) being down must not stop people signing in."""
     try:
-        return action(email)
+        return action()
     except Exception as error:  # redis, network: any storage failure
-        current_app.logger.error("Sign-in lockout storage unavailable: %s", type(error).__name__)
+        current_app.logger.error("Sign-in throttle storage unavailable: %s",
+                                 type(error).__name__)
         return None
-
-
-class _LockedOut(HTTPException):
-    code = 429
-    description = "Too many failed sign-ins for this account."
 
 
 # ---------------------------------------------------------------- headers
@@ -221,4 +298,4 @@ def init_security(app: Flask) -> None:
     init_headers(app)
     apply_rate_limits(app)
     app.register_error_handler(RateLimitExceeded, _too_many_requests)
-    init_lockout(app)
+    init_signin_throttle(app)

@@ -93,6 +93,19 @@ def client(app):
     return app.test_client()
 
 
+class FakeClock:
+    """A clock for code that takes ``clock=time.time``: tests move it instead of sleeping."""
+
+    def __init__(self, now: float = 1_800_000_000.0):  # on a whole 5-minute and hour boundary
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
 # ---------------------------------------------------------------- factories
 
 class Factory:

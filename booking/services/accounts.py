@@ -1,6 +1,8 @@
 """Accounts: creating users, checking passwords, roles."""
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -13,8 +15,27 @@ MIN_PASSWORD_LENGTH = 8
 _DUMMY_HASH = generate_password_hash("not-a-real-password")
 
 
+PHONE_HINT = "Enter a 10-digit Indian mobile number, e.g. +91 94470 12345 or 094470 12345."
+_PHONE_SEPARATORS = re.compile(r"[\s\-().]")
+_INDIAN_MOBILE = re.compile(r"[6-9][0-9]{9}")
+
+
 def normalise_email(email: str) -> str:
     return email.strip().lower()
+
+
+def normalise_phone(phone: str) -> str:
+    """An Indian mobile number as +91XXXXXXXXXX; +91, 91 or 0 in front is optional."""
+    digits = _PHONE_SEPARATORS.sub("", phone)
+    if digits.startswith("+91"):
+        digits = digits[3:]
+    elif len(digits) == 12 and digits.startswith("91"):
+        digits = digits[2:]
+    elif len(digits) == 11 and digits.startswith("0"):
+        digits = digits[1:]
+    if not _INDIAN_MOBILE.fullmatch(digits):
+        raise InvalidRequest(PHONE_HINT)
+    return "+91" + digits
 
 
 def get_user_by_email(session: Session, email: str) -> User | None:
@@ -41,7 +62,8 @@ def create_user(
         raise InvalidRequest("A name is required.")
     if get_user_by_email(session, email) is not None:
         raise DuplicateEmail("An account with that email already exists.")
-    user = User(email=email, name=name.strip(), role=role, phone=phone or None,
+    phone = normalise_phone(phone) if phone else None
+    user = User(email=email, name=name.strip(), role=role, phone=phone,
                 hostel_eligibility=hostel_eligibility or None)
     if password is not None:
         set_password(user, password)

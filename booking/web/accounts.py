@@ -6,7 +6,6 @@ import json
 from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
-from werkzeug.security import generate_password_hash
 
 from ..clock import now_in_kerala, today_in_kerala
 from ..extensions import get_session
@@ -17,45 +16,55 @@ from .forms import ChangePasswordForm, DeleteAccountForm, ProfileForm, RegisterF
 from .helpers import is_safe_next, show_refusal
 
 
+def _safe_next() -> str | None:
+    """The page to return to after signing in or registering, if it is on this site."""
+    next_url = request.args.get("next")
+    return next_url if is_safe_next(next_url) else None
+
+
 @bp.route("/register", methods=["GET", "POST"])
 def register():
+    next_url = _safe_next()
     if current_user.is_authenticated:
-        return redirect(url_for("web.home"))
+        return redirect(next_url or url_for("web.home"))
     form = RegisterForm()
     if form.validate_on_submit():
         try:
-            accounts.create_user(
+            user = accounts.create_user(
                 get_session(), form.email.data, form.name.data, form.password.data,
                 phone=form.phone.data or None,
                 hostel_eligibility=form.hostel_eligibility.data or None,
             )
         except DuplicateEmail:
-            # Same answer and same cost as a new account: no enumeration.
-            generate_password_hash(form.password.data)
+            # Told honestly (registration is rate-limited per address; see SECURITY.md).
+            form.email.errors.append(_(
+                "There is already an account for this email. Sign in with it; if you have"
+                " forgotten its password, ask the manager of your centre or hostel."))
         except BookingError as error:
             show_refusal(form, error)
-            return render_template("accounts/register.html", form=form), 422
-        flash(_("If that email was new, your account is ready. Sign in to start booking."),
-              "success")
-        return redirect(url_for("web.sign_in", email=form.email.data))
-    return render_template("accounts/register.html", form=form), 422 if form.errors else 200
+        else:
+            login_user(user)
+            flash(_("Welcome, %(name)s: your account is ready.", name=user.name), "success")
+            return redirect(next_url or url_for("web.my_bookings"))
+    status = 422 if form.errors or form.form_errors else 200
+    return render_template("accounts/register.html", form=form, next_url=next_url), status
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
 def sign_in():
-    next_url = request.args.get("next")
+    next_url = _safe_next()
     if current_user.is_authenticated:
-        return redirect(next_url if is_safe_next(next_url) else url_for("web.home"))
+        return redirect(next_url or url_for("web.home"))
     form = SignInForm(email=request.args.get("email", ""))
     if form.validate_on_submit():
         user = accounts.authenticate(get_session(), form.email.data, form.password.data)
         if user is not None:
             login_user(user, remember=form.remember.data)
             flash(_("Welcome, %(name)s.", name=user.name), "success")
-            return redirect(next_url if is_safe_next(next_url) else url_for("web.my_bookings"))
+            return redirect(next_url or url_for("web.my_bookings"))
         form.form_errors.append(_("That email and password do not match an account."))
     status = 422 if form.errors else 200
-    return render_template("accounts/sign_in.html", form=form), status
+    return render_template("accounts/sign_in.html", form=form, next_url=next_url), status
 
 
 @bp.post("/sign-out")

@@ -21,11 +21,11 @@ from wtforms.validators import (
     InputRequired,
     Length,
     Optional,
-    Regexp,
     ValidationError,
 )
 
-from ..services.accounts import MIN_PASSWORD_LENGTH
+from ..services.accounts import MIN_PASSWORD_LENGTH, normalise_phone
+from ..services.errors import InvalidRequest
 
 ELIGIBILITY_CHOICES = [
     SelectChoice("", _l("Not declared")),
@@ -48,12 +48,21 @@ def _new_password(label):
     ])
 
 
+def indian_mobile(_form, field) -> None:
+    """Check the number and keep it normalised (+91XXXXXXXXXX), as the services store it."""
+    try:
+        field.data = normalise_phone(field.data)
+    except InvalidRequest:
+        raise ValidationError(_l("Enter a 10-digit Indian mobile number, e.g. +91 94470 12345"
+                                 " or 094470 12345.")) from None
+
+
 class ProfileFields:
     name = StringField(_l("Full name"), validators=[
         DataRequired(_l("Enter your name.")), Length(max=120)])
-    phone = TelField(_l("Phone (optional)"), validators=[
-        Optional(), Regexp(r"^\+?[0-9 \-]{7,20}$",
-                           message=_l("Enter a phone number using digits, e.g. +91 94470 12345."))])
+    phone = TelField(_l("Mobile phone (optional)"), validators=[
+        Optional(), indian_mobile],
+        description=_l("An Indian mobile number; the site's staff may call you about a booking."))
     hostel_eligibility = SelectField(
         _l("Hostel rooms you may book"), choices=ELIGIBILITY_CHOICES, default="",
         description=_l("Hostel rooms are for women, men or anyone. "

@@ -42,8 +42,8 @@ def test_register_sign_in_book_a_desk_then_cancel_it(page, make, session):
     page.get_by_label("Hostel rooms you may book").select_option("women")
     page.get_by_role("button", name="Create account").click()
     expect(page.get_by_text("your account is ready")).to_be_visible()
+    expect(page.get_by_role("heading", name="My bookings")).to_be_visible()  # signed in
 
-    _sign_in(page, "devika@example.org", "kottarakkara-1")
     page.get_by_role("link", name="Find a place").first.click()
     page.get_by_role("link", name="WNH Kottarakkara").click()
     page.get_by_role("link", name="Book a desk").click()
@@ -66,6 +66,32 @@ def test_register_sign_in_book_a_desk_then_cancel_it(page, make, session):
     page.get_by_role("button", name="Yes, cancel it").click()
     expect(page.get_by_text("Your booking at WNH Kottarakkara is cancelled.")).to_be_visible()
     expect(page.get_by_text("Nothing booked yet.")).to_be_visible()
+
+
+def test_a_visitor_registers_from_the_booking_page_and_lands_back_on_it_signed_in(
+        page, make, session):
+    make.centre(name="WNH Kottarakkara", slug="kottarakkara", desks=4, opening_days="012345")
+    session.commit()
+    day = _next_open_day()
+    booking_page = f"/sites/kottarakkara/book-desk?day={day.isoformat()}&part=morning"
+
+    page.goto(booking_page)
+    expect(page.get_by_role("heading", name="Sign in")).to_be_visible()  # sent to sign in
+    page.get_by_role("link", name="Create an account").click()
+    page.get_by_label("Full name").fill("Arjun Menon")
+    page.get_by_label("Email").fill("arjun@example.org")
+    page.get_by_label("Password", exact=True).fill("kottarakkara-1")
+    page.get_by_label("Repeat the password").fill("kottarakkara-1")
+    page.get_by_label("Mobile phone (optional)").fill("094470 12345")
+    page.get_by_role("button", name="Create account").click()
+
+    expect(page.get_by_role("heading", name="Book a desk at WNH Kottarakkara")).to_be_visible()
+    assert page.url.endswith(booking_page)
+    expect(page.get_by_text("Welcome, Arjun Menon: your account is ready.")).to_be_visible()
+    expect(page.get_by_role("button", name="Sign out").first).to_be_attached()
+    expect(page.get_by_label("Date")).to_have_value(day.isoformat())
+    page.goto("/account")
+    expect(page.get_by_label("Mobile phone (optional)")).to_have_value("+919447012345")
 
 
 def test_book_a_bed_for_three_nights(page, make, session):

@@ -83,3 +83,17 @@ def csrf_headers(app, client) -> dict[str, str]:
         s["csrf_token"] = raw
     signed = URLSafeTimedSerializer(app.config["SECRET_KEY"], salt="wtf-csrf-token").dumps(raw)
     return {"X-CSRFToken": signed}
+
+
+@pytest.fixture
+def redis_db15():
+    import redis
+
+    client = redis.Redis.from_url("redis://127.0.0.1:6379/15")
+    try:
+        client.flushdb()
+    except redis.RedisError as error:
+        pytest.fail(f"Redis (production rate-limit storage) unreachable: {error}")
+    yield "redis://127.0.0.1:6379/15"
+    client.flushdb()
+    client.close()

@@ -12,16 +12,41 @@ GOOD = {"name": "Nimmi Thomas", "email": "Nimmi@Example.org", "password": "backw
         "confirm": "backwaters-2026", "phone": "", "hostel_eligibility": "women"}
 
 
-def test_register_then_sign_in_with_any_case_of_the_email(client, db, session):
+def test_registering_signs_the_new_member_in(client, db, session):
     response = submit(client, "/register", GOOD)
-    assert response.status_code == 302 and "/sign-in" in response.location
+    assert response.status_code == 302 and response.location == "/bookings"
+    landed = client.get("/bookings")
+    assert landed.status_code == 200  # signed in
+    assert "Welcome, Nimmi Thomas: your account is ready." in text_of(landed)
     user = accounts.get_user_by_email(session, "nimmi@example.org")
     assert user.name == "Nimmi Thomas" and user.hostel_eligibility == "women"
     assert user.password_hash.startswith("scrypt:")
     session.rollback()  # release SQLite's write lock before the app writes again
-    sign_in(client, "NIMMI@example.ORG", "backwaters-2026")
-    assert "Nimmi Thomas" not in text_of(client.get("/sign-in"))  # redirected away: signed in
-    assert client.get("/bookings").status_code == 200
+    client.post("/sign-out", data={"csrf_token": _token(client)})
+    sign_in(client, "NIMMI@example.ORG", "backwaters-2026")  # any case of the email
+
+
+def test_registering_returns_the_member_to_the_page_they_came_from(client, db):
+    response = submit(client, "/register?next=/sites/kottarakkara/book-desk?day%3D2026-12-08",
+                      GOOD)
+    assert response.status_code == 302
+    assert response.location == "/sites/kottarakkara/book-desk?day=2026-12-08"
+
+
+@pytest.mark.parametrize("evil", ["https://evil.example/", "//evil.example/x", "/\\evil.example",
+                                  "javascript:alert(1)"])
+def test_registering_never_follows_a_next_off_the_site(client, db, evil):
+    response = submit(client, f"/register?next={evil}", GOOD, form_url="/register")
+    assert response.status_code == 302 and response.location == "/bookings"
+
+
+def test_sign_in_and_register_pages_carry_next_to_each_other(client, db):
+    sign_in_page = text_of(client.get("/sign-in?next=/sites/kollam/book-desk"))
+    assert 'href="/register?next=/sites/kollam/book-desk"' in sign_in_page
+    register_page = text_of(client.get("/register?next=/sites/kollam/book-desk"))
+    assert 'href="/sign-in?next=/sites/kollam/book-desk"' in register_page
+    off_site = text_of(client.get("/sign-in?next=https://evil.example/"))
+    assert "evil.example" not in off_site
 
 
 @pytest.mark.parametrize("field, value, message", [
@@ -30,7 +55,7 @@ def test_register_then_sign_in_with_any_case_of_the_email(client, db, session):
     ("email", "not-an-email", "Enter an email address like name@example.com."),
     ("password", "short", "Use at least 8 characters."),
     ("confirm", "something-else", "The two passwords do not match."),
-    ("phone", "call me maybe", "Enter a phone number using digits"),
+    ("phone", "call me maybe", "Enter a 10-digit Indian mobile number"),
     ("hostel_eligibility", "martians", "Not a valid choice"),
 ])
 def test_register_explains_each_mistake(client, db, field, value, message):
@@ -40,12 +65,38 @@ def test_register_explains_each_mistake(client, db, field, value, message):
     assert 'aria-invalid="true"' in text_of(response)
 
 
-def test_registering_a_taken_email_looks_like_success_and_changes_nothing(client, member, session):
-    response = submit(client, "/register", {**GOOD, "email": "ASHA@example.org"})
-    assert response.status_code == 302 and "/sign-in" in response.location
+def test_registering_a_taken_email_says_so_signs_nobody_in_and_changes_nothing(
+        client, member, session):
+    response = submit(client, "/register?next=/bookings", {**GOOD, "email": "ASHA@example.org"})
+    assert response.status_code == 422
+    assert "There is already an account for this email. Sign in with it" in text_of(response)
+    assert 'href="/sign-in?next=/bookings"' in text_of(response)
+    assert client.get("/bookings").status_code == 302  # not signed in
     session.expire_all()
     assert accounts.authenticate(session, "asha@example.org", PASSWORD) is not None
     assert accounts.authenticate(session, "asha@example.org", GOOD["password"]) is None
+    assert accounts.get_user_by_email(session, "asha@example.org").name == "Asha Varghese"
+
+
+@pytest.mark.parametrize("typed", ["9447012345", "+91 94470 12345", "+919447012345",
+                                   "094470-12345", "91 9447012345", " 94470 12345 "])
+def test_registration_stores_an_indian_mobile_number_normalised(client, db, session, typed):
+    assert submit(client, "/register", {**GOOD, "phone": typed}).status_code == 302
+    assert accounts.get_user_by_email(session, GOOD["email"]).phone == "+919447012345"
+
+
+@pytest.mark.parametrize("typed", ["12345", "5447012345", "+1 202 555 0143", "94470123456",
+                                   "+91 94470 1234", "0091 94470 12345x", "+92 9447012345"])
+def test_registration_refuses_a_phone_that_is_not_an_indian_mobile(client, db, session, typed):
+    response = submit(client, "/register", {**GOOD, "phone": typed})
+    assert response.status_code == 422
+    assert "Enter a 10-digit Indian mobile number, e.g. +91 94470 12345" in text_of(response)
+    assert accounts.get_user_by_email(session, GOOD["email"]) is None
+
+
+def test_registration_without_a_phone_stores_none(client, db, session):
+    assert submit(client, "/register", {**GOOD, "phone": ""}).status_code == 302
+    assert accounts.get_user_by_email(session, GOOD["email"]).phone is None
 
 
 def test_wrong_password_and_unknown_email_get_the_same_message(client, member):
@@ -118,7 +169,14 @@ def test_profile_shows_and_saves_eligibility(member_client, member, session):
     assert response.status_code == 302
     session.expire_all()
     user = accounts.get_user_by_email(session, "asha@example.org")
-    assert (user.name, user.phone, user.hostel_eligibility) == ("Asha V.", "+91 94470 12345", None)
+    assert (user.name, user.phone, user.hostel_eligibility) == ("Asha V.", "+919447012345", None)
+
+
+def test_profile_refuses_a_phone_that_is_not_an_indian_mobile(member_client):
+    response = submit(member_client, "/account",
+                      {"name": "Asha V.", "phone": "0471 2700 222 1", "hostel_eligibility": ""})
+    assert response.status_code == 422
+    assert "Enter a 10-digit Indian mobile number" in text_of(response)
 
 
 def test_profile_refuses_blank_name_and_unknown_eligibility(member_client):
