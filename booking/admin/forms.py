@@ -171,3 +171,12 @@ class DayForm(FlaskForm):
         csrf = False
 
     day = DateField(_l("Day"), validators=[Optional()])
+
+
+class AuditFilterForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    actor = SelectField(_l("Who"), coerce=int, default=0, validators=[Optional()])
+    site = SelectField(_l("Site"), coerce=int, default=0, validators=[Optional()])
+    action = SelectField(_l("What"), default="", validators=[Optional()])
