@@ -112,6 +112,7 @@ def test_a_closure_over_bookings_follows_the_closure_rules(client, world, make, 
         "csrf_token": csrf_token(client)})
     assert preview.status_code == 200
     assert "1 live booking on those days" in preview.get_data(as_text=True)
+    assert f'value="{upcoming.day.isoformat()}" checked' in preview.get_data(as_text=True)
     assert closures_on(reader, upcoming.day) == []
     # Confirmed with "flag": the booking is kept and needs attention, never dropped.
     response = confirm(client, upcoming, sites=str(world.site_a.id), scope="chosen")
