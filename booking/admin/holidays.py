@@ -47,7 +47,7 @@ def holidays():
     form = _form(plan, sites, today)
     affected, error, status = None, None, 200
     if form.validate_on_submit():
-        days = [date.fromisoformat(d) for d in form.days.data]
+        days = [date.fromisoformat(d) for d in form.days.data or []]
         chosen = _chosen_sites(form, sites)
         try:
             if request.form.get("confirm"):

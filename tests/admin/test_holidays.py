@@ -100,6 +100,18 @@ def test_confirming_for_chosen_districts_or_centres_only(client, world, make, se
     assert confirm(client, upcoming, scope="chosen").status_code == 400  # nothing ticked
 
 
+def test_bad_holiday_forms_get_a_400_never_a_500(client, world, upcoming):
+    sign_in(client, world.admin)
+    url = f"/admin/holidays?year={upcoming.day.year}"
+    token = csrf_token(client)
+    nothing = client.post(url, data={"scope": "all", "handling": "flag", "csrf_token": token})
+    assert nothing.status_code == 400 and "at least one holiday" in nothing.get_data(as_text=True)
+    for bad in ({"days": "2027-13-45"}, {"days": upcoming.day.isoformat(), "sites": "x"},
+                {"days": upcoming.day.isoformat(), "scope": "everywhere"}):
+        data = {"scope": "all", "handling": "flag", "csrf_token": token} | bad
+        assert client.post(url, data=data).status_code == 400, bad
+
+
 def test_a_closure_over_bookings_follows_the_closure_rules(client, world, make, session,
                                                           upcoming, reader):
     booking = make.desk_booking(member=world.member, site=world.site_a, day=upcoming.day,
