@@ -5,14 +5,14 @@ natural key (slug, email) first.
 """
 from __future__ import annotations
 
-from datetime import time, timedelta
+from datetime import date, time, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from .clock import now_in_kerala
-from .models import Booking, DayPart, Site, User
-from .services import accounts, capacity
+from .models import Booking, DayPart, Site, SiteStatus, User
+from .services import accounts, capacity, public_holidays
 from .services.bookings import book_bed, book_desk
 from .services.errors import BookingError
 
@@ -61,6 +61,13 @@ PEOPLE = [
     ("joseph@example.org", "Joseph Kurian", "member", "men"),
 ]
 
+# Demo phone numbers (the 94470 block is only an example; nobody is called).
+PHONES = {
+    "anjali@example.org": "+91 94470 10001",
+    "rahul@example.org": "+91 94470 10002",
+    "fathima@example.org": "+91 94470 10003",
+}
+
 AMENITIES = "Wi-Fi, Power backup, Air conditioning, Drinking water, Lockers"
 
 
@@ -95,13 +102,30 @@ def seed_demo_data(session: Session) -> int:
             accounts.create_user(session, email, name, DEMO_PASSWORD, role=role,
                                  hostel_eligibility=eligibility)
             created += 1
+    for email, phone in PHONES.items():
+        user = accounts.get_user_by_email(session, email)
+        if user.phone is None:
+            user.phone = phone
     manager = accounts.get_user_by_email(session, "manager@example.org")
     kottarakkara = session.scalar(select(Site).where(Site.slug == "kottarakkara"))
     if kottarakkara not in manager.managed_sites:
         manager.managed_sites.append(kottarakkara)
     created += _seed_bookings(session)
+    created += _seed_christmas(session)
     session.flush()
     return created
+
+
+def _seed_christmas(session: Session) -> int:
+    """The admin has confirmed the coming Christmas for the open centres (audited)."""
+    today = now_in_kerala().date()
+    christmas = date(today.year if today <= date(today.year, 12, 25) else today.year + 1, 12, 25)
+    admin = accounts.get_user_by_email(session, "admin@example.org")
+    centres = public_holidays.get_holiday_sites(list(session.scalars(
+        select(Site).where(Site.status == SiteStatus.OPEN).order_by(Site.name))))
+    done = public_holidays.confirm_holidays(session, admin, christmas.year, [christmas],
+                                            centres, cancel_affected=False, today=today)
+    return done.closures
 
 
 def _seed_bookings(session: Session) -> int:

@@ -7,8 +7,9 @@ from flask import abort, current_app
 from flask_login import current_user
 from sqlalchemy import select
 
-from ..extensions import get_session
-from ..models import Booking, Site
+from ..extensions import get_db, get_session
+from ..models import Booking, Site, User
+from ..services import audit
 from ..services.permissions import can_manage_site, can_use_admin, is_admin
 from . import bp
 
@@ -68,6 +69,23 @@ def visible_sites() -> list[Site]:
     if ids is not None:
         query = query.where(Site.id.in_(ids))
     return list(get_session().scalars(query))
+
+
+def audit_personal_view(site: Site | None, page: str, target: str,
+                        members: list[User | None]) -> None:
+    """Write down that the signed-in staff member is shown these members' phone numbers.
+
+    Pages that show them are GETs, whose session only reads: on SQLite a
+    deferred read transaction cannot safely turn into a writer half-way, so the
+    entry gets its own short write transaction, committed before the page is
+    sent (a view of personal data is recorded even if rendering fails later).
+    """
+    if not any(m is not None and m.phone for m in members):
+        return
+    with get_db().writer() as session:
+        audit.record_personal_view(session, current_user, site=site, page=page,
+                                   target=target, members=members)
+        session.commit()
 
 
 @bp.context_processor

@@ -171,3 +171,23 @@ class DayForm(FlaskForm):
         csrf = False
 
     day = DateField(_l("Day"), validators=[Optional()])
+
+
+class AuditFilterForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    actor = SelectField(_l("Who"), coerce=int, default=0, validators=[Optional()])
+    site = SelectField(_l("Site"), coerce=int, default=0, validators=[Optional()])
+    action = SelectField(_l("What"), default="", validators=[Optional()])
+
+
+class HolidayForm(FlaskForm):
+    days = MultiCheckboxField(_l("Holidays to close on"))
+    scope = RadioField(_l("Which centres"), default="all", choices=choices([
+        ("all", _l("All my centres")), ("chosen", _l("Only the districts and centres ticked below"))]))
+    districts = MultiCheckboxField(_l("Districts"))
+    sites = MultiCheckboxField(_l("Centres"), coerce=int)
+    handling = RadioField(_l("Bookings on those days"), default="flag", choices=choices([
+        ("flag", _l("Keep them and list them as needing attention")),
+        ("cancel", _l("Cancel them, telling members the reason"))]))

@@ -30,6 +30,7 @@ class CalendarDay:
     slots: list[Slot]
     note: str | None  # the closure reason, when closed
     bookable: bool
+    holiday: str | None = None  # a public holiday the site has not closed for
 
 
 def describe(count: Count, is_open: bool, in_window: bool) -> tuple[str, str]:
@@ -45,7 +46,10 @@ def describe(count: Count, is_open: bool, in_window: bool) -> tuple[str, str]:
     return "free", _("%(n)d free", n=count.free)
 
 
-def desk_calendar(days: list[DeskDay], site: Site, now: datetime) -> list[CalendarDay]:
+def desk_calendar(days: list[DeskDay], site: Site, now: datetime,
+                  holidays: dict[date, str] | None = None) -> list[CalendarDay]:
+    """Centre days; an open public holiday says so (staff have not closed for it)."""
+    holidays = holidays or {}
     cells = []
     for d in days:
         slots = []
@@ -55,7 +59,8 @@ def desk_calendar(days: list[DeskDay], site: Site, now: datetime) -> list[Calend
             level, text = describe(count, d.is_open, is_part_bookable(site, d.day, part, now))
             slots.append(Slot(label, level, text))
         bookable = any(s.level in ("free", "few") for s in slots)
-        cells.append(CalendarDay(d.day, slots, None if d.is_open else d.closed_reason, bookable))
+        cells.append(CalendarDay(d.day, slots, None if d.is_open else d.closed_reason, bookable,
+                                 holidays.get(d.day) if d.is_open else None))
     return cells
 
 

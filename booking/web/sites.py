@@ -9,6 +9,7 @@ from ..clock import now_in_kerala
 from ..extensions import get_session
 from ..models import SiteKind, SiteStatus
 from ..services.availability import get_bed_availability, get_desk_availability
+from ..services.public_holidays import get_holiday_names
 from ..services.sites import SiteFilters, get_districts, get_sites
 from . import bp
 from .calendar import bed_calendar, calendar_range, desk_calendar, weeks
@@ -50,7 +51,8 @@ def site_page(slug: str):
     if site.status == SiteStatus.OPEN:
         session = get_session()
         if site.is_centre:
-            cells = desk_calendar(get_desk_availability(session, site, first, last, now), site, now)
+            cells = desk_calendar(get_desk_availability(session, site, first, last, now), site, now,
+                                  get_holiday_names(first, last))
         else:
             cells = bed_calendar(get_bed_availability(session, site, first, last, now), site, now)
     return render_template(
