@@ -9,7 +9,12 @@ from sqlalchemy import select
 
 from ..extensions import get_session
 from ..models import Booking, Site
-from ..services.permissions import can_manage_site, can_use_admin, is_admin
+from ..services.permissions import (
+    can_decide_eligibility,
+    can_manage_site,
+    can_use_admin,
+    is_admin,
+)
 from . import bp
 
 
@@ -73,4 +78,5 @@ def visible_sites() -> list[Site]:
 @bp.context_processor
 def _admin_globals():
     # Only reached past require_staff, so current_user is a signed-in User.
-    return {"is_admin_user": is_admin(current_user)}
+    return {"is_admin_user": is_admin(current_user),
+            "can_decide_eligibility": can_decide_eligibility(current_user)}
