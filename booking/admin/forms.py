@@ -155,7 +155,7 @@ ELIGIBILITY = [("", _l("Rooms for anyone only")), ("women", _l("Women's rooms"))
 class EligibilityDecisionForm(FlaskForm):
     """Grant or refuse one pending request (the button pressed says which)."""
 
-    request_id = IntegerField(validators=[InputRequired()])
+    request_id = IntegerField(validators=[InputRequired(), NumberRange(1, 2**31 - 1)])
     note = StringField(_l("Note to the member"), validators=[Optional(), Length(max=200)])
     grant = SubmitField(_l("Grant"))
     refuse = SubmitField(_l("Refuse"))
