@@ -118,7 +118,8 @@ def _seed_people(session: Session) -> int:
             eligibility.set_eligibility(session, admin, person, rooms, today)
     email, rooms = PENDING_REQUEST
     person = accounts.get_user_by_email(session, email)
-    if person.hostel_eligibility is None and eligibility.get_latest_request(session, person) is None:
+    if person.hostel_eligibility is None \
+            and eligibility.get_latest_request(session, person) is None:
         eligibility.request_eligibility(session, person, rooms)
     return created
 

@@ -30,7 +30,8 @@ from .errors import InvalidRequest, NotFound, NotPermitted
 from .permissions import can_decide_eligibility, is_admin
 
 RECENT_DECISIONS = 20
-LABELS = {Eligibility.WOMEN: "women's rooms", Eligibility.MEN: "men's rooms", None: "rooms for anyone"}
+LABELS = {Eligibility.WOMEN: "women's rooms", Eligibility.MEN: "men's rooms",
+          None: "rooms for anyone"}
 
 
 def _label(value: str | None) -> str:

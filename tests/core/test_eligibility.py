@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from booking.models import AuditEntry, EligibilityRequest, RequestStatus
-from booking.services import eligibility, users_admin
+from booking.services import eligibility, privacy, users_admin
 from booking.services.errors import InvalidRequest, NotEligible, NotPermitted
 from tests.conftest import NOW, TODAY
 
@@ -186,3 +186,10 @@ def test_the_database_keeps_one_open_request_per_member(make, session):
         with session.begin_nested():
             session.add(EligibilityRequest(user_id=member.id, requested="men", status="pending"))
             session.flush()
+
+
+def test_deleting_the_account_deletes_the_requests(make, session):
+    member = make.member(password=None)
+    eligibility.request_eligibility(session, member, "women")
+    privacy.delete_account(session, member, TODAY)
+    assert session.scalars(select(EligibilityRequest)).all() == []

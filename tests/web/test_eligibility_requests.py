@@ -21,9 +21,9 @@ def test_posting_the_old_eligibility_field_does_not_grant_anything(client, make,
     assert accounts.get_user_by_email(session, "devi@example.org").hostel_eligibility is None
     session.rollback()
     day = today_in_kerala() + timedelta(days=3)
+    check_out = day + timedelta(days=1)
     booked = submit(client, "/sites/technopark/book-bed",
-                    {"check_in": day.isoformat(), "check_out": (day + timedelta(days=1)).isoformat(),
-                     "bed": "W1-1"})
+                    {"check_in": day.isoformat(), "check_out": check_out.isoformat(), "bed": "W1-1"})
     assert booked.status_code == 422 and "Hostel staff grant" in text_of(booked)
 
 
