@@ -10,7 +10,12 @@ from sqlalchemy import select
 from ..extensions import get_db, get_session
 from ..models import Booking, Site, User
 from ..services import audit
-from ..services.permissions import can_manage_site, can_use_admin, is_admin
+from ..services.permissions import (
+    can_decide_eligibility,
+    can_manage_site,
+    can_use_admin,
+    is_admin,
+)
 from . import bp
 
 
@@ -91,4 +96,5 @@ def audit_personal_view(site: Site | None, page: str, target: str,
 @bp.context_processor
 def _admin_globals():
     # Only reached past require_staff, so current_user is a signed-in User.
-    return {"is_admin_user": is_admin(current_user)}
+    return {"is_admin_user": is_admin(current_user),
+            "can_decide_eligibility": can_decide_eligibility(current_user)}

@@ -12,6 +12,7 @@ from wtforms import (
     SelectField,
     SelectMultipleField,
     StringField,
+    SubmitField,
     TextAreaField,
     TimeField,
 )
@@ -145,6 +146,23 @@ class DeleteForm(FlaskForm):
 class RoleForm(FlaskForm):
     role = SelectField(_l("Role"), choices=choices(ROLES))
     sites = SelectMultipleField(_l("Sites they manage"), coerce=int)
+
+
+ELIGIBILITY = [("", _l("Rooms for anyone only")), ("women", _l("Women's rooms")),
+               ("men", _l("Men's rooms"))]
+
+
+class EligibilityDecisionForm(FlaskForm):
+    """Grant or refuse one pending request (the button pressed says which)."""
+
+    request_id = IntegerField(validators=[InputRequired(), NumberRange(1, 2**31 - 1)])
+    note = StringField(_l("Note to the member"), validators=[Optional(), Length(max=200)])
+    grant = SubmitField(_l("Grant"))
+    refuse = SubmitField(_l("Refuse"))
+
+
+class EligibilityForm(FlaskForm):
+    hostel_eligibility = SelectField(_l("Hostel rooms they may book"), choices=choices(ELIGIBILITY))
 
 
 class BookingFilterForm(FlaskForm):

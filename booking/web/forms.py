@@ -27,8 +27,7 @@ from wtforms.validators import (
 from ..services.accounts import MIN_PASSWORD_LENGTH, normalise_phone
 from ..services.errors import InvalidRequest
 
-ELIGIBILITY_CHOICES = [
-    SelectChoice("", _l("Not declared")),
+REQUEST_CHOICES = [
     SelectChoice("women", _l("Women's rooms")),
     SelectChoice("men", _l("Men's rooms")),
 ]
@@ -63,13 +62,15 @@ class ProfileFields:
     phone = TelField(_l("Mobile phone (optional)"), validators=[
         Optional(), indian_mobile],
         description=_l("An Indian mobile number; the site's staff may call you about a booking."))
-    hostel_eligibility = SelectField(
-        _l("Hostel rooms you may book"), choices=ELIGIBILITY_CHOICES, default="",
-        description=_l("Hostel rooms are for women, men or anyone. "
-                                "Not declared: rooms for anyone only."))
 
 
 class RegisterForm(ProfileFields, FlaskForm):
+    # Only a request: hostel staff decide (services/eligibility.py).
+    eligibility_request = SelectField(
+        _l("Women's or men's hostel rooms (optional)"),
+        choices=[SelectChoice("", _l("Rooms for anyone only")), *REQUEST_CHOICES], default="",
+        description=_l("Choosing one sends a request; hostel staff grant it after seeing"
+                       " your photo ID."))
     email = EmailField(_l("Email"), validators=[
         DataRequired(_l("Enter your email address.")),
         Email(_l("Enter an email address like name@example.com."), check_deliverability=False),
@@ -88,6 +89,15 @@ class SignInForm(FlaskForm):
 
 class ProfileForm(ProfileFields, FlaskForm):
     pass
+
+
+class EligibilityRequestForm(FlaskForm):
+    requested = RadioField(_l("Rooms you are asking for"), choices=REQUEST_CHOICES,
+                           validators=[InputRequired(_l("Choose women's rooms or men's rooms."))])
+
+
+class WithdrawRequestForm(FlaskForm):
+    """Only the CSRF token: withdrawing needs no more."""
 
 
 class ChangePasswordForm(FlaskForm):
