@@ -24,7 +24,7 @@ from ..services.bookings import book_bed, book_desk, cancel_booking, get_member_
 from ..services.errors import BookingError
 from ..services.member_bookings import get_cancel_refusal, is_cancellable_by_member
 from . import bp
-from .choices import desk_choices, room_summaries
+from .choices import beds_by_designation, desk_choices, room_summaries
 from .forms import BedBookingForm, CancelForm, DeskBookingForm
 from .helpers import load_site, show_refusal
 
@@ -127,7 +127,7 @@ def _bed_form_page(site: Site, form: BedBookingForm, query: BedBookingForm, now)
     status = 422 if (form.errors or form.form_errors) else 200
     return render_template(
         "bookings/bed_form.html", site=site, form=form, query=query, preview=preview.refusal,
-        rooms=room_summaries(preview.beds),
+        rooms=room_summaries(preview.beds), not_yours=beds_by_designation(preview.other_beds),
         check_in=ci, check_out=co, nights=(co - ci).days if ready and co > ci else 0,
     ), status
 
