@@ -313,7 +313,8 @@ def build_bed_days(site, first, last, beds, closures, taken, now) -> list[BedDay
             group = groups.setdefault(kinds[room_id], [0, 0])
             group[0] += count.free
             group[1] += count.total
-        room_groups = [RoomGroup(t, d, free, total) for (t, d), (free, total) in sorted(groups.items())]
+        room_groups = [RoomGroup(t, d, free, total)
+                       for (t, d), (free, total) in sorted(groups.items())]
         total = sum(g.total for g in room_groups)
         free = sum(g.free for g in room_groups)
         held_total = sum(n for (d, _room), n in taken.items() if d == day)

@@ -36,4 +36,5 @@ def room_summaries(beds: list[Bed]) -> list[RoomSummary]:
 def beds_by_designation(beds: list[Bed]) -> list[str]:
     """"12 in women's rooms", one phrase per designation, for beds the member cannot book."""
     counts = Counter(bed.room.designation for bed in beds)
-    return [str(SHARE_PHRASES.get(d, "%(num)d " + d)) % {"num": n} for d, n in sorted(counts.items())]
+    return [str(SHARE_PHRASES.get(d, "%(num)d " + d)) % {"num": n}
+            for d, n in sorted(counts.items())]
