@@ -28,12 +28,28 @@ def get_db() -> Database:
     return current_app.extensions["booking_db"]
 
 
+def writes_on_read(view):
+    """Mark a view whose GET writes too (an audit entry for personal data it shows).
+
+    Its session begins as a writer, as a POST's does: on SQLite a read
+    transaction cannot safely become a write half-way through.
+    """
+    view.writes_on_read = True
+    return view
+
+
+def _is_write_request() -> bool:
+    if request.method not in READ_METHODS:
+        return True
+    view = current_app.view_functions.get(request.endpoint or "")
+    return getattr(view, "writes_on_read", False)
+
+
 def get_session() -> Session:
-    """The request's session; a write-mode one (BEGIN IMMEDIATE on SQLite) for writes."""
+    """The request's one session; a writer (BEGIN IMMEDIATE on SQLite) for writes."""
     if "db_session" not in g:
         db = get_db()
-        factory = db.reader if request.method in READ_METHODS else db.writer
-        g.db_session = factory()
+        g.db_session = (db.writer if _is_write_request() else db.reader)()
     return g.db_session
 
 

@@ -5,14 +5,14 @@ natural key (slug, email) first.
 """
 from __future__ import annotations
 
-from datetime import time, timedelta
+from datetime import date, time, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from .clock import now_in_kerala
-from .models import Booking, DayPart, Site, User
-from .services import accounts, capacity
+from .models import Booking, DayPart, Site, SiteStatus, User
+from .services import accounts, capacity, eligibility, public_holidays
 from .services.bookings import book_bed, book_desk
 from .services.errors import BookingError
 
@@ -52,6 +52,7 @@ HOSTELS = [
      [("G1", "dormitory", "women", 4), ("G2", "dormitory", "men", 4)]),
 ]
 
+# email, name, role, hostel rooms the admin has granted
 PEOPLE = [
     ("admin@example.org", "Programme Admin", "admin", None),
     ("manager@example.org", "Suresh Pillai", "manager", "men"),
@@ -59,7 +60,18 @@ PEOPLE = [
     ("rahul@example.org", "Rahul Nair", "member", "men"),
     ("fathima@example.org", "Fathima Rahman", "member", "women"),
     ("joseph@example.org", "Joseph Kurian", "member", "men"),
+    ("warden@example.org", "Lakshmi Warrier", "manager", "women"),
+    ("neha@example.org", "Neha Joshy", "member", None),
 ]
+# A request waiting for staff, so the eligibility page has something on it.
+PENDING_REQUEST = ("neha@example.org", "women")
+
+# Demo phone numbers (the 94470 block is only an example; nobody is called).
+PHONES = {
+    "anjali@example.org": "+91 94470 10001",
+    "rahul@example.org": "+91 94470 10002",
+    "fathima@example.org": "+91 94470 10003",
+}
 
 AMENITIES = "Wi-Fi, Power backup, Air conditioning, Drinking water, Lockers"
 
@@ -90,18 +102,57 @@ def seed_demo_data(session: Session) -> int:
                 capacity.add_room(session, site, room, beds=beds, room_type=room_type,
                                   designation=designation)
             created += 1
-    for email, name, role, eligibility in PEOPLE:
-        if accounts.get_user_by_email(session, email) is None:
-            accounts.create_user(session, email, name, DEMO_PASSWORD, role=role,
-                                 hostel_eligibility=eligibility)
-            created += 1
-    manager = accounts.get_user_by_email(session, "manager@example.org")
-    kottarakkara = session.scalar(select(Site).where(Site.slug == "kottarakkara"))
-    if kottarakkara not in manager.managed_sites:
-        manager.managed_sites.append(kottarakkara)
+    created += _seed_people(session)
+    _give_sites(session, "manager@example.org", "kottarakkara")
+    _give_sites(session, "warden@example.org", "technopark-hostel")
+    for email, phone in PHONES.items():
+        user = accounts.get_user_by_email(session, email)
+        if user.phone is None:
+            user.phone = phone
     created += _seed_bookings(session)
+    created += _seed_christmas(session)
     session.flush()
     return created
+
+
+def _seed_christmas(session: Session) -> int:
+    """The admin has confirmed the coming Christmas for the open centres (audited)."""
+    today = now_in_kerala().date()
+    christmas = date(today.year if today <= date(today.year, 12, 25) else today.year + 1, 12, 25)
+    admin = accounts.get_user_by_email(session, "admin@example.org")
+    centres = public_holidays.get_holiday_sites(list(session.scalars(
+        select(Site).where(Site.status == SiteStatus.OPEN).order_by(Site.name))))
+    done = public_holidays.confirm_holidays(session, admin, christmas.year, [christmas],
+                                            centres, cancel_affected=False, today=today)
+    return done.closures
+
+
+def _seed_people(session: Session) -> int:
+    """Accounts, with hostel eligibility granted by the admin (audited like any grant)."""
+    created = 0
+    for email, name, role, _rooms in PEOPLE:
+        if accounts.get_user_by_email(session, email) is None:
+            accounts.create_user(session, email, name, DEMO_PASSWORD, role=role)
+            created += 1
+    admin = accounts.get_user_by_email(session, PEOPLE[0][0])
+    today = now_in_kerala().date()
+    for email, _name, _role, rooms in PEOPLE:
+        person = accounts.get_user_by_email(session, email)
+        if rooms and person.hostel_eligibility is None:
+            eligibility.set_eligibility(session, admin, person, rooms, today)
+    email, rooms = PENDING_REQUEST
+    person = accounts.get_user_by_email(session, email)
+    if person.hostel_eligibility is None \
+            and eligibility.get_latest_request(session, person) is None:
+        eligibility.request_eligibility(session, person, rooms)
+    return created
+
+
+def _give_sites(session: Session, email: str, slug: str) -> None:
+    manager = accounts.get_user_by_email(session, email)
+    site = session.scalar(select(Site).where(Site.slug == slug))
+    if site not in manager.managed_sites:
+        manager.managed_sites.append(site)
 
 
 def _seed_bookings(session: Session) -> int:
@@ -110,7 +161,7 @@ def _seed_bookings(session: Session) -> int:
     now = now_in_kerala()
     kottarakkara = session.scalar(select(Site).where(Site.slug == "kottarakkara"))
     technopark = session.scalar(select(Site).where(Site.slug == "technopark-hostel"))
-    members = [accounts.get_user_by_email(session, p[0]) for p in PEOPLE[2:]]
+    members = [accounts.get_user_by_email(session, p[0]) for p in PEOPLE[2:6]]
     count = 0
     for offset in range(1, 15):
         day = now.date() + timedelta(days=offset)

@@ -16,6 +16,8 @@ from . import (  # noqa: E402,F401
     capacity,
     closures,
     dashboard,
+    holidays,
+    eligibility,
     sites,
     users,
 )

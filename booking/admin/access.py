@@ -7,8 +7,14 @@ from flask import abort, current_app
 from flask_login import current_user
 
 from ..extensions import get_session
-from ..models import Booking, Site
-from ..services.permissions import can_manage_site, can_use_admin, is_admin
+from ..models import Booking, Site, User
+from ..services import audit
+from ..services.permissions import (
+    can_decide_eligibility,
+    can_manage_site,
+    can_use_admin,
+    is_admin,
+)
 from ..services.sites import get_sites_by_name
 from . import bp
 
@@ -66,7 +72,19 @@ def visible_sites() -> list[Site]:
     return get_sites_by_name(get_session(), visible_site_ids())
 
 
+def audit_personal_view(site: Site | None, page: str, target: str,
+                        members: list[User | None]) -> None:
+    """Write down that the signed-in staff member is shown these members' phone numbers.
+
+    In the request's transaction: the view is marked ``writes_on_read``, and
+    a page that fails to render (rolled back) showed nothing.
+    """
+    audit.record_personal_view(get_session(), current_user, site=site, page=page,
+                               target=target, members=members)
+
+
 @bp.context_processor
 def _admin_globals():
     # Only reached past require_staff, so current_user is a signed-in User.
-    return {"is_admin_user": is_admin(current_user)}
+    return {"is_admin_user": is_admin(current_user),
+            "can_decide_eligibility": can_decide_eligibility(current_user)}

@@ -6,12 +6,19 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..clock import today_in_kerala
-from ..extensions import get_session
+from ..extensions import get_session, writes_on_read
+from ..models import Site
 from ..services import admin_bookings, sites_admin
 from ..services.admin_bookings import BookingFilter
 from ..services.errors import BookingError
 from . import bp
-from .access import get_booking_or_404, get_site_or_404, visible_site_ids, visible_sites
+from .access import (
+    audit_personal_view,
+    get_booking_or_404,
+    get_site_or_404,
+    visible_site_ids,
+    visible_sites,
+)
 from .forms import BookingFilterForm, CancelForm, ConflictForm, DayForm, choices
 
 
@@ -45,23 +52,28 @@ def booking_list():
 
 
 @bp.get("/bookings.csv")
+@writes_on_read
 def booking_export():
     form, booking_filter = _filter_from_request()
     if booking_filter is None:
         abort(400, _("Check the filter: %(e)s", e=", ".join(
             f"{k}: {' '.join(v)}" for k, v in form.errors.items())))
     try:
-        rows = list(admin_bookings.iter_export_rows(get_session(), booking_filter))
+        rows, members = admin_bookings.get_export(get_session(), booking_filter)
     except BookingError as error:
         abort(400, error.message)
+    audit_personal_view(get_session().get(Site, booking_filter.site_id)
+                        if booking_filter.site_id else None, "export", "bookings.csv", members)
     name = f"bookings-{today_in_kerala().isoformat()}.csv"
     return Response(admin_bookings.to_csv(rows), mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
 @bp.get("/bookings/<int:booking_id>")
+@writes_on_read
 def booking_detail(booking_id: int):
     booking = get_booking_or_404(booking_id)
+    audit_personal_view(booking.site, "booking", f"booking:{booking.id}", [booking.member])
     return render_template("admin/booking_detail.html", booking=booking,
                            cancel_form=CancelForm(), conflict_form=ConflictForm(),
                            today=today_in_kerala())
@@ -104,10 +116,13 @@ def booking_conflict(booking_id: int):
 
 
 @bp.get("/sites/<int:site_id>/today")
+@writes_on_read
 def site_today(site_id: int):
     form = DayForm(request.args)
     form.validate()
     site = get_site_or_404(site_id)
     day = form.day.data or today_in_kerala()
     sheet = admin_bookings.get_day_sheet(get_session(), site, day)
+    audit_personal_view(site, "day", f"day:{day.isoformat()}",
+                        [b.member for b in sheet.in_today + sheet.departures])
     return render_template("admin/today.html", site=site, form=form, day=day, sheet=sheet)

@@ -12,6 +12,7 @@ from wtforms import (
     SelectField,
     SelectMultipleField,
     StringField,
+    SubmitField,
     TextAreaField,
     TimeField,
 )
@@ -147,6 +148,23 @@ class RoleForm(FlaskForm):
     sites = SelectMultipleField(_l("Sites they manage"), coerce=int)
 
 
+ELIGIBILITY = [("", _l("Rooms for anyone only")), ("women", _l("Women's rooms")),
+               ("men", _l("Men's rooms"))]
+
+
+class EligibilityDecisionForm(FlaskForm):
+    """Grant or refuse one pending request (the button pressed says which)."""
+
+    request_id = IntegerField(validators=[InputRequired(), NumberRange(1, 2**31 - 1)])
+    note = StringField(_l("Note to the member"), validators=[Optional(), Length(max=200)])
+    grant = SubmitField(_l("Grant"))
+    refuse = SubmitField(_l("Refuse"))
+
+
+class EligibilityForm(FlaskForm):
+    hostel_eligibility = SelectField(_l("Hostel rooms they may book"), choices=choices(ELIGIBILITY))
+
+
 class BookingFilterForm(FlaskForm):
     class Meta:
         csrf = False
@@ -171,3 +189,23 @@ class DayForm(FlaskForm):
         csrf = False
 
     day = DateField(_l("Day"), validators=[Optional()])
+
+
+class AuditFilterForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    actor = SelectField(_l("Who"), coerce=int, default=0, validators=[Optional()])
+    site = SelectField(_l("Site"), coerce=int, default=0, validators=[Optional()])
+    action = SelectField(_l("What"), default="", validators=[Optional()])
+
+
+class HolidayForm(FlaskForm):
+    days = MultiCheckboxField(_l("Holidays to close on"))
+    scope = RadioField(_l("Which centres"), default="all", choices=choices([
+        ("all", _l("All my centres")), ("chosen", _l("Only the districts and centres ticked below"))]))
+    districts = MultiCheckboxField(_l("Districts"))
+    sites = MultiCheckboxField(_l("Centres"), coerce=int)
+    handling = RadioField(_l("Bookings on those days"), default="flag", choices=choices([
+        ("flag", _l("Keep them and list them as needing attention")),
+        ("cancel", _l("Cancel them, telling members the reason"))]))

@@ -7,12 +7,12 @@ from flask_login import current_user
 
 from ..extensions import get_session
 from ..models import User
-from ..services import users_admin
+from ..services import eligibility, users_admin
 from ..services.errors import BookingError
 from ..services.sites import get_sites_by_name
 from . import bp
 from .access import admin_required
-from .forms import RoleForm, choices
+from .forms import EligibilityForm, RoleForm, choices
 
 
 @bp.get("/users")
@@ -44,5 +44,9 @@ def user_edit(user_id: int):
         else:
             flash(_("%(name)s is now a %(role)s.", name=user.name, role=user.role), "success")
             return redirect(url_for("admin.user_list"))
-    return render_template("admin/user_edit.html", form=form, user=user), \
+    return render_template(
+        "admin/user_edit.html", form=form, user=user,
+        eligibility_form=EligibilityForm(formdata=None,
+                                         hostel_eligibility=user.hostel_eligibility or ""),
+        pending_request=eligibility.get_pending_request(session, user)), \
         400 if request.method == "POST" else 200

@@ -3,6 +3,7 @@ from .audit import ApiToken, AuditEntry, IdempotencyRecord
 from .base import Base, utcnow
 from .booking import BedNight, Booking, BookingEvent, BookingStatus, DayPart, DeskCell
 from .capacity import Bed, Designation, Desk, Room, RoomType
+from .eligibility import EligibilityRequest, RequestStatus
 from .revision import SiteRevision
 from .site import Closure, Site, SiteKind, SiteStatus
 from .user import Eligibility, Role, User, site_managers
@@ -10,6 +11,6 @@ from .user import Eligibility, Role, User, site_managers
 __all__ = [
     "ApiToken", "AuditEntry", "Base", "Bed", "BedNight", "Booking", "BookingEvent",
     "BookingStatus", "Closure", "DayPart", "Designation", "Desk", "DeskCell",
-    "Eligibility", "IdempotencyRecord", "Role", "Room", "RoomType", "Site", "SiteKind",
-    "SiteRevision", "SiteStatus", "User", "site_managers", "utcnow",
+    "Eligibility", "EligibilityRequest", "IdempotencyRecord", "RequestStatus", "Role", "Room",
+    "RoomType", "Site", "SiteKind", "SiteRevision", "SiteStatus", "User", "site_managers", "utcnow",
 ]

@@ -17,7 +17,7 @@ from .dates import check_range
 
 PAGE_SIZE = 50
 EXPORT_LIMIT = 50_000
-CSV_COLUMNS = ("booking_id", "site", "kind", "member", "email", "resource", "starts_on",
+CSV_COLUMNS = ("booking_id", "site", "kind", "member", "email", "phone", "resource", "starts_on",
                "ends_on", "part", "status", "conflict", "cancel_reason", "created_at")
 
 
@@ -71,25 +71,31 @@ def search_bookings(session: Session, f: BookingFilter, page: int = 1) -> tuple[
     return list(rows.unique()), total
 
 
-def iter_export_rows(session: Session, f: BookingFilter) -> Iterator[list[str]]:
-    """Every matching booking as CSV cells (up to EXPORT_LIMIT)."""
+def get_export(session: Session, f: BookingFilter) -> tuple[list[list[str]], list[User]]:
+    """Every matching booking as CSV cells (up to EXPORT_LIMIT), and the members in them."""
     f.check()
     query = _loaded(_query(f)).order_by(Booking.starts_on, Booking.id).limit(EXPORT_LIMIT)
-    for booking in session.scalars(query).unique():
-        yield _row(booking)
+    bookings = list(session.scalars(query).unique())
+    return [_row(b) for b in bookings], [b.member for b in bookings if b.member is not None]
 
 
 def _row(b: Booking) -> list[str]:
     member = b.member
     return [str(b.id), b.site.slug, "desk" if b.is_desk else "bed",
             member.name if member else "(deleted account)", (member.email or "") if member else "",
+            (member.phone or "") if member else "",
             b.resource_label, b.starts_on.isoformat(), b.ends_on.isoformat(), b.part or "",
             b.status, b.conflict or "", b.cancel_reason or "", b.created_at.isoformat()]
 
 
 def to_csv(rows: Iterable[list[str]]) -> Iterator[str]:
-    """CSV text, header first; cells that a spreadsheet would run as formulas are defused."""
+    """CSV text, header first; cells that a spreadsheet would run as formulas are defused.
+
+    It starts with a byte-order mark: without it Excel reads the file as the
+    local ANSI code page and shows Malayalam names as mojibake.
+    """
     buffer = io.StringIO()
+    buffer.write("\ufeff")
     writer = csv.writer(buffer)
     writer.writerow(CSV_COLUMNS)
     for row in rows:

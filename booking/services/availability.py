@@ -8,6 +8,7 @@ past, beyond the advance window, or closed reports zero free.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -26,7 +27,20 @@ from sqlalchemy import (
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
-from ..models import Bed, BedNight, Closure, DayPart, Desk, DeskCell, Room, Site, SiteStatus
+from ..models import (
+    Bed,
+    BedNight,
+    Closure,
+    DayPart,
+    Designation,
+    Desk,
+    DeskCell,
+    Room,
+    Site,
+    SiteStatus,
+    User,
+)
+from . import rules
 from .dates import MIDDAY, check_range, days_between
 
 
@@ -69,6 +83,7 @@ class BedDay:
     beds: Count
     taken: int
     groups: list[RoomGroup] = field(default_factory=list)
+    rooms: dict[int, Count] = field(default_factory=dict)  # by room id, rooms in service
 
 
 @dataclass(frozen=True)
@@ -277,30 +292,60 @@ def fetch_bed_facts(session: Session | Connection, site_id: int, first: date, la
 def build_bed_days(site, first, last, beds, closures, taken, now) -> list[BedDay]:
     today = now.date()
     window_end = today + timedelta(days=site.advance_days)
+    kinds = {room_id: (room_type, designation) for room_id, room_type, designation, _r, _n in beds}
     days = []
     for day in days_between(first, last):
         reason = site_closed_reason(site, closures, day)
         bookable = reason is None and today <= day <= window_end
-        groups: dict[tuple[str, str], list[int]] = {}
-        seen_rooms: set[int] = set()
-        for room_id, room_type, designation, retired_on, n in beds:
-            if retired_on is not None and day >= retired_on:
-                continue
-            group = groups.setdefault((room_type, designation), [0, 0])
-            group[1] += n
+        # Beds of one room may be split across retirement rows.
+        in_service: Counter[int] = Counter()
+        for room_id, _type, _designation, retired_on, n in beds:
+            if retired_on is None or day < retired_on:
+                in_service[room_id] += n
+        rooms = {}
+        for room_id, total in in_service.items():
             room_open = bookable and closure_on(closures, day, room_id) is None
-            if room_id not in seen_rooms:
-                # Beds of one room may be split across retirement rows; count
-                # the room's held nights once.
-                seen_rooms.add(room_id)
-                group[0] -= taken[(day, room_id)] if room_open else 0
-            if room_open:
-                group[0] += n
-        room_groups = [
-            RoomGroup(t, d, max(free, 0), total) for (t, d), (free, total) in sorted(groups.items())
-        ]
+            free = max(total - taken[(day, room_id)], 0) if room_open else 0
+            rooms[room_id] = Count(free, total)
+        groups: dict[tuple[str, str], list[int]] = {}
+        for room_id, count in rooms.items():
+            group = groups.setdefault(kinds[room_id], [0, 0])
+            group[0] += count.free
+            group[1] += count.total
+        room_groups = [RoomGroup(t, d, free, total)
+                       for (t, d), (free, total) in sorted(groups.items())]
         total = sum(g.total for g in room_groups)
         free = sum(g.free for g in room_groups)
         held_total = sum(n for (d, _room), n in taken.items() if d == day)
-        days.append(BedDay(day, reason is None, reason, Count(free, total), held_total, room_groups))
+        days.append(BedDay(day, reason is None, reason, Count(free, total), held_total,
+                           room_groups, rooms))
     return days
+
+
+# ---------------------------------------------------------------- who may use which beds
+
+DESIGNATION_ORDER = (Designation.ANYONE, Designation.WOMEN, Designation.MEN)
+
+
+def get_eligible_room_ids(member: User, rooms: Iterable[Room]) -> frozenset[int]:
+    """The rooms a member may book (rules.is_eligible_for_room decides)."""
+    return frozenset(room.id for room in rooms if rules.is_eligible_for_room(member, room))
+
+
+def count_in_rooms(day: BedDay, room_ids: Collection[int]) -> Count:
+    """Beds free and in service that night in the given rooms (say, those a member may book)."""
+    counts = [count for room_id, count in day.rooms.items() if room_id in room_ids]
+    return Count(sum(c.free for c in counts), sum(c.total for c in counts))
+
+
+def count_by_designation(day: BedDay) -> list[tuple[str, Count]]:
+    """[(designation, beds free and in service)] for the designations the site has, anyone first."""
+    sums: dict[str, list[int]] = {}
+    for g in day.groups:
+        pair = sums.setdefault(g.designation, [0, 0])
+        pair[0] += g.free
+        pair[1] += g.total
+    order = {d.value: i for i, d in enumerate(DESIGNATION_ORDER)}
+    return [(d, Count(free, total))
+            for d, (free, total) in sorted(sums.items(), key=lambda kv: order.get(kv[0], 99))
+            if total]

@@ -21,6 +21,7 @@ class Preview:
     refusal: str | None = None
     desks: list[Desk] = field(default_factory=list)
     beds: list[Bed] = field(default_factory=list)
+    other_beds: list[Bed] = field(default_factory=list)  # free, in rooms the member may not use
 
 
 def preview_desk(session: Session, site: Site, day: date, part: DayPart, now: datetime) -> Preview:
@@ -35,10 +36,14 @@ def preview_desk(session: Session, site: Site, day: date, part: DayPart, now: da
 
 def preview_stay(session: Session, site: Site, member, check_in: date, check_out: date,
                  now: datetime) -> Preview:
-    """The refusal a stay would meet, else the beds suitable for the member and free every night."""
+    """The refusal a stay would meet, else the beds free every night: the member's, and others'."""
     try:
         rules.check_stay_request(site, check_in, check_out, now)
         check_site_not_closed(session, site, check_in, check_out - timedelta(days=1))
     except BookingError as error:
         return Preview(refusal=error.message)
-    return Preview(beds=get_free_beds(session, site, check_in, check_out, member=member))
+    yours: list[Bed] = []
+    others: list[Bed] = []
+    for bed in get_free_beds(session, site, check_in, check_out):
+        (yours if rules.is_eligible_for_room(member, bed.room) else others).append(bed)
+    return Preview(beds=yours, other_beds=others)

@@ -19,10 +19,12 @@ from ..models import (
     BookingEvent,
     BookingStatus,
     DeskCell,
+    EligibilityRequest,
     IdempotencyRecord,
     User,
     utcnow,
 )
+from .eligibility import get_member_requests
 from .errors import InvalidRequest
 
 DELETED_NAME = "Deleted member"
@@ -41,6 +43,7 @@ def export_member_data(session: Session, member: User) -> dict[str, Any]:
         .order_by(Booking.starts_on, Booking.id)
     ).unique()
     tokens = session.scalars(select(ApiToken).where(ApiToken.user_id == member.id))
+    requests = get_member_requests(session, member)
     return {
         "account": {
             "name": member.name,
@@ -50,6 +53,11 @@ def export_member_data(session: Session, member: User) -> dict[str, Any]:
             "hostel_eligibility": member.hostel_eligibility,
             "created_at": _iso(member.created_at),
         },
+        "eligibility_requests": [
+            {"requested": r.requested, "status": r.status, "requested_at": _iso(r.requested_at),
+             "decided_at": _iso(r.decided_at), "note": r.note}
+            for r in requests
+        ],
         "bookings": [_booking_record(b) for b in bookings],
         "api_tokens": [
             {"name": t.name, "prefix": t.prefix, "created_at": _iso(t.created_at),
@@ -126,5 +134,6 @@ def _detach_member(session: Session, member_id: int) -> None:
         update(BookingEvent).where(BookingEvent.actor_id == member_id).values(actor_id=None)
     )
     session.execute(delete(ApiToken).where(ApiToken.user_id == member_id))
+    session.execute(delete(EligibilityRequest).where(EligibilityRequest.user_id == member_id))
     session.execute(delete(IdempotencyRecord).where(IdempotencyRecord.user_id == member_id))
     session.expire_all()

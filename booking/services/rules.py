@@ -95,7 +95,8 @@ def rooms_eligible_for(member: User):
 def check_room_eligibility(member: User, room: Room) -> None:
     if not is_eligible_for_room(member, room):
         if member.hostel_eligibility is None:
-            hint = "Declare your eligibility in your profile to book designated rooms."
+            hint = ("Hostel staff grant women's or men's rooms: ask on your account page,"
+                    " then show a warden your photo ID.")
         else:
             hint = "Choose a room designated for anyone or for you."
         raise NotEligible(f"Room {room.name} is designated for {room.designation}. {hint}")

@@ -9,10 +9,18 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from ..clock import now_in_kerala, today_in_kerala
 from ..extensions import get_session
-from ..services import accounts, privacy
+from ..services import accounts, eligibility, privacy
 from ..services.errors import BookingError, DuplicateEmail
 from . import bp
-from .forms import ChangePasswordForm, DeleteAccountForm, ProfileForm, RegisterForm, SignInForm
+from .forms import (
+    ChangePasswordForm,
+    DeleteAccountForm,
+    EligibilityRequestForm,
+    ProfileForm,
+    RegisterForm,
+    SignInForm,
+    WithdrawRequestForm,
+)
 from .helpers import is_safe_next, show_refusal
 
 
@@ -33,8 +41,10 @@ def register():
             user = accounts.create_user(
                 get_session(), form.email.data, form.name.data, form.password.data,
                 phone=form.phone.data or None,
-                hostel_eligibility=form.hostel_eligibility.data or None,
             )
+            if form.eligibility_request.data:
+                eligibility.request_eligibility(get_session(), user,
+                                                form.eligibility_request.data)
         except DuplicateEmail:
             # Told honestly (registration is rate-limited per address; see SECURITY.md).
             form.email.errors.append(_(
@@ -78,16 +88,57 @@ def sign_out():
 @login_required
 def profile():
     form = ProfileForm(obj=current_user)
-    if request.method == "GET":
-        form.hostel_eligibility.data = current_user.hostel_eligibility or ""
     if form.validate_on_submit():
         user = current_user._get_current_object()
         user.name = form.name.data.strip()
         user.phone = form.phone.data or None
-        user.hostel_eligibility = form.hostel_eligibility.data or None
         flash(_("Your profile is saved."), "success")
         return redirect(url_for("web.profile"))
-    return render_template("accounts/profile.html", form=form), 422 if form.errors else 200
+    return _render_profile(form), 422 if form.errors else 200
+
+
+def _render_profile(form, request_form=None):
+    member = current_user._get_current_object()
+    request_form = request_form or EligibilityRequestForm(formdata=None)
+    # Asking for what is already granted makes no sense; offer only the rest.
+    request_form.requested.choices = [c for c in request_form.requested.choices
+                                      if c.value != member.hostel_eligibility]
+    return render_template(
+        "accounts/profile.html", form=form, request_form=request_form,
+        withdraw_form=WithdrawRequestForm(formdata=None),
+        latest_request=eligibility.get_latest_request(get_session(), member))
+
+
+@bp.post("/account/eligibility")
+@login_required
+def request_eligibility():
+    form = EligibilityRequestForm()
+    if form.validate_on_submit():
+        try:
+            eligibility.request_eligibility(get_session(), current_user._get_current_object(),
+                                            form.requested.data)
+        except BookingError as error:
+            form.requested.errors.append(error.message)
+        else:
+            flash(_("Your request is sent. Hostel staff will decide; show the warden your"
+                    " photo ID."), "success")
+            return redirect(url_for("web.profile") + "#eligibility")
+    return _render_profile(ProfileForm(formdata=None, obj=current_user), form), 422
+
+
+@bp.post("/account/eligibility/withdraw")
+@login_required
+def withdraw_eligibility_request():
+    if not WithdrawRequestForm().validate_on_submit():
+        flash(_("This form expired. Please try again."), "error")
+        return redirect(url_for("web.profile"))
+    try:
+        eligibility.withdraw_request(get_session(), current_user._get_current_object())
+    except BookingError as error:
+        flash(error.message, "error")
+    else:
+        flash(_("Your request is withdrawn."), "info")
+    return redirect(url_for("web.profile") + "#eligibility")
 
 
 @bp.route("/account/password", methods=["GET", "POST"])

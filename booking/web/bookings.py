@@ -1,8 +1,12 @@
 """Booking a desk or a bed, the confirmation, My bookings and cancelling.
 
-Each booking page has two steps: a GET form ("when?") that shows what is
-free, then a POST form that books. Every refusal from the services is shown
-on the form with a 4xx status, never a 500.
+Each booking page is one form in two steps: step 1 ("when?") and step 2
+(what is free then, and the button that books). "Show free desks" posts the
+form and is redirected to the shareable GET page of that choice, scrolled to
+step 2. Step 1's inputs are the only source of the day or dates booked; step 2
+says which choice it was built for, and a booking whose step 1 has changed
+since is refused (forms.py). Every refusal from the services is shown on the
+form with a 4xx status, never a 500.
 """
 from __future__ import annotations
 
@@ -25,7 +29,7 @@ from ..services.member_bookings import (
     is_cancellable_by_member,
 )
 from . import bp
-from .choices import desk_choices, room_summaries
+from .choices import beds_by_designation, desk_choices, room_summaries
 from .forms import BedBookingForm, CancelForm, DeskBookingForm
 from .helpers import load_site, show_refusal
 
@@ -46,14 +50,30 @@ def _query_form(form_class, defaults: dict):
     return form
 
 
+def _is_show_request() -> bool:
+    return request.method == "POST" and request.form.get("action") == "show"
+
+
+def _show_choice(endpoint: str, slug: str, names: tuple[str, ...]):
+    """"Show free ...": step 1's choice as its own GET page, scrolled to step 2.
+
+    The redirect keeps the page shareable and safe to reload; the GET page
+    validates the values as any query string.
+    """
+    values = {name: request.form.get(name, "") for name in names}
+    return redirect(url_for(endpoint, slug=slug, _anchor="step2", **values), code=303)
+
+
 @bp.route("/sites/<slug>/book-desk", methods=["GET", "POST"])
 @login_required
 def book_desk_page(slug: str):
     site = _load_bookable(slug, "centre")
+    if _is_show_request():
+        return _show_choice("web.book_desk_page", slug, ("day", "part"))
     now = now_in_kerala()
     query = _query_form(DeskBookingForm, {"day": now.date() + timedelta(days=1)})
     form = DeskBookingForm(day=query.day.data, part=query.part.data)
-    if form.validate_on_submit():
+    if form.validate_on_submit() and form.is_as_shown():
         try:
             booking = book_desk(get_session(), current_user, site, form.day.data,
                                 DayPart(form.part.data), form.desk.data or None, now=now)
@@ -67,9 +87,9 @@ def book_desk_page(slug: str):
 
 def _desk_form_page(site: Site, form: DeskBookingForm, query: DeskBookingForm, now):
     """The form again, showing what is free for the day and part chosen (or refused)."""
-    chosen = form if request.method == "POST" else query
+    # After a POST, step 1 shows what was posted (with its errors).
+    chosen = query = form if request.method == "POST" else query
     day, part = chosen.day.data, chosen.part.data
-    query.day.data, query.part.data = day, part
     ready = bool(day and part in set(DayPart) and not chosen.day.errors)
     preview = preview_desk(get_session(), site, day, DayPart(part), now) if ready else Preview()
     status = 422 if (form.errors or form.form_errors) else 200
@@ -84,12 +104,14 @@ def _desk_form_page(site: Site, form: DeskBookingForm, query: DeskBookingForm, n
 @login_required
 def book_bed_page(slug: str):
     site = _load_bookable(slug, "hostel")
+    if _is_show_request():
+        return _show_choice("web.book_bed_page", slug, ("check_in", "check_out"))
     now = now_in_kerala()
     check_in = now.date() + timedelta(days=1)
     query = _query_form(BedBookingForm, {"check_in": check_in,
                                          "check_out": check_in + timedelta(days=1)})
     form = BedBookingForm(check_in=query.check_in.data, check_out=query.check_out.data)
-    if form.validate_on_submit():
+    if form.validate_on_submit() and form.is_as_shown():
         try:
             booking = book_bed(get_session(), current_user, site, form.check_in.data,
                                form.check_out.data, form.bed.data or None, now=now)
@@ -103,15 +125,14 @@ def book_bed_page(slug: str):
 
 def _bed_form_page(site: Site, form: BedBookingForm, query: BedBookingForm, now):
     """The form again, showing the suitable rooms free for the stay chosen (or refused)."""
-    chosen = form if request.method == "POST" else query
+    chosen = query = form if request.method == "POST" else query
     ci, co = chosen.check_in.data, chosen.check_out.data
-    query.check_in.data, query.check_out.data = ci, co
     ready = bool(ci and co and not (chosen.check_in.errors or chosen.check_out.errors))
     preview = preview_stay(get_session(), site, current_user, ci, co, now) if ready else Preview()
     status = 422 if (form.errors or form.form_errors) else 200
     return render_template(
         "bookings/bed_form.html", site=site, form=form, query=query, preview=preview.refusal,
-        rooms=room_summaries(preview.beds),
+        rooms=room_summaries(preview.beds), not_yours=beds_by_designation(preview.other_beds),
         check_in=ci, check_out=co, nights=(co - ci).days if ready and co > ci else 0,
     ), status
 

@@ -9,9 +9,17 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from ..models import DayPart, Site
-from ..services.availability import BedDay, Count, DeskDay, is_part_bookable
+from ..services.availability import (
+    BedDay,
+    Count,
+    DeskDay,
+    count_by_designation,
+    count_in_rooms,
+    is_part_bookable,
+)
 
 CALENDAR_DAYS = 28
 FEW_SHARE = 0.25  # at or below this share of capacity free, show "few left"
@@ -25,11 +33,37 @@ class Slot:
 
 
 @dataclass(frozen=True)
+class Share:
+    """Free beds in the rooms of one designation: "Women 12", "12 in women's rooms"."""
+
+    label: str
+    free: int
+    phrase: str
+
+
+@dataclass(frozen=True)
 class CalendarDay:
     day: date
     slots: list[Slot]
     note: str | None  # the closure reason, when closed
     bookable: bool
+    holiday: str | None = None  # a public holiday the site has not closed for
+    shares: tuple[Share, ...] = ()  # hostels with designated rooms: free beds by designation
+
+
+@dataclass(frozen=True)
+class BedSummary:
+    """The first bookable night in words: all free beds, by designation, and the member's."""
+
+    day: date
+    free: int
+    shares: tuple[Share, ...]
+    yours: int | None  # None for a visitor
+
+
+SHARE_LABELS = {"anyone": _l("Anyone"), "women": _l("Women"), "men": _l("Men")}
+SHARE_PHRASES = {"anyone": _l("%(num)d in rooms for anyone"),
+                 "women": _l("%(num)d in women's rooms"), "men": _l("%(num)d in men's rooms")}
 
 
 def describe(count: Count, is_open: bool, in_window: bool) -> tuple[str, str]:
@@ -45,7 +79,10 @@ def describe(count: Count, is_open: bool, in_window: bool) -> tuple[str, str]:
     return "free", _("%(n)d free", n=count.free)
 
 
-def desk_calendar(days: list[DeskDay], site: Site, now: datetime) -> list[CalendarDay]:
+def desk_calendar(days: list[DeskDay], site: Site, now: datetime,
+                  holidays: dict[date, str] | None = None) -> list[CalendarDay]:
+    """Centre days; an open public holiday says so (staff have not closed for it)."""
+    holidays = holidays or {}
     cells = []
     for d in days:
         slots = []
@@ -55,21 +92,49 @@ def desk_calendar(days: list[DeskDay], site: Site, now: datetime) -> list[Calend
             level, text = describe(count, d.is_open, is_part_bookable(site, d.day, part, now))
             slots.append(Slot(label, level, text))
         bookable = any(s.level in ("free", "few") for s in slots)
-        cells.append(CalendarDay(d.day, slots, None if d.is_open else d.closed_reason, bookable))
+        cells.append(CalendarDay(d.day, slots, None if d.is_open else d.closed_reason, bookable,
+                                 holidays.get(d.day) if d.is_open else None))
     return cells
 
 
-def bed_calendar(days: list[BedDay], site: Site, now: datetime) -> list[CalendarDay]:
+def shares_of(day: BedDay) -> tuple[Share, ...]:
+    """Free beds by designation; none when every room is for anyone (nothing to explain)."""
+    counts = count_by_designation(day)
+    if [d for d, _count in counts] in ([], ["anyone"]):
+        return ()
+    return tuple(Share(str(SHARE_LABELS.get(d, d)), c.free,
+                       str(SHARE_PHRASES.get(d, "%(num)d " + d)) % {"num": c.free})
+                 for d, c in counts)
+
+
+def bed_calendar(days: list[BedDay], site: Site, now: datetime,
+                 eligible_rooms: frozenset[int] | None = None) -> list[CalendarDay]:
+    """Beds free each night: for a member, those in rooms they may book ("For you")."""
     today = now.date()
     last_bookable = today + timedelta(days=site.advance_days)
+    label = _("Night") if eligible_rooms is None else _("For you")
     cells = []
     for d in days:
         in_window = today <= d.day <= last_bookable
-        level, text = describe(d.beds, d.is_open, in_window)
-        cells.append(CalendarDay(d.day, [Slot(_("Night"), level, text)],
+        count = d.beds if eligible_rooms is None else count_in_rooms(d, eligible_rooms)
+        level, text = describe(count, d.is_open, in_window)
+        shares = shares_of(d) if d.is_open and in_window else ()
+        cells.append(CalendarDay(d.day, [Slot(label, level, text)],
                                  d.closed_reason if not d.is_open else None,
-                                 level in ("free", "few")))
+                                 level in ("free", "few"), shares))
     return cells
+
+
+def bed_summary(days: list[BedDay], site: Site, now: datetime,
+                eligible_rooms: frozenset[int] | None = None) -> BedSummary | None:
+    """The first night that takes bookings, summed up; None if no night in the range does."""
+    today = now.date()
+    last_bookable = today + timedelta(days=site.advance_days)
+    for d in days:
+        if d.is_open and today <= d.day <= last_bookable and d.beds.total:
+            yours = None if eligible_rooms is None else count_in_rooms(d, eligible_rooms).free
+            return BedSummary(d.day, d.beds.free, shares_of(d), yours)
+    return None
 
 
 def weeks(cells: list[CalendarDay]) -> list[list[CalendarDay | None]]:

@@ -1,12 +1,14 @@
 """The member forms. Field checks live here; booking rules stay in the services."""
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
     EmailField,
+    HiddenField,
     PasswordField,
     RadioField,
     SelectChoice,
@@ -25,10 +27,10 @@ from wtforms.validators import (
 )
 
 from ..services.accounts import MIN_PASSWORD_LENGTH, normalise_phone
+from ..services.dates import format_day
 from ..services.errors import InvalidRequest
 
-ELIGIBILITY_CHOICES = [
-    SelectChoice("", _l("Not declared")),
+REQUEST_CHOICES = [
     SelectChoice("women", _l("Women's rooms")),
     SelectChoice("men", _l("Men's rooms")),
 ]
@@ -63,13 +65,15 @@ class ProfileFields:
     phone = TelField(_l("Mobile phone (optional)"), validators=[
         Optional(), indian_mobile],
         description=_l("An Indian mobile number; the site's staff may call you about a booking."))
-    hostel_eligibility = SelectField(
-        _l("Hostel rooms you may book"), choices=ELIGIBILITY_CHOICES, default="",
-        description=_l("Hostel rooms are for women, men or anyone. "
-                                "Not declared: rooms for anyone only."))
 
 
 class RegisterForm(ProfileFields, FlaskForm):
+    # Only a request: hostel staff decide (services/eligibility.py).
+    eligibility_request = SelectField(
+        _l("Women's or men's hostel rooms (optional)"),
+        choices=[SelectChoice("", _l("Rooms for anyone only")), *REQUEST_CHOICES], default="",
+        description=_l("Choosing one sends a request; hostel staff grant it after seeing"
+                       " your photo ID."))
     email = EmailField(_l("Email"), validators=[
         DataRequired(_l("Enter your email address.")),
         Email(_l("Enter an email address like name@example.com."), check_deliverability=False),
@@ -90,6 +94,15 @@ class ProfileForm(ProfileFields, FlaskForm):
     pass
 
 
+class EligibilityRequestForm(FlaskForm):
+    requested = RadioField(_l("Rooms you are asking for"), choices=REQUEST_CHOICES,
+                           validators=[InputRequired(_l("Choose women's rooms or men's rooms."))])
+
+
+class WithdrawRequestForm(FlaskForm):
+    """Only the CSRF token: withdrawing needs no more."""
+
+
 class ChangePasswordForm(FlaskForm):
     current = PasswordField(_l("Current password"), validators=[
         DataRequired(_l("Enter your current password."))])
@@ -107,21 +120,59 @@ class DeleteAccountForm(FlaskForm):
 
 
 class DeskBookingForm(FlaskForm):
+    """One form for both steps: step 1's day and part are what is booked.
+
+    shown_day and shown_part say which day and part step 2 (the desk list)
+    was built for; a booking whose step 1 no longer matches them is refused
+    (is_as_shown), so nobody books a choice the page no longer shows, with or
+    without JS.
+    """
+
     day = DateField(_l("Date"), validators=[InputRequired(_l("Choose a date."))])
     part = RadioField(_l("Time"), choices=PART_CHOICES, default="full",
                       validators=[InputRequired(_l("Choose morning, afternoon or full day."))])
     desk = SelectField(_l("Desk"), choices=[], validate_choice=False, default=ANY)
+    shown_day = HiddenField()
+    shown_part = HiddenField()
+
+    def is_as_shown(self) -> bool:
+        """After validate(): step 2 was built for step 1's day and part, else a form error."""
+        if (self.shown_day.data, self.shown_part.data) != (self.day.data.isoformat(),
+                                                           self.part.data):
+            label = next(c.label for c in PART_CHOICES if c.value == self.part.data)
+            self.form_errors.append(_(
+                "You changed the day or time after the free desks were shown, so nothing "
+                "was booked. Below are the desks free on %(day)s (%(part)s): check them and "
+                "book again.", day=format_day(self.day.data), part=label))
+            return False
+        return True
 
 
 class BedBookingForm(FlaskForm):
+    """One form for both steps, like DeskBookingForm: shown_* say what step 2 was built for."""
+
     check_in = DateField(_l("Check-in"), validators=[InputRequired(_l("Choose a check-in date."))])
     check_out = DateField(_l("Check-out"), validators=[
         InputRequired(_l("Choose a check-out date."))])
     bed = SelectField(_l("Bed"), choices=[], validate_choice=False, default=ANY)
+    shown_check_in = HiddenField()
+    shown_check_out = HiddenField()
 
     def validate_check_out(self, field):
         if self.check_in.data and field.data and field.data <= self.check_in.data:
             raise ValidationError(_l("Check-out must be after check-in."))
+
+    def is_as_shown(self) -> bool:
+        """After validate(): step 2 was built for step 1's dates, else a form error."""
+        chosen = (self.check_in.data.isoformat(), self.check_out.data.isoformat())
+        if (self.shown_check_in.data, self.shown_check_out.data) != chosen:
+            self.form_errors.append(_(
+                "You changed the dates after the free beds were shown, so nothing was "
+                "booked. Below are the beds free from %(check_in)s to %(check_out)s: check "
+                "them and book again.", check_in=format_day(self.check_in.data),
+                check_out=format_day(self.check_out.data)))
+            return False
+        return True
 
 
 class CancelForm(FlaskForm):

@@ -4,14 +4,20 @@ from __future__ import annotations
 from datetime import date
 
 from flask import render_template, request
+from flask_login import current_user
 
 from ..clock import now_in_kerala
 from ..extensions import get_session
 from ..models import SiteKind, SiteStatus
-from ..services.availability import get_bed_availability, get_desk_availability
+from ..services.availability import (
+    get_bed_availability,
+    get_desk_availability,
+    get_eligible_room_ids,
+)
+from ..services.public_holidays import get_holiday_names
 from ..services.sites import SiteFilters, get_districts, get_sites
 from . import bp
-from .calendar import bed_calendar, calendar_range, desk_calendar, weeks
+from .calendar import bed_calendar, bed_summary, calendar_range, desk_calendar, weeks
 from .helpers import load_site
 
 
@@ -46,15 +52,21 @@ def site_page(slug: str):
     now = now_in_kerala()
     first, last = calendar_range(now.date(), _parse_day(request.args.get("from")),
                                  site.advance_days)
-    cells = []
+    cells, summary = [], None
     if site.status == SiteStatus.OPEN:
         session = get_session()
         if site.is_centre:
-            cells = desk_calendar(get_desk_availability(session, site, first, last, now), site, now)
+            cells = desk_calendar(get_desk_availability(session, site, first, last, now), site, now,
+                                  get_holiday_names(first, last))
         else:
-            cells = bed_calendar(get_bed_availability(session, site, first, last, now), site, now)
+            # A signed-in member sees the beds they may book; everyone sees the breakdown.
+            eligible = (get_eligible_room_ids(current_user, site.rooms)
+                        if current_user.is_authenticated else None)
+            nights = get_bed_availability(session, site, first, last, now)
+            cells = bed_calendar(nights, site, now, eligible)
+            summary = bed_summary(nights, site, now, eligible)
     return render_template(
-        "sites/show.html", site=site, weeks=weeks(cells), first=first, last=last,
+        "sites/show.html", site=site, weeks=weeks(cells), first=first, last=last, summary=summary,
         today=now.date(), rooms=[r for r in site.rooms if r.is_active_on(now.date())],
         desk_count=sum(1 for d in site.desks if d.is_active_on(now.date())),
     )

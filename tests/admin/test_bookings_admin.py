@@ -73,7 +73,7 @@ def test_the_csv_export_holds_exactly_the_filtered_bookings(client, world, booki
     response = client.get(f"/admin/bookings.csv?site={world.site_a.id}&status=live")
     assert response.status_code == 200 and response.mimetype == "text/csv"
     assert "attachment" in response.headers["Content-Disposition"]
-    rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
+    rows = list(csv.DictReader(io.StringIO(response.data.decode("utf-8-sig"))))
     assert [int(r["booking_id"]) for r in rows] == ids([bookings["a1"], bookings["a2"]])
     first = next(r for r in rows if int(r["booking_id"]) == bookings["a1"].id)
     assert first["site"] == "kottarakkara" and first["member"] == "Asha Nair"

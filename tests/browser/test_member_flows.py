@@ -39,7 +39,7 @@ def test_register_sign_in_book_a_desk_then_cancel_it(page, make, session):
     page.get_by_label("Email").fill("devika@example.org")
     page.get_by_label("Password", exact=True).fill("kottarakkara-1")
     page.get_by_label("Repeat the password").fill("kottarakkara-1")
-    page.get_by_label("Hostel rooms you may book").select_option("women")
+    page.get_by_label("Women's or men's hostel rooms (optional)").select_option("women")
     page.get_by_role("button", name="Create account").click()
     expect(page.get_by_text("your account is ready")).to_be_visible()
     expect(page.get_by_role("heading", name="My bookings")).to_be_visible()  # signed in

@@ -3,13 +3,13 @@ from __future__ import annotations
 
 import pytest
 
-from booking.services import accounts
+from booking.services import accounts, eligibility
 from tests.conftest import PASSWORD
 
 from .conftest import sign_in, submit, text_of
 
 GOOD = {"name": "Nimmi Thomas", "email": "Nimmi@Example.org", "password": "backwaters-2026",
-        "confirm": "backwaters-2026", "phone": "", "hostel_eligibility": "women"}
+        "confirm": "backwaters-2026", "phone": "", "eligibility_request": "women"}
 
 
 def test_registering_signs_the_new_member_in(client, db, session):
@@ -19,7 +19,9 @@ def test_registering_signs_the_new_member_in(client, db, session):
     assert landed.status_code == 200  # signed in
     assert "Welcome, Nimmi Thomas: your account is ready." in text_of(landed)
     user = accounts.get_user_by_email(session, "nimmi@example.org")
-    assert user.name == "Nimmi Thomas" and user.hostel_eligibility == "women"
+    # Women's rooms asked for at registration are a request for staff, not a grant.
+    assert user.name == "Nimmi Thomas" and user.hostel_eligibility is None
+    assert eligibility.get_pending_request(session, user).requested == "women"
     assert user.password_hash.startswith("scrypt:")
     session.rollback()  # release SQLite's write lock before the app writes again
     client.post("/sign-out", data={"csrf_token": _token(client)})
@@ -56,7 +58,7 @@ def test_sign_in_and_register_pages_carry_next_to_each_other(client, db):
     ("password", "short", "Use at least 8 characters."),
     ("confirm", "something-else", "The two passwords do not match."),
     ("phone", "call me maybe", "Enter a 10-digit Indian mobile number"),
-    ("hostel_eligibility", "martians", "Not a valid choice"),
+    ("eligibility_request", "martians", "Not a valid choice"),
 ])
 def test_register_explains_each_mistake(client, db, field, value, message):
     response = submit(client, "/register", {**GOOD, field: value})
@@ -161,29 +163,28 @@ def test_forged_csrf_token_is_refused(client, member):
     assert response.status_code == 400
 
 
-def test_profile_shows_and_saves_eligibility(member_client, member, session):
+def test_profile_saves_name_and_phone(member_client, member, session):
     page = text_of(member_client.get("/account"))
-    assert 'selected value="women"' in page and "asha@example.org" in page
-    response = submit(member_client, "/account",
-                      {"name": "Asha V.", "phone": "+91 94470 12345", "hostel_eligibility": ""})
+    assert "asha@example.org" in page
+    response = submit(member_client, "/account", {"name": "Asha V.", "phone": "+91 94470 12345"})
     assert response.status_code == 302
     session.expire_all()
     user = accounts.get_user_by_email(session, "asha@example.org")
-    assert (user.name, user.phone, user.hostel_eligibility) == ("Asha V.", "+919447012345", None)
+    # The profile form leaves the staff-granted eligibility alone.
+    assert (user.name, user.phone, user.hostel_eligibility) == ("Asha V.", "+919447012345",
+                                                                "women")
 
 
 def test_profile_refuses_a_phone_that_is_not_an_indian_mobile(member_client):
-    response = submit(member_client, "/account",
-                      {"name": "Asha V.", "phone": "0471 2700 222 1", "hostel_eligibility": ""})
+    response = submit(member_client, "/account", {"name": "Asha V.", "phone": "0471 2700 222 1"})
     assert response.status_code == 422
     assert "Enter a 10-digit Indian mobile number" in text_of(response)
 
 
-def test_profile_refuses_blank_name_and_unknown_eligibility(member_client):
-    response = submit(member_client, "/account",
-                      {"name": " ", "phone": "", "hostel_eligibility": "everyone"})
+def test_profile_refuses_blank_name(member_client):
+    response = submit(member_client, "/account", {"name": " ", "phone": ""})
     assert response.status_code == 422
-    assert "Enter your name." in text_of(response) and "Not a valid choice" in text_of(response)
+    assert "Enter your name." in text_of(response)
 
 
 def test_change_password_checks_the_current_one(member_client, session):

@@ -97,3 +97,66 @@ def test_calendar_start_is_kept_inside_the_booking_window(client, make, session)
     later = today_in_kerala() + timedelta(days=28)
     page = text_of(client.get(f"/sites/{site.slug}?from={later.isoformat()}"))
     assert "Earlier" in page
+
+
+# ---------------------------------------------------------------- who may use which beds
+
+MIXED_ROOMS = (("W1", "dormitory", "women", 12), ("M1", "dormitory", "men", 8),
+               ("A1", "twin", "anyone", 3))
+
+
+def test_visitor_sees_the_free_beds_broken_down_by_room_designation(client, make, session):
+    site = make.hostel(rooms=MIXED_ROOMS)
+    session.commit()
+    page = text_of(client.get(f"/sites/{site.slug}"))
+    assert "23 beds free</strong> (3 in rooms for anyone, 12 in women&#39;s rooms, " \
+           "8 in men&#39;s rooms)" in page
+    assert "to see the beds you can book" in page
+    assert "Night</span> <span class=\"slot-text\">23 free" in page
+    assert '<span class="share">Women <strong>12</strong></span>' in page
+    assert "For you" not in page
+
+
+def test_member_sees_the_beds_they_can_book_in_the_hostel_calendar(
+        client, make, session):
+    from .conftest import sign_in
+
+    site = make.hostel(rooms=MIXED_ROOMS)
+    make.member(email="rahul@example.org", hostel_eligibility="men")
+    session.commit()
+    sign_in(client, "rahul@example.org")
+    page = text_of(client.get(f"/sites/{site.slug}"))
+    assert "For you</span> <span class=\"slot-text\">11 free" in page
+    assert "23 free" not in page
+    assert "11 of them are in rooms you can book." in page
+    assert '<span class="share">Men <strong>8</strong></span>' in page
+
+
+def test_member_with_no_room_open_to_them_is_told_so(client, make, session):
+    from .conftest import sign_in
+
+    site = make.hostel(rooms=(("W1", "dormitory", "women", 4),))
+    make.member(email="joseph@example.org", hostel_eligibility="men")
+    session.commit()
+    sign_in(client, "joseph@example.org")
+    page = text_of(client.get(f"/sites/{site.slug}"))
+    assert "None of them is in a room you can book." in page
+    assert "For you</span> <span class=\"slot-text\">Not bookable" in page
+
+
+def test_hostel_with_rooms_only_for_anyone_shows_no_breakdown(client, make, session):
+    site = make.hostel(rooms=(("R1", "dormitory", "anyone", 3),))
+    session.commit()
+    page = text_of(client.get(f"/sites/{site.slug}"))
+    assert "3 beds free</strong>." in page and 'class="share"' not in page
+
+
+def test_bed_form_mentions_free_beds_the_member_cannot_book(client, make, session):
+    from .conftest import sign_in
+
+    site = make.hostel(rooms=MIXED_ROOMS)
+    make.member(email="rahul@example.org", hostel_eligibility="men")
+    session.commit()
+    sign_in(client, "rahul@example.org")
+    page = text_of(client.get(f"/sites/{site.slug}/book-bed"))
+    assert "in rooms you cannot book: 12 in women&#39;s rooms." in page

@@ -1,0 +1,237 @@
+"""The audit log as sentences: "Admin Asha closed WNH Kollam on 25 Dec 2026: Christmas".
+
+Built at display time from the stored fields (action, target, before/after JSON),
+never stored pre-rendered, so a sentence follows the language of the reader and
+a fix here mends every old entry too. One function per action kind; an action
+without one still reads as a plain sentence.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
+
+from ..services.audit import AuditRow
+from ..services.dates import format_day
+
+ROLE_WORDS = {"admin": _l("Admin"), "manager": _l("Manager"), "member": _l("Member")}
+THING_WORDS = {"desk": _l("desk"), "bed": _l("bed"), "room": _l("room")}
+# The action select shows these words; actions missing here show their code.
+ACTION_LABELS = {
+    "booking.cancel": _l("Booking cancelled"),
+    "closure.add": _l("Closure added"),
+    "closure.remove": _l("Closure removed"),
+    "conflict.move": _l("Conflict: booking moved"),
+    "conflict.resolve": _l("Conflict marked resolved"),
+    "desk.add": _l("Desks added"),
+    "desk.rename": _l("Desk renamed"),
+    "desk.retire": _l("Desk retired"),
+    "bed.rename": _l("Bed renamed"),
+    "bed.retire": _l("Bed retired"),
+    "room.add": _l("Room added"),
+    "room.rename": _l("Room renamed"),
+    "room.retire": _l("Room retired"),
+    "personal.view": _l("Personal data viewed"),
+    "site.create": _l("Site created"),
+    "site.import": _l("Site imported"),
+    "site.status": _l("Site status changed"),
+    "site.update": _l("Site details changed"),
+    "user.role": _l("Role changed"),
+}
+
+
+def action_label(action: str) -> str:
+    return str(ACTION_LABELS.get(action, action))
+
+
+def _day(value) -> str:
+    try:
+        return format_day(date.fromisoformat(str(value)[:10]))
+    except ValueError:
+        return str(value or "")
+
+
+def actor_words(row: AuditRow) -> str:
+    """'Admin Asha', 'Manager Manu', or 'The system' for scheduled work."""
+    if not row.entry.actor_id:
+        return _("The system") if not row.actor_name else row.actor_name
+    role = ROLE_WORDS.get(row.actor_role)
+    name = row.actor_name or _("a deleted user")
+    return _("%(role)s %(name)s", role=role, name=name) if role else name
+
+
+def _site(row: AuditRow) -> str:
+    return row.site_name or _("a deleted site")
+
+
+def _member(row: AuditRow) -> str:
+    return row.target_name or _("a deleted member")
+
+
+def _span(first, last) -> str:
+    if str(first) == str(last):
+        return _("on %(day)s", day=_day(first))
+    return _("from %(first)s to %(last)s", first=_day(first), last=_day(last))
+
+
+def _outcome(after: dict) -> str:
+    """What a capacity change did to bookings, as a trailing clause (or nothing)."""
+    moved, conflicts = len(after.get("moved") or []), len(after.get("conflicts") or [])
+    parts = []
+    if moved:
+        parts.append(ngettext("%(num)d booking moved", "%(num)d bookings moved", moved))
+    if conflicts:
+        if after.get("cancelled"):
+            parts.append(ngettext("%(num)d booking cancelled", "%(num)d bookings cancelled",
+                                  conflicts))
+        else:
+            parts.append(ngettext("%(num)d booking needs attention",
+                                  "%(num)d bookings need attention", conflicts))
+    return " (" + ", ".join(parts) + ")" if parts else ""
+
+
+def _closure_add(a: str, row: AuditRow, before: dict, after: dict) -> str:
+    where = (_("room %(room)s at %(site)s", room=after["room"], site=_site(row))
+             if after.get("room") else _site(row))
+    return _("%(actor)s closed %(where)s %(span)s: %(reason)s", actor=a, where=where,
+             span=_span(after.get("starts_on"), after.get("ends_on")),
+             reason=after.get("reason") or _("no reason given")) + _outcome(after)
+
+
+def _closure_remove(a: str, row: AuditRow, before: dict, after: dict) -> str:
+    return _("%(actor)s reopened %(site)s %(span)s (the closure “%(reason)s” was removed)",
+             actor=a, site=_site(row), span=_span(before.get("starts_on"), before.get("ends_on")),
+             reason=before.get("reason") or "")
+
+
+def _booking_cancel(a: str, row: AuditRow, before: dict, after: dict) -> str:
+    return _("%(actor)s cancelled %(member)s’s booking at %(site)s: %(reason)s", actor=a,
+             member=_member(row), site=_site(row), reason=after.get("reason") or "")
+
+
+def _conflict_move(a: str, row: AuditRow, before: dict, after: dict) -> str:
+    return _("%(actor)s moved %(member)s’s booking at %(site)s to a free place", actor=a,
+             member=_member(row), site=_site(row))
+
+
+def _conflict_resolve(a: str, row: AuditRow, before: dict, after: dict) -> str:
+    text = _("%(actor)s marked %(member)s’s booking at %(site)s as resolved", actor=a,
+             member=_member(row), site=_site(row))
+    return f"{text}: {after['note']}" if after.get("note") else text
+
+
+def _site_create(a: str, row: AuditRow, before: dict, after: dict) -> str:
+    return _("%(actor)s created %(site)s in %(district)s", actor=a, site=_site(row),
+             district=after.get("district") or "?")
+
+
+def _site_import(a: str, row: AuditRow, before: dict, after: dict) -> str:
+    return _("%(actor)s imported %(site)s from a CSV file, with %(n)s desks", actor=a,
+             site=_site(row), n=after.get("desks", 0))
+
+
+def _site_update(a: str, row: AuditRow, before: dict, after: dict) -> str:
+    return _("%(actor)s changed %(fields)s of %(site)s", actor=a, site=_site(row),
+             fields=", ".join(k.replace("_", " ") for k in sorted(after)))
+
+
+def _site_status(a: str, row: AuditRow, before: dict, after: dict) -> str:
+    status = after.get("status")
+    if status == "open":
+        text = _("%(actor)s opened %(site)s for bookings", actor=a, site=_site(row))
+    elif status == "closed":
+        text = _("%(actor)s closed %(site)s until further notice", actor=a, site=_site(row))
+    else:
+        text = _("%(actor)s set %(site)s to %(status)s", actor=a, site=_site(row), status=status)
+    return text + _outcome(after)
+
+
+def _desk_add(a: str, row: AuditRow, before: dict, after: dict) -> str:
+    zone = row.entry.target.partition(":")[2]
+    return ngettext("%(actor)s added %(num)d desk in zone %(zone)s at %(site)s",
+                    "%(actor)s added %(num)d desks in zone %(zone)s at %(site)s",
+                    after.get("count", 0), actor=a, zone=zone, site=_site(row))
+
+
+def _room_add(a: str, row: AuditRow, before: dict, after: dict) -> str:
+    return ngettext("%(actor)s added room %(room)s with %(num)d bed at %(site)s",
+                    "%(actor)s added room %(room)s with %(num)d beds at %(site)s",
+                    after.get("beds", 0), actor=a, room=after.get("name", ""), site=_site(row))
+
+
+def _rename(a: str, row: AuditRow, before: dict, after: dict) -> str:
+    kind = row.entry.action.partition(".")[0]
+    key = "name" if kind == "room" else "label"
+    return _("%(actor)s renamed %(thing)s %(old)s to %(new)s at %(site)s", actor=a,
+             thing=THING_WORDS.get(kind, kind), old=before.get(key, "?"),
+             new=after.get(key, "?"), site=_site(row))
+
+
+def _retire(a: str, row: AuditRow, before: dict, after: dict) -> str:
+    kind = row.entry.action.partition(".")[0]
+    return _("%(actor)s retired %(thing)s %(name)s at %(site)s from %(day)s", actor=a,
+             thing=THING_WORDS.get(kind, kind), name=row.target_name or "?", site=_site(row),
+             day=_day(after.get("retired_on"))) + _outcome(after)
+
+
+def _user_role(a: str, row: AuditRow, before: dict, after: dict) -> str:
+    role = after.get("role", "")
+    who = row.target_name or _("a deleted user")
+    if role == "manager" and after.get("sites"):
+        return _("%(actor)s made %(user)s a manager of %(sites)s", actor=a, user=who,
+                 sites=", ".join(after["sites"]))
+    return _("%(actor)s gave %(user)s the role %(role)s", actor=a, user=who,
+             role=ROLE_WORDS.get(role, role))
+
+
+def _personal_view(a: str, row: AuditRow, before: dict, after: dict) -> str:
+    n = len(after.get("members") or [])
+    page = after.get("page")
+    if page == "booking":
+        return _("%(actor)s saw the phone number of %(member)s on booking %(target)s",
+                 actor=a, member=_member(row), target=row.entry.target.replace("booking:", "#"))
+    if page == "export":
+        return ngettext("%(actor)s exported bookings with the phone number of %(num)d member",
+                        "%(actor)s exported bookings with the phone numbers of %(num)d members",
+                        n, actor=a)
+    return ngettext("%(actor)s saw the phone number of %(num)d member on the %(site)s day "
+                    "sheet for %(day)s",
+                    "%(actor)s saw the phone numbers of %(num)d members on the %(site)s day "
+                    "sheet for %(day)s", n, actor=a, site=_site(row),
+                    day=_day(row.entry.target.partition(":")[2]))
+
+
+SENTENCES: dict[str, Callable[[str, AuditRow, dict, dict], str]] = {
+    "booking.cancel": _booking_cancel,
+    "closure.add": _closure_add,
+    "closure.remove": _closure_remove,
+    "conflict.move": _conflict_move,
+    "conflict.resolve": _conflict_resolve,
+    "desk.add": _desk_add,
+    "room.add": _room_add,
+    "personal.view": _personal_view,
+    "site.create": _site_create,
+    "site.import": _site_import,
+    "site.status": _site_status,
+    "site.update": _site_update,
+    "user.role": _user_role,
+    **{f"{kind}.rename": _rename for kind in ("desk", "bed", "room")},
+    **{f"{kind}.retire": _retire for kind in ("desk", "bed", "room")},
+}
+
+
+def describe(row: AuditRow) -> str:
+    """One sentence for one audit entry, in the reader's language."""
+    actor = actor_words(row)
+    sentence = SENTENCES.get(row.entry.action)
+    try:
+        if sentence is not None:
+            return sentence(actor, row, row.before, row.after)
+    except (KeyError, TypeError, ValueError, AttributeError):
+        pass  # an entry written by an older shape of the code: fall back, never a 500
+    where = _(" at %(site)s", site=row.site_name) if row.site_name else ""
+    return _("%(actor)s: %(action)s %(target)s", actor=actor, action=action_label(
+        row.entry.action), target=row.entry.target) + where
