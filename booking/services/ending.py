@@ -22,7 +22,7 @@ names who ended it. Before it starts, a booking is cancelled instead.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, timezone
 
 from sqlalchemy import delete
 from sqlalchemy.orm import Session
@@ -141,10 +141,11 @@ def end_booking_early(
                                                BedNight.night_on >= ending.kept_ends_on))
         booking.original_ends_on = booking.original_ends_on or booking.ends_on
         booking.ends_on = ending.kept_ends_on
-    booking.ended_early_at = now
+    booking.ended_early_at = now.astimezone(timezone.utc)  # as loaded, like every timestamp
     by = "the member" if is_owner else "staff"
     detail = f"Ended early by {by}: {summary}" + (f". {reason}" if reason else "")
-    session.add(BookingEvent(booking_id=booking.id, actor_id=actor.id, kind="ended", at=now,
+    session.add(BookingEvent(booking_id=booking.id, actor_id=actor.id, kind="ended",
+                             at=booking.ended_early_at,
                              detail=detail[:1000]))
     session.flush()
     return booking
