@@ -53,14 +53,13 @@ class Ending:
     def freed_nights(self) -> int:
         return (self.booking.ends_on - self.kept_ends_on).days if self.kept_ends_on else 0
 
-    @property
-    def summary(self) -> str:
-        """What goes back, in words, for the booking's history."""
+    def summary(self, by: str) -> str:
+        """What goes back and who gave it, in words, for the booking's history."""
         b = self.booking
         if self.freed_part is not None:
-            return f"the {self.freed_part.value} of {format_day(b.starts_on)} given back"
+            return f"The {self.freed_part.value} of {format_day(b.starts_on)} given back by {by}"
         nights = "1 night" if self.freed_nights == 1 else f"{self.freed_nights} nights"
-        return (f"{nights} from {format_day(self.kept_ends_on)} given back;"
+        return (f"{nights} from {format_day(self.kept_ends_on)} given back by {by};"
                 f" check-out now {format_day(self.kept_ends_on)}, was {format_day(b.ends_on)}")
 
 
@@ -130,7 +129,8 @@ def end_booking_early(
     # two clicks, or the member and staff at once, must not both apply.
     session.refresh(booking, with_for_update=True)
     ending = plan_ending(booking, now)
-    summary = ending.summary  # in words, while the booking still says what was booked
+    # In words, while the booking still says what was booked.
+    summary = ending.summary("the member" if is_owner else "staff")
     if ending.freed_part is not None:
         session.execute(delete(DeskCell).where(DeskCell.booking_id == booking.id,
                                                DeskCell.part == ending.freed_part.value))
@@ -142,8 +142,7 @@ def end_booking_early(
         booking.original_ends_on = booking.original_ends_on or booking.ends_on
         booking.ends_on = ending.kept_ends_on
     booking.ended_early_at = now.astimezone(timezone.utc)  # as loaded, like every timestamp
-    by = "the member" if is_owner else "staff"
-    detail = f"Ended early by {by}: {summary}" + (f". {reason}" if reason else "")
+    detail = summary + (f". Reason: {reason}" if reason else "")
     session.add(BookingEvent(booking_id=booking.id, actor_id=actor.id, kind="ended",
                              at=booking.ended_early_at,
                              detail=detail[:1000]))

@@ -160,4 +160,4 @@ def cancel_booking_page(booking_id: int):
     refusal = None if form.form_errors else get_cancel_refusal(booking, now_in_kerala())
     status = 422 if (form.errors or form.form_errors) else 200
     return render_template("bookings/cancel.html", booking=booking, form=form,
-                           refusal=refusal), status
+                           refusal=refusal, can_end=is_endable(booking, now_in_kerala())), status

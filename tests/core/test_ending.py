@@ -76,7 +76,7 @@ def test_full_day_desk_ended_in_the_morning_gives_back_the_afternoon_only(make, 
     assert (after.morning.free, after.afternoon.free) == (1, 2)
     [event] = _events(session, booking)
     assert event.actor_id == member.id
-    assert event.detail == "Ended early by the member: the afternoon of 1 Dec 2026 given back"
+    assert event.detail == "The afternoon of 1 Dec 2026 given back by the member"
 
 
 def test_someone_else_can_book_the_freed_afternoon_but_not_the_kept_morning(make, session,
@@ -185,7 +185,7 @@ def test_stay_ended_before_check_out_time_gives_back_tonight_onwards(make, sessi
                                                       AT(hour=11))]
     assert free == [2, 2, 2]
     [event] = _events(session, stay)
-    assert event.detail == ("Ended early by the member: 3 nights from 1 Dec 2026 given back;"
+    assert event.detail == ("3 nights from 1 Dec 2026 given back by the member;"
                             " check-out now 1 Dec 2026, was 4 Dec 2026")
 
 
@@ -259,8 +259,8 @@ def test_staff_end_a_members_stay_with_a_reason_and_an_audit_entry(make, session
     assert stay.ends_on == TODAY
     [event] = _events(session, stay)
     assert event.actor_id == manager.id
-    assert event.detail.startswith("Ended early by staff: 3 nights from 1 Dec 2026")
-    assert event.detail.endswith(". Member left for home")
+    assert event.detail.startswith("3 nights from 1 Dec 2026 given back by staff;")
+    assert event.detail.endswith(". Reason: Member left for home")
     entry = session.scalar(select(AuditEntry).where(AuditEntry.action == "booking.end_early"))
     assert entry.actor_id == manager.id and entry.target == f"booking:{stay.id}"
     assert '"ends_on": "2026-12-04"' in entry.before and '"ends_on": "2026-12-01"' in entry.after

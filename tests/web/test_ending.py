@@ -140,3 +140,12 @@ def test_ending_without_a_csrf_token_is_refused(member_client, full_day, session
 def test_signed_out_visitors_are_sent_to_sign_in(client, full_day):
     response = client.get(f"/bookings/{full_day.id}/end")
     assert response.status_code == 302 and "/sign-in" in response.headers["Location"]
+
+
+def test_cancelling_a_booking_under_way_points_to_ending_it_instead(member_client, full_day,
+                                                                    monkeypatch):
+    moment = at_kerala(DAY, time(10))
+    monkeypatch.setattr("booking.web.bookings.now_in_kerala", lambda: moment)
+    page = text_of(member_client.get(f"/bookings/{full_day.id}/cancel"))
+    assert "already started" in page
+    assert f'href="/bookings/{full_day.id}/end"' in page and "End this booking now instead" in page
