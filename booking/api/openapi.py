@@ -104,8 +104,8 @@ SCHEMAS = {
                                               " what was held."},
             "original_part": {"enum": ["morning", "afternoon", "full"],
                               "description": "Ended early: the part that had been booked."},
-            "original_check_out": {**DATE,
-                                   "description": "Ended early: the check-out that had been booked."},
+            "original_check_out": {
+                **DATE, "description": "Ended early: the check-out that had been booked."},
             "url": {"type": "string"},
         },
     },

@@ -102,7 +102,8 @@ def _plan_stay(booking: Booking, now: datetime) -> Ending:
                            f" {format_day(booking.ends_on)}.")
     today = now.date()
     # Before today's check-out time tonight goes back; after it, tonight is kept.
-    first_freed = today if now < at_kerala(today, site.check_out_time) else today + timedelta(days=1)
+    before_check_out = now < at_kerala(today, site.check_out_time)
+    first_freed = today if before_check_out else today + timedelta(days=1)
     first_freed = max(first_freed, booking.starts_on + timedelta(days=1))
     if first_freed >= booking.ends_on:
         raise NothingToEnd(

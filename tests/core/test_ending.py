@@ -6,7 +6,16 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from booking.models import AuditEntry, BedNight, Booking, BookingEvent, DayPart, DeskCell, Site, User
+from booking.models import (
+    AuditEntry,
+    BedNight,
+    Booking,
+    BookingEvent,
+    DayPart,
+    DeskCell,
+    Site,
+    User,
+)
 from booking.services.availability import get_bed_availability, get_desk_availability
 from booking.services.bookings import book_bed, book_desk, cancel_booking
 from booking.services.ending import end_booking_early, end_early_for_member, plan_ending
