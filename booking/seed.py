@@ -14,6 +14,8 @@ from .clock import now_in_kerala
 from .models import Booking, DayPart, Site, SiteStatus, User
 from .services import accounts, capacity, eligibility, public_holidays
 from .services.bookings import book_bed, book_desk
+from .services.dates import at_kerala
+from .services.ending import end_booking_early
 from .services.errors import BookingError
 
 DEMO_PASSWORD = "kerala-demo-2026"
@@ -176,6 +178,22 @@ def _seed_bookings(session: Session) -> int:
         check_in = now.date() + timedelta(days=2 + index * 3)
         try:
             book_bed(session, member, technopark, check_in, check_in + timedelta(days=3), now=now)
+            count += 1
+        except BookingError:
+            pass
+    return count + _seed_stays_under_way(session, technopark, members, now)
+
+
+def _seed_stays_under_way(session: Session, hostel: Site, members: list[User], now) -> int:
+    """Two stays in progress: one the member can end early, one they already did."""
+    today, count = now.date(), 0
+    for member, ends_early in ((members[1], False), (members[0], True)):
+        check_in = today - timedelta(days=3)
+        try:  # 5 nights: clear of their stays that start in two days or later
+            stay = book_bed(session, member, hostel, check_in, check_in + timedelta(days=5),
+                            now=at_kerala(check_in, time(9, 0)))
+            if ends_early:
+                end_booking_early(session, stay, member, now=now)
             count += 1
         except BookingError:
             pass

@@ -14,6 +14,7 @@ from ..services.bookings import (
     prepare_bed,
     prepare_desk,
 )
+from ..services.ending import end_booking_early
 from ..services.errors import BookingError, InvalidRequest, NotFound
 from ..services.holds import Hold, place
 from ..services.sites import find_site_by_slug
@@ -138,6 +139,17 @@ def delete_booking(booking_id: int):
     session = get_session()
     booking = cancel_booking(session, _own_booking(booking_id), api_member(),
                              reason="Cancelled through the API")
+    body = {"booking": booking_json(booking)}
+    commit_write(session)
+    return compact_json(body)
+
+
+@bp.post("/bookings/<int:booking_id>/end")
+@token_required
+def end_booking(booking_id: int):
+    """End a booking in progress now: the rest goes back, the part held stays on record."""
+    session = get_session()
+    booking = end_booking_early(session, _own_booking(booking_id), api_member())
     body = {"booking": booking_json(booking)}
     commit_write(session)
     return compact_json(body)

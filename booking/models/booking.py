@@ -51,6 +51,9 @@ class DayPart(StrEnum):
         return (self.value,)
 
 
+ENDING_COLUMNS = ("ended_early_at", "original_ends_on", "original_part")
+
+
 class Booking(Base):
     __tablename__ = "bookings"
     __table_args__ = (
@@ -89,6 +92,12 @@ class Booking(Base):
     cancel_reason: Mapped[str | None] = mapped_column(String(200))
     # Set when a capacity change could not move this booking: an admin must act.
     conflict: Mapped[str | None] = mapped_column(String(200))
+    # Ended early (services/ending.py): ends_on/part now say what was held,
+    # these when the rest was given back and what had been booked. Who ended
+    # it is the actor of the booking's "ended" event.
+    ended_early_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    original_ends_on: Mapped[date | None] = mapped_column(Date)
+    original_part: Mapped[str | None] = mapped_column(String(10))
 
     member: Mapped[User | None] = relationship(foreign_keys=[member_id])
     site: Mapped[Site] = relationship()
@@ -98,9 +107,21 @@ class Booking(Base):
         back_populates="booking", order_by="BookingEvent.id", cascade="all, delete-orphan"
     )
 
+    def __init__(self, **kwargs) -> None:
+        # A new booking has not ended early. Said here rather than left unset,
+        # so a booking built without reading it back (holds._as_loaded) holds
+        # None for these, instead of expired attributes that load on first use.
+        for name in ENDING_COLUMNS:
+            kwargs.setdefault(name, None)
+        super().__init__(**kwargs)
+
     @property
     def is_live(self) -> bool:
         return self.status == BookingStatus.LIVE
+
+    @property
+    def is_ended_early(self) -> bool:
+        return self.ended_early_at is not None
 
     @property
     def is_desk(self) -> bool:
@@ -135,7 +156,7 @@ class BookingEvent(Base):
     )
     at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    kind: Mapped[str] = mapped_column(String(20))  # created, cancelled, moved, conflict
+    kind: Mapped[str] = mapped_column(String(20))  # created, cancelled, moved, conflict, ended
     detail: Mapped[str] = mapped_column(Text, default="")
 
     booking: Mapped[Booking] = relationship(back_populates="events")
