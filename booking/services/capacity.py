@@ -224,7 +224,8 @@ def add_closure(session: Session, site: Site, starts_on: date, ends_on: date, *,
     if room is not None:
         query = query.join(Bed, Bed.id == Booking.bed_id).where(Bed.room_id == room.id)
     change = CapacityChange()
-    span = f"{format_day(starts_on)} to {format_day(ends_on)}"
+    span = (f"on {format_day(starts_on)}" if starts_on == ends_on
+            else f"{format_day(starts_on)} to {format_day(ends_on)}")
     for booking in session.scalars(query.order_by(Booking.starts_on)).all():
         where = f"Room {room.name}" if room else site.name
         # A closed room's guests can sleep in an equivalent room that is open.
