@@ -4,12 +4,14 @@ The permission matrix asks every route with a tiny world; this follows what the
 pages themselves render (links, pagination, GET filter forms submitted with
 their default values) over `seed-demo`'s realistic data, where pages have more
 than one page of results. A link the site rendered must not answer 5xx or a
-"broken" status (403, 404, 405, 410). To stay quick, at most PER_PATTERN URLs
+"broken" status (403, 404, 405, 410), and no page may show a date as ISO
+(2026-12-08) in the text people read. To stay quick, at most PER_PATTERN URLs
 are fetched per URL pattern (endpoint, named path values, set of query keys),
 so every endpoint, every site and every kind of query is still visited.
 """
 from __future__ import annotations
 
+import re
 from collections import Counter, deque
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -46,18 +48,25 @@ MUST_REACH = {
 }
 
 
+ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
+MACHINE_TEXT = {"code", "pre", "script", "style", "textarea"}  # examples, JSON, data
+
+
 class PageLinks(HTMLParser):
-    """Same-document hrefs/srcs and GET forms (with their default values) of one page."""
+    """A page's hrefs/srcs, GET forms (with their default values) and the text people read."""
 
     def __init__(self):
         super().__init__(convert_charrefs=True)
         self.links: list[str] = []
+        self.text: list[str] = []
+        self._machine = 0
         self.forms: list[tuple[str, list[tuple[str, str]]]] = []
         self._form: tuple[str, list[tuple[str, str]]] | None = None
         self._select: tuple[str, list[str], list[str]] | None = None  # name, options, selected
 
     def handle_starttag(self, tag, attrs):
         a = {k: (v if v is not None else "") for k, v in attrs}
+        self._machine += tag in MACHINE_TEXT
         if tag == "a" and "href" in a:
             self.links.append(a["href"])
         elif tag in ("link", "img", "script") and (a.get("href") or a.get("src")):
@@ -90,7 +99,12 @@ class PageLinks(HTMLParser):
         elif tag == "textarea":
             values.append((a["name"], ""))
 
+    def handle_data(self, data):
+        if not self._machine:
+            self.text.append(data)
+
     def handle_endtag(self, tag):
+        self._machine -= tag in MACHINE_TEXT and self._machine > 0
         if tag == "select" and self._select is not None and self._form is not None:
             name, options, selected = self._select
             chosen = selected[:1] or options[:1]
@@ -109,6 +123,7 @@ class Crawl:
     found_on: dict[str, str] = field(default_factory=dict)  # url -> first page linking it
     endpoints: Counter = field(default_factory=Counter)
     patterns: Counter = field(default_factory=Counter)
+    iso_dates: dict[str, list[str]] = field(default_factory=dict)  # url -> dates shown as ISO
 
     def match(self, path: str) -> tuple[str, dict]:
         try:
@@ -166,6 +181,8 @@ class Crawl:
             return []
         page = PageLinks()
         page.feed(response.get_data(as_text=True))
+        if shown := ISO_DATE.findall(" ".join(page.text)):
+            self.iso_dates[url] = shown
         hrefs = list(page.links)
         for action, values in page.forms:
             hrefs.append((action or url.partition("?")[0]) + "?" + urlencode(values))
@@ -190,6 +207,8 @@ def test_every_link_a_person_can_reach_works(demo_app, db, role):
     broken = {url: (status, crawl.found_on[url]) for url, status in crawl.fetched.items()
               if status >= 500 or status in BROKEN}
     assert not broken, f"{role}: broken links (status, linked from): {broken}"
+    iso_dates = crawl.iso_dates
+    assert not iso_dates, f"{role}: dates shown as ISO, not like 8 Dec 2026: {iso_dates}"
     missed = MUST_REACH[role] - set(crawl.endpoints)
     assert not missed, f"{role} never reached {missed}; reached {sorted(crawl.endpoints)}"
     assert len(crawl.fetched) < MAX_FETCHES, "the crawl was cut short: raise the bound"
