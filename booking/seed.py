@@ -174,6 +174,7 @@ def _seed_bookings(session: Session) -> int:
                 count += 1
             except BookingError:
                 pass  # e.g. a Sunday: the centre is shut
+    _seed_conflict(session, kottarakkara, now.date())
     for index, member in enumerate(members):
         check_in = now.date() + timedelta(days=2 + index * 3)
         try:
@@ -198,6 +199,14 @@ def _seed_stays_under_way(session: Session, hostel: Site, members: list[User], n
         except BookingError:
             pass
     return count
+
+
+def _seed_conflict(session: Session, centre: Site, today) -> None:
+    """A one-day closure over booked desks: what members and staff see as 'needs attention'."""
+    day = today + timedelta(days=9)
+    if day.weekday() == 6:  # the centre is shut on Sundays anyway
+        day += timedelta(days=1)
+    capacity.add_closure(session, centre, day, day, reason="Power maintenance by KSEB")
 
 
 __all__ = ["DEMO_PASSWORD", "seed_demo_data", "User"]

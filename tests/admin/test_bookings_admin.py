@@ -129,6 +129,23 @@ def test_a_cancellation_needs_a_reason(client, world, bookings):
     assert response.status_code == 400
 
 
+def test_a_flagged_booking_tells_staff_it_needs_attention_and_what_to_do(client, world, make,
+                                                                          session):
+    from booking.services import capacity
+    day = today_in_kerala() + timedelta(days=2)
+    booking = make.desk_booking(member=world.member, site=world.site_b, day=day,
+                                now=now_in_kerala())
+    for desk in world.site_b.desks:
+        capacity.retire_desk(session, desk, day, None)
+    session.commit()
+    sign_in(client, world.admin)
+
+    page = client.get(f"/admin/bookings/{booking.id}").get_data(as_text=True)
+    heading = page[page.index("<h1>"):page.index("</h1>")]
+    assert "needs attention" in heading and "live" not in heading
+    assert "retired from" in page and "The member has been told that staff will contact them" in page
+
+
 # ---------------------------------------------------------------- ending early
 
 @pytest.fixture
