@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from flask import Flask
 from flask.sessions import SecureCookieSessionInterface
+from flask_babel import lazy_gettext as _l
 from flask_login import AnonymousUserMixin
 
 from .extensions import get_session, login_manager
@@ -31,6 +32,10 @@ def init_login(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.login_view = "web.sign_in"
     login_manager.login_message_category = "info"
+    # The site says "Sign in" everywhere; str() renders the lazy text in the
+    # request's language before it is flashed (the session stores plain text).
+    login_manager.login_message = _l("Sign in to see this page.")
+    login_manager.localize_callback = str
     login_manager.anonymous_user = AnonymousUserMixin
 
     @login_manager.user_loader

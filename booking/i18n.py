@@ -6,6 +6,7 @@ from datetime import date, datetime
 from flask import Flask
 
 from .clock import KOLKATA
+from .services.accounts import format_phone
 from .services.dates import format_day
 
 
@@ -16,5 +17,6 @@ def format_when(value: datetime) -> str:
 
 
 def init_i18n(app: Flask) -> None:
+    app.add_template_filter(format_phone, "phone")
     app.add_template_filter(lambda d: format_day(d) if isinstance(d, date) else "", "day")
     app.add_template_filter(lambda d: format_when(d) if d else "", "when")

@@ -14,6 +14,8 @@ from .clock import now_in_kerala
 from .models import Booking, DayPart, Site, SiteStatus, User
 from .services import accounts, capacity, eligibility, public_holidays
 from .services.bookings import book_bed, book_desk
+from .services.dates import at_kerala
+from .services.ending import end_booking_early
 from .services.errors import BookingError
 
 DEMO_PASSWORD = "kerala-demo-2026"
@@ -172,6 +174,7 @@ def _seed_bookings(session: Session) -> int:
                 count += 1
             except BookingError:
                 pass  # e.g. a Sunday: the centre is shut
+    _seed_conflict(session, kottarakkara, now.date())
     for index, member in enumerate(members):
         check_in = now.date() + timedelta(days=2 + index * 3)
         try:
@@ -179,7 +182,31 @@ def _seed_bookings(session: Session) -> int:
             count += 1
         except BookingError:
             pass
+    return count + _seed_stays_under_way(session, technopark, members, now)
+
+
+def _seed_stays_under_way(session: Session, hostel: Site, members: list[User], now) -> int:
+    """Two stays in progress: one the member can end early, one they already did."""
+    today, count = now.date(), 0
+    for member, ends_early in ((members[1], False), (members[0], True)):
+        check_in = today - timedelta(days=3)
+        try:  # 5 nights: clear of their stays that start in two days or later
+            stay = book_bed(session, member, hostel, check_in, check_in + timedelta(days=5),
+                            now=at_kerala(check_in, time(9, 0)))
+            if ends_early:
+                end_booking_early(session, stay, member, now=now)
+            count += 1
+        except BookingError:
+            pass
     return count
+
+
+def _seed_conflict(session: Session, centre: Site, today) -> None:
+    """A one-day closure over booked desks: what members and staff see as 'needs attention'."""
+    day = today + timedelta(days=9)
+    if day.weekday() == 6:  # the centre is shut on Sundays anyway
+        day += timedelta(days=1)
+    capacity.add_closure(session, centre, day, day, reason="Power maintenance by KSEB")
 
 
 __all__ = ["DEMO_PASSWORD", "seed_demo_data", "User"]

@@ -5,11 +5,12 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..clock import today_in_kerala
+from ..clock import now_in_kerala, today_in_kerala
 from ..extensions import get_session, writes_on_read
 from ..models import Site
 from ..services import admin_bookings, sites_admin
 from ..services.admin_bookings import BookingFilter
+from ..services.ending import end_early_for_member, get_ending
 from ..services.errors import BookingError
 from . import bp
 from .access import (
@@ -19,7 +20,7 @@ from .access import (
     visible_site_ids,
     visible_sites,
 )
-from .forms import BookingFilterForm, CancelForm, ConflictForm, DayForm, choices
+from .forms import BookingFilterForm, CancelForm, ConflictForm, DayForm, EndEarlyForm, choices
 
 
 def _filter_from_request() -> tuple[BookingFilterForm, BookingFilter | None]:
@@ -69,14 +70,20 @@ def booking_export():
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
+def _detail_page(booking, *, cancel_form=None, end_form=None, status: int = 200):
+    ending, _refusal = get_ending(booking, now_in_kerala())
+    return render_template("admin/booking_detail.html", booking=booking,
+                           cancel_form=cancel_form or CancelForm(), conflict_form=ConflictForm(),
+                           end_form=end_form or EndEarlyForm(prefix="end"), ending=ending,
+                           today=today_in_kerala()), status
+
+
 @bp.get("/bookings/<int:booking_id>")
 @writes_on_read
 def booking_detail(booking_id: int):
     booking = get_booking_or_404(booking_id)
     audit_personal_view(booking.site, "booking", f"booking:{booking.id}", [booking.member])
-    return render_template("admin/booking_detail.html", booking=booking,
-                           cancel_form=CancelForm(), conflict_form=ConflictForm(),
-                           today=today_in_kerala())
+    return _detail_page(booking)
 
 
 @bp.post("/bookings/<int:booking_id>/cancel")
@@ -92,8 +99,24 @@ def booking_cancel(booking_id: int):
         else:
             flash(_("Booking cancelled; the member sees your reason."), "success")
             return redirect(url_for("admin.booking_detail", booking_id=booking.id))
-    return render_template("admin/booking_detail.html", booking=booking, cancel_form=form,
-                           conflict_form=ConflictForm(), today=today_in_kerala()), 400
+    return _detail_page(booking, cancel_form=form, status=400)
+
+
+@bp.post("/bookings/<int:booking_id>/end")
+def booking_end(booking_id: int):
+    form = EndEarlyForm(prefix="end")
+    booking = get_booking_or_404(booking_id)
+    if form.validate_on_submit():
+        try:
+            end_early_for_member(get_session(), current_user, booking, form.reason.data,
+                                 now=now_in_kerala())
+        except BookingError as error:
+            flash(error.message, "error")
+        else:
+            flash(_("Ended early: the rest is free for others; the member sees your reason."),
+                  "success")
+            return redirect(url_for("admin.booking_detail", booking_id=booking.id))
+    return _detail_page(booking, end_form=form, status=400)
 
 
 @bp.post("/bookings/<int:booking_id>/conflict")

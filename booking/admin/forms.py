@@ -134,6 +134,13 @@ class CancelForm(FlaskForm):
                          validators=[DataRequired(), Length(max=200)])
 
 
+class EndEarlyForm(FlaskForm):
+    """Ending a member's booking in progress (a member who left); use with prefix="end"."""
+
+    reason = StringField(_l("Reason (the member sees it)"),
+                         validators=[DataRequired(), Length(max=200)])
+
+
 class ConflictForm(FlaskForm):
     action = HiddenField(validators=[DataRequired()])
     note = StringField(_l("Note"), validators=[Optional(), Length(max=200)])

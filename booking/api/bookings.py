@@ -9,6 +9,7 @@ from ..extensions import get_session
 from ..models import Booking, DayPart, User
 from ..services import idempotency
 from ..services.bookings import DeskRequest, StayRequest, book
+from ..services.ending import end_booking_early
 from ..services.errors import InvalidRequest, NotFound
 from ..services.member_bookings import cancel_booking, get_member_bookings
 from ..services.sites import find_site_by_slug
@@ -94,4 +95,13 @@ def delete_booking(booking_id: int):
     member = api_member()
     booking = cancel_booking(get_session(), _own_booking(member, booking_id), member,
                              reason="Cancelled through the API")
+    return compact_json({"booking": booking_json(booking)})
+
+
+@bp.post("/bookings/<int:booking_id>/end")
+@token_required
+def end_booking(booking_id: int):
+    """End a booking in progress now: the rest goes back, the part held stays on record."""
+    member = api_member()
+    booking = end_booking_early(get_session(), _own_booking(member, booking_id), member)
     return compact_json({"booking": booking_json(booking)})

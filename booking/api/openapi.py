@@ -98,6 +98,14 @@ SCHEMAS = {
             "cancelled_at": {"type": ["string", "null"], "format": "date-time"},
             "conflict": {"type": ["string", "null"],
                          "description": "Set when a capacity change could not move the booking."},
+            "ended_early_at": {"type": ["string", "null"], "format": "date-time",
+                               "description": "When the rest of the booking was given back"
+                                              " (POST .../end); `part` or `check_out` then say"
+                                              " what was held."},
+            "original_part": {"enum": ["morning", "afternoon", "full"],
+                              "description": "Ended early: the part that had been booked."},
+            "original_check_out": {
+                **DATE, "description": "Ended early: the check-out that had been booked."},
             "url": {"type": "string"},
         },
     },
@@ -220,6 +228,28 @@ PATHS = {
                           "401": UNAUTHORISED,
                           "404": _problem("No booking of yours has that id."),
                           "422": _problem("Already cancelled, or past the cancellation cut-off.")},
+        },
+    },
+    "/bookings/{booking_id}/end": {
+        "parameters": [BOOKING_ID],
+        "post": {
+            "summary": "End one of your bookings now, while it is in progress",
+            "operationId": "endBooking", "security": BEARER,
+            "description": (
+                "Gives back what has not begun: a full-day desk ended in the morning keeps the"
+                " morning and frees the afternoon; a stay frees the nights from tonight if ended"
+                " before the hostel's check-out time (from tomorrow night if later; the first"
+                " night is always kept). The freed desk parts and bed nights are free for anyone"
+                " at once. The booking stays `live`, now with the part or check-out actually"
+                " held, `ended_early_at` and the `original_part` / `original_check_out`. No"
+                " request body. A booking that has not started is cancelled instead (DELETE)."
+            ),
+            "responses": {"200": _json(_ref("BookingEnvelope"), "Ended; what is kept."),
+                          "401": UNAUTHORISED,
+                          "404": _problem("No booking of yours has that id."),
+                          "422": _problem("Cancelled, not started yet (cancel it instead),"
+                                          " over, or nothing left to give back (the part"
+                                          " under way, or the last night, is all it has).")},
         },
     },
     "/openapi.json": {"get": {

@@ -62,12 +62,17 @@ def booking_json(booking: Booking) -> dict:
         "created_at": booking.created_at.isoformat(),
         "cancelled_at": booking.cancelled_at.isoformat() if booking.cancelled_at else None,
         "conflict": booking.conflict,
+        "ended_early_at": booking.ended_early_at.isoformat() if booking.ended_early_at else None,
         "url": url_for("api.get_booking", booking_id=booking.id),
     }
     if booking.desk_id is not None:
         body.update(kind="desk", desk=booking.desk.label, date=booking.starts_on.isoformat(),
                     part=booking.part)
+        if booking.ended_early_at:
+            body["original_part"] = booking.original_part
     else:
         body.update(kind="bed", bed=booking.bed.label, check_in=booking.starts_on.isoformat(),
                     check_out=booking.ends_on.isoformat(), nights=booking.nights)
+        if booking.ended_early_at:
+            body["original_check_out"] = booking.original_ends_on.isoformat()
     return body

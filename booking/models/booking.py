@@ -89,6 +89,12 @@ class Booking(Base):
     cancel_reason: Mapped[str | None] = mapped_column(String(200))
     # Set when a capacity change could not move this booking: an admin must act.
     conflict: Mapped[str | None] = mapped_column(String(200))
+    # Ended early (services/ending.py): ends_on/part now say what was held,
+    # these when the rest was given back and what had been booked. Who ended
+    # it is the actor of the booking's "ended" event.
+    ended_early_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    original_ends_on: Mapped[date | None] = mapped_column(Date)
+    original_part: Mapped[str | None] = mapped_column(String(10))
 
     member: Mapped[User | None] = relationship(foreign_keys=[member_id])
     site: Mapped[Site] = relationship()
@@ -101,6 +107,10 @@ class Booking(Base):
     @property
     def is_live(self) -> bool:
         return self.status == BookingStatus.LIVE
+
+    @property
+    def is_ended_early(self) -> bool:
+        return self.ended_early_at is not None
 
     @property
     def is_desk(self) -> bool:
@@ -135,7 +145,7 @@ class BookingEvent(Base):
     )
     at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    kind: Mapped[str] = mapped_column(String(20))  # created, cancelled, moved, conflict
+    kind: Mapped[str] = mapped_column(String(20))  # created, cancelled, moved, conflict, ended
     detail: Mapped[str] = mapped_column(Text, default="")
 
     booking: Mapped[Booking] = relationship(back_populates="events")

@@ -38,6 +38,13 @@ def normalise_phone(phone: str) -> str:
     return "+91" + digits
 
 
+def format_phone(phone: str | None) -> str:
+    """+919447012345 as people read it: +91 94470 12345 (other forms as stored)."""
+    if phone and len(phone) == 13 and phone.startswith("+91") and phone[3:].isdigit():
+        return f"+91 {phone[3:8]} {phone[8:]}"
+    return phone or ""
+
+
 def get_user_by_email(session: Session, email: str) -> User | None:
     return session.scalar(select(User).where(User.email == normalise_email(email)))
 

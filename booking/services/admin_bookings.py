@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from ..models import Booking, BookingStatus, Site, User
 from . import audit
+from .accounts import format_phone
 from .member_bookings import cancel_booking
 from .dates import check_range
 
@@ -83,7 +84,7 @@ def _row(b: Booking) -> list[str]:
     member = b.member
     return [str(b.id), b.site.slug, "desk" if b.is_desk else "bed",
             member.name if member else "(deleted account)", (member.email or "") if member else "",
-            (member.phone or "") if member else "",
+            format_phone(member.phone) if member else "",
             b.resource_label, b.starts_on.isoformat(), b.ends_on.isoformat(), b.part or "",
             b.status, b.conflict or "", b.cancel_reason or "", b.created_at.isoformat()]
 

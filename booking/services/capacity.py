@@ -32,7 +32,7 @@ from ..models import (
     User,
 )
 from ..models.site import DESK_ADVANCE_DAYS, HOSTEL_ADVANCE_DAYS
-from .dates import format_day
+from .dates import format_day, format_span
 from .errors import InvalidRequest
 from . import bookings as booking_service
 
@@ -224,7 +224,7 @@ def add_closure(session: Session, site: Site, starts_on: date, ends_on: date, *,
     if room is not None:
         query = query.join(Bed, Bed.id == Booking.bed_id).where(Bed.room_id == room.id)
     change = CapacityChange()
-    span = f"{format_day(starts_on)} to {format_day(ends_on)}"
+    span = format_span(starts_on, ends_on)
     for booking in session.scalars(query.order_by(Booking.starts_on)).all():
         where = f"Room {room.name}" if room else site.name
         # A closed room's guests can sleep in an equivalent room that is open.

@@ -16,6 +16,13 @@ def format_day(day: date) -> str:
     return f"{day.day} {day:%b %Y}"
 
 
+def format_span(first: date, last: date) -> str:
+    """A run of days as people write it: "on 8 Dec 2026", "from 8 Dec 2026 to 10 Dec 2026"."""
+    if first == last:
+        return f"on {format_day(first)}"
+    return f"from {format_day(first)} to {format_day(last)}"
+
+
 def days_between(first: date, last: date) -> Iterator[date]:
     """Every date from first to last, both inclusive."""
     for offset in range((last - first).days + 1):

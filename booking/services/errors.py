@@ -89,6 +89,14 @@ class AlreadyCancelled(RuleViolation):
     pass
 
 
+class NotStartedYet(RuleViolation):
+    """Ending early a booking that has not begun: that is a cancellation."""
+
+
+class NothingToEnd(RuleViolation):
+    """A booking that is over, or whose part under way is all it has left."""
+
+
 class DuplicateEmail(BookingError):
     http_status = 409
     title = "Email already registered"

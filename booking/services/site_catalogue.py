@@ -51,6 +51,12 @@ SITE_AND_REVISION = (
 )
 
 
+def get_site_revision(session: Session, site_id: int) -> int:
+    """The site's revision: bumped by the database with every change to its facts."""
+    return session.scalar(select(SiteRevision.revision)
+                          .where(SiteRevision.site_id == site_id)) or 0
+
+
 @dataclass(frozen=True)
 class SiteView(SiteCalendarMixin):
     """What availability reads of a site, as a plain object.

@@ -15,6 +15,7 @@ from ..models import Bed, Booking, BookingStatus, Desk, Room, Site, SiteStatus, 
 from . import audit, capacity, site_import
 from .member_bookings import cancel_booking
 from .capacity import CapacityChange
+from .dates import format_span
 from .errors import InvalidRequest
 
 SITE_FIELDS = (
@@ -175,7 +176,7 @@ def add_closure(session: Session, actor: User, site: Site, starts_on: date, ends
     closure, change = capacity.add_closure(session, site, starts_on, ends_on, reason=reason,
                                            room=room, actor=actor)
     if cancel_affected:
-        why = f"{reason or 'Closure'} (closed {starts_on.isoformat()} to {ends_on.isoformat()})"
+        why = f"{reason or 'Closure'} (closed {format_span(starts_on, ends_on)})"
         for booking in change.conflicts:
             cancel_booking(session, booking, actor, reason=why[:200])
     audit.record(session, actor, "closure.add", site=site, target=f"closure:{closure.id}",

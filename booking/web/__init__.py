@@ -42,11 +42,14 @@ def month(day: date) -> str:
     return format_date(day, "MMM")
 
 
-def part_hours(booking) -> str:
-    """08:00–13:00 for a morning, 13:00–20:00 for an afternoon, both for a full day."""
-    site = booking.site
-    starts = MIDDAY if booking.part == "afternoon" else site.opens_at
-    ends = MIDDAY if booking.part == "morning" else site.closes_at
+def part_hours(booking, part: str | None = None) -> str:
+    """08:00–13:00 for a morning, 13:00–20:00 for an afternoon, both for a full day.
+
+    The booking's part, or another part of its day (what ending it early keeps or frees).
+    """
+    site, part = booking.site, part or booking.part
+    starts = MIDDAY if part == "afternoon" else site.opens_at
+    ends = MIDDAY if part == "morning" else site.closes_at
     return f"{starts:%H:%M}–{ends:%H:%M}"
 
 
@@ -102,3 +105,4 @@ def _template_helpers(state) -> None:
 
 from . import accounts, bookings, sites  # noqa: E402,F401  (routes register on import)
 from . import tokens  # noqa: E402,F401  (API tokens on the account page)
+from . import ending  # noqa: E402,F401  (ending a booking in progress early)

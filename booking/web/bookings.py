@@ -21,6 +21,7 @@ from ..extensions import get_session
 from ..models import Booking, DayPart, Site
 from ..services.booking_preview import Preview, preview_desk, preview_stay
 from ..services.bookings import book_bed, book_desk
+from ..services.ending import is_endable
 from ..services.errors import BookingError
 from ..services.member_bookings import (
     cancel_booking,
@@ -148,9 +149,10 @@ def _own_booking(booking_id: int) -> Booking:
 @bp.get("/bookings/<int:booking_id>")
 @login_required
 def booking_page(booking_id: int):
-    booking = _own_booking(booking_id)
+    booking, now = _own_booking(booking_id), now_in_kerala()
     return render_template("bookings/show.html", booking=booking,
-                           can_cancel=is_cancellable_by_member(booking, now_in_kerala()))
+                           can_cancel=is_cancellable_by_member(booking, now),
+                           can_end=is_endable(booking, now))
 
 
 @bp.get("/bookings")
@@ -184,4 +186,4 @@ def cancel_booking_page(booking_id: int):
     refusal = None if form.form_errors else get_cancel_refusal(booking, now_in_kerala())
     status = 422 if (form.errors or form.form_errors) else 200
     return render_template("bookings/cancel.html", booking=booking, form=form,
-                           refusal=refusal), status
+                           refusal=refusal, can_end=is_endable(booking, now_in_kerala())), status

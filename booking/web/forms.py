@@ -177,3 +177,7 @@ class BedBookingForm(FlaskForm):
 
 class CancelForm(FlaskForm):
     """Only the CSRF token: the confirmation step itself."""
+
+
+class EndEarlyForm(FlaskForm):
+    """Only the CSRF token: confirming "end this booking now"."""

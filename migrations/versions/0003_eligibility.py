@@ -4,7 +4,7 @@
 staff; this table holds the member's requests and the decisions on them.
 A partial unique index keeps at most one pending request per member.
 
-Revision ID: 0003_eligibility
+Revision ID: 0003
 Revises: 0002
 """
 from __future__ import annotations
@@ -13,7 +13,7 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0003_eligibility'
+revision = '0003'
 down_revision = '0002'
 branch_labels = None
 depends_on = None

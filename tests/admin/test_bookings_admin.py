@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import timedelta
+from datetime import time, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -12,6 +12,7 @@ from booking.clock import now_in_kerala, today_in_kerala
 from booking.models import AuditEntry, Booking, DayPart
 from booking.services import admin_bookings
 from booking.services.admin_bookings import BookingFilter
+from booking.services.dates import at_kerala
 from booking.services.errors import InvalidRequest
 from tests.admin.conftest import csrf_token, sign_in
 
@@ -126,3 +127,66 @@ def test_a_cancellation_needs_a_reason(client, world, bookings):
     response = client.post(f"/admin/bookings/{bookings['a1'].id}/cancel",
                            data={"reason": "", "csrf_token": csrf_token(client)})
     assert response.status_code == 400
+
+
+def test_a_flagged_booking_tells_staff_it_needs_attention_and_what_to_do(client, world, make,
+                                                                          session):
+    from booking.services import capacity
+    day = today_in_kerala() + timedelta(days=2)
+    booking = make.desk_booking(member=world.member, site=world.site_b, day=day,
+                                now=now_in_kerala())
+    for desk in world.site_b.desks:
+        capacity.retire_desk(session, desk, day, None)
+    session.commit()
+    sign_in(client, world.admin)
+
+    page = client.get(f"/admin/bookings/{booking.id}").get_data(as_text=True)
+    heading = page[page.index("<h1>"):page.index("</h1>")]
+    assert "needs attention" in heading and "live" not in heading
+    assert "retired from" in page and "The member has been told that staff will contact them" in page
+
+
+# ---------------------------------------------------------------- ending early
+
+@pytest.fixture
+def staying(world, make, session, monkeypatch):
+    """Meera checked in yesterday for 4 nights; the admin pages' clock says 10:00 today."""
+    today = today_in_kerala()
+    stay = make.bed_booking(member=world.member, site=world.hostel,
+                            check_in=today - timedelta(days=1), nights=4,
+                            now=at_kerala(today - timedelta(days=1), time(9)))
+    session.commit()
+    monkeypatch.setattr("booking.admin.bookings.now_in_kerala",
+                        lambda: at_kerala(today, time(10)))
+    return stay
+
+
+def test_a_manager_ends_a_stay_early_for_a_member_who_left(client, world, staying, reader):
+    sign_in(client, world.manager_a)
+    url = f"/admin/bookings/{staying.id}"
+    page = client.get(url).get_data(as_text=True)
+    assert "End early on the member's behalf" in page and "gives back 3 nights" in page
+    response = client.post(f"{url}/end", data={"end-reason": "Member left for home",
+                                               "csrf_token": csrf_token(client, url)})
+    assert response.status_code == 302
+    booking = reader.get(Booking, staying.id)
+    assert booking.ends_on == today_in_kerala() and booking.original_ends_on is not None
+    assert booking.events[-1].kind == "ended" and booking.events[-1].actor_id == world.manager_a.id
+    assert booking.events[-1].detail.endswith("Member left for home")
+    entry = reader.scalar(select(AuditEntry).where(AuditEntry.action == "booking.end_early"))
+    assert entry.actor_id == world.manager_a.id and entry.target == f"booking:{staying.id}"
+    page = client.get(url).get_data(as_text=True)
+    assert "End early on the member's behalf" not in page  # nothing left to end
+
+
+def test_ending_early_needs_a_reason_and_a_manager_of_that_site(client, world, staying, reader):
+    sign_in(client, world.manager_a)
+    url = f"/admin/bookings/{staying.id}"
+    response = client.post(f"{url}/end", data={"end-reason": "",
+                                               "csrf_token": csrf_token(client, url)})
+    assert response.status_code == 400
+    sign_in(client, world.manager_b)
+    response = client.post(f"{url}/end", data={"end-reason": "Left",
+                                               "csrf_token": csrf_token(client)})
+    assert response.status_code == 404
+    assert reader.get(Booking, staying.id).ended_early_at is None

@@ -12,11 +12,12 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from booking.models import Closure, DayPart, Desk, DeskCell, SiteRevision
+from booking.models import Closure, DayPart, Desk, DeskCell
 from booking.services import bookings
 from booking.services.bookings import book_bed, book_desk
 from booking.services.errors import NoLongerAvailable, NotPermitted
 from booking.services.privacy import delete_account
+from booking.services.site_catalogue import get_site_revision
 from tests.conftest import NOW
 
 DAY = NOW.date() + timedelta(days=2)
@@ -99,8 +100,7 @@ def test_every_change_to_the_sites_facts_moves_its_revision(session, make):
     member = make.member()
 
     def revision():
-        return session.scalar(select(SiteRevision.revision)
-                              .where(SiteRevision.site_id == site.id)) or 0
+        return get_site_revision(session, site.id)
 
     before = revision()
     session.add(Closure(site_id=site.id, starts_on=DAY, ends_on=DAY))

@@ -27,7 +27,7 @@ PUBLIC = {"web.home", "web.site_page", "web.sign_in", "web.register", "static", 
           "api_docs", "api.sites", "api.availability", "api.openapi", "api.ping"}
 # Routes about one member's own booking: another member must not reach it.
 OWN_BOOKING = {"web.booking_page", "web.cancel_booking_page", "api.get_booking",
-               "api.delete_booking"}
+               "api.delete_booking", "web.end_booking_page", "api.end_booking"}
 # Admin routes about one site (site A): a manager of another site must not reach them.
 SITE_SCOPED_ARGS = {"site_id", "booking_id", "closure_id", "thing_id"}
 REFUSED = {401, 403, 404}

@@ -1,0 +1,177 @@
+"""Ending a booking in progress early: give back the rest, keep what was held.
+
+What goes back is whatever has not begun when the booking is ended:
+
+- a desk: the half-days not begun yet. A full day ended in the morning gives
+  back the afternoon and keeps the morning; the half-day under way stays
+  the member's (they sat in it), so a full day ended in the afternoon, or a
+  half-day booking, has nothing left to give back.
+- a stay: the nights from tonight, when ended before the site's check-out
+  time (11:00 unless the site says otherwise); ended later, tonight is kept,
+  as a hotel counts the night when a guest leaves after check-out time, and
+  the nights from tomorrow go back. The first night is always kept.
+
+The freed cells are deleted, so the desk parts and bed nights (and the
+member's own one-place-at-a-time keys) are free for the next request, and
+the site's revision moves with them (database triggers, see
+``models/revision.py``). The booking stays live and now says what was held
+(``part``, ``ends_on``); ``ended_early_at`` and ``original_part`` /
+``original_ends_on`` say when and what had been booked, and an "ended" event
+names who ended it. Before it starts, a booking is cancelled instead.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
+
+from sqlalchemy import delete
+from sqlalchemy.orm import Session
+
+from ..clock import now_in_kerala
+from ..models import BedNight, Booking, BookingEvent, DayPart, DeskCell, User
+from . import audit
+from .dates import at_kerala, format_day
+from .errors import AlreadyCancelled, NotFound, NothingToEnd, NotStartedYet
+from .permissions import can_manage_site
+from .rules import part_ends_at, part_starts_at
+
+
+@dataclass(frozen=True)
+class Ending:
+    """What ending a booking now keeps and gives back."""
+
+    booking: Booking
+    kept_part: DayPart | None = None  # desks: the part still held
+    freed_part: DayPart | None = None  # desks: the half-day given back
+    kept_ends_on: date | None = None  # stays: the new check-out date
+
+    @property
+    def kept_nights(self) -> int:
+        return (self.kept_ends_on - self.booking.starts_on).days if self.kept_ends_on else 0
+
+    @property
+    def freed_nights(self) -> int:
+        return (self.booking.ends_on - self.kept_ends_on).days if self.kept_ends_on else 0
+
+    def summary(self, by: str) -> str:
+        """What goes back and who gave it, in words, for the booking's history."""
+        b = self.booking
+        if self.freed_part is not None:
+            return f"The {self.freed_part.value} of {format_day(b.starts_on)} given back by {by}"
+        nights = "1 night" if self.freed_nights == 1 else f"{self.freed_nights} nights"
+        return (f"{nights} from {format_day(self.kept_ends_on)} given back by {by};"
+                f" check-out now {format_day(self.kept_ends_on)}, was {format_day(b.ends_on)}")
+
+
+def plan_ending(booking: Booking, now: datetime) -> Ending:
+    """What ending the booking at ``now`` would keep and give back; refuses if nothing."""
+    if not booking.is_live:
+        raise AlreadyCancelled("This booking is cancelled; there is nothing to end.")
+    if booking.is_desk:
+        return _plan_desk(booking, now)
+    return _plan_stay(booking, now)
+
+
+def _plan_desk(booking: Booking, now: datetime) -> Ending:
+    site, day, part = booking.site, booking.starts_on, DayPart(booking.part)
+    starts_at, ends_at = part_starts_at(site, day, part), part_ends_at(site, day, part)
+    if now < starts_at:
+        raise NotStartedYet(f"This booking starts at {starts_at:%H:%M} on {format_day(day)}"
+                            " and has not begun: cancel it instead.")
+    if now >= ends_at:
+        raise NothingToEnd(f"This booking ended at {ends_at:%H:%M} on {format_day(day)}.")
+    halves = [DayPart(h) for h in part.cells]
+    begun = [h for h in halves if part_starts_at(site, day, h) <= now]
+    if len(begun) == len(halves):
+        raise NothingToEnd(f"The {begun[-1].value} is under way and is the last of this"
+                           " booking: there is nothing left to give back.")
+    # Only a full day has a half not begun while another is under way.
+    return Ending(booking, kept_part=begun[0], freed_part=halves[len(begun)])
+
+
+def _plan_stay(booking: Booking, now: datetime) -> Ending:
+    site = booking.site
+    starts_at = at_kerala(booking.starts_on, site.check_in_time)
+    ends_at = at_kerala(booking.ends_on, site.check_out_time)
+    if now < starts_at:
+        raise NotStartedYet(f"This stay starts at {starts_at:%H:%M} on"
+                            f" {format_day(booking.starts_on)} and has not begun:"
+                            " cancel it instead.")
+    if now >= ends_at:
+        raise NothingToEnd(f"This stay ended at check-out, {ends_at:%H:%M} on"
+                           f" {format_day(booking.ends_on)}.")
+    today = now.date()
+    # Before today's check-out time tonight goes back; after it, tonight is kept.
+    before_check_out = now < at_kerala(today, site.check_out_time)
+    first_freed = today if before_check_out else today + timedelta(days=1)
+    first_freed = max(first_freed, booking.starts_on + timedelta(days=1))
+    if first_freed >= booking.ends_on:
+        raise NothingToEnd(
+            f"The last night of this stay ({format_day(booking.last_day_on)}) has begun:"
+            f" there are no nights left to give back. Check out by"
+            f" {site.check_out_time:%H:%M} on {format_day(booking.ends_on)}.")
+    return Ending(booking, kept_ends_on=first_freed)
+
+
+def end_booking_early(
+    session: Session,
+    booking: Booking,
+    actor: User,
+    *,
+    reason: str | None = None,
+    now: datetime | None = None,
+) -> Booking:
+    """End a booking in progress now: give back the rest of its cells, keep the record."""
+    now = now or now_in_kerala()
+    is_owner = booking.member_id == actor.id
+    if not (is_owner or can_manage_site(actor, booking.site)):
+        raise NotFound("No such booking.")
+    # Decide on the booking as committed, one ending (or cancelling) at a time:
+    # two clicks, or the member and staff at once, must not both apply.
+    session.refresh(booking, with_for_update=True)
+    ending = plan_ending(booking, now)
+    # In words, while the booking still says what was booked.
+    summary = ending.summary("the member" if is_owner else "staff")
+    if ending.freed_part is not None:
+        session.execute(delete(DeskCell).where(DeskCell.booking_id == booking.id,
+                                               DeskCell.part == ending.freed_part.value))
+        booking.original_part = booking.original_part or booking.part
+        booking.part = ending.kept_part.value
+    else:
+        session.execute(delete(BedNight).where(BedNight.booking_id == booking.id,
+                                               BedNight.night_on >= ending.kept_ends_on))
+        booking.original_ends_on = booking.original_ends_on or booking.ends_on
+        booking.ends_on = ending.kept_ends_on
+    booking.ended_early_at = now.astimezone(timezone.utc)  # as loaded, like every timestamp
+    detail = summary + (f". Reason: {reason}" if reason else "")
+    session.add(BookingEvent(booking_id=booking.id, actor_id=actor.id, kind="ended",
+                             at=booking.ended_early_at,
+                             detail=detail[:1000]))
+    session.flush()
+    return booking
+
+
+def end_early_for_member(
+    session: Session, actor: User, booking: Booking, reason: str, *, now: datetime | None = None
+) -> Booking:
+    """Staff end a member's booking early (a member who left), with the reason they see."""
+    before = {"part": booking.part, "ends_on": booking.ends_on}
+    end_booking_early(session, booking, actor, reason=reason.strip()[:200] or None, now=now)
+    audit.record(session, actor, "booking.end_early", site=booking.site,
+                 target=f"booking:{booking.id}", before=before,
+                 after={"part": booking.part, "ends_on": booking.ends_on,
+                        "reason": reason.strip()[:200]})
+    return booking
+
+
+def get_ending(booking: Booking, now: datetime) -> tuple[Ending | None, str | None]:
+    """For the pages: what ending now would do, or why it cannot be ended (one is None)."""
+    try:
+        return plan_ending(booking, now), None
+    except (AlreadyCancelled, NotStartedYet, NothingToEnd) as refusal:
+        return None, refusal.message
+
+
+def is_endable(booking: Booking, now: datetime) -> bool:
+    """Whether the booking is in progress with something left to give back."""
+    return get_ending(booking, now)[0] is not None
