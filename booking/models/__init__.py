@@ -4,12 +4,12 @@ from .base import Base, utcnow
 from .booking import BedNight, Booking, BookingEvent, BookingStatus, DayPart, DeskCell
 from .capacity import Bed, Designation, Desk, Room, RoomType
 from .revision import SiteRevision
-from .site import Closure, Site, SiteKind, SiteStatus
+from .site import Closure, Site, SiteKind, SitePhoto, SiteStatus
 from .user import Eligibility, Role, User, site_managers
 
 __all__ = [
     "ApiToken", "AuditEntry", "Base", "Bed", "BedNight", "Booking", "BookingEvent",
     "BookingStatus", "Closure", "DayPart", "Designation", "Desk", "DeskCell",
     "Eligibility", "IdempotencyRecord", "Role", "Room", "RoomType", "Site", "SiteKind",
-    "SiteRevision", "SiteStatus", "User", "site_managers", "utcnow",
+    "SitePhoto", "SiteRevision", "SiteStatus", "User", "site_managers", "utcnow",
 ]
