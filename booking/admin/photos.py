@@ -52,11 +52,14 @@ def site_photos_page(site_id: int):
         else:
             flash(_("Photo added."), "success")
             return redirect(url_for("admin.site_photos_page", site_id=site.id))
+    if form.csrf_token.errors:
+        form.form_errors.append(_("The form expired; please try again."))
     if status == 200 and (form.errors or form.form_errors):
         status = 400
     return render_template("admin/site_photos.html", site=site, form=form,
                            photos=site_photos.get_photos(get_session(), site),
-                           action_form=DeleteForm(), max_photos=site_photos.MAX_PHOTOS), status
+                           action_form=DeleteForm(formdata=None),
+                           max_photos=site_photos.MAX_PHOTOS), status
 
 
 @bp.post("/sites/<int:site_id>/photos/<int:photo_id>/<any(delete, first):action>")
