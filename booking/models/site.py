@@ -9,6 +9,7 @@ from sqlalchemy import (
     CheckConstraint, Date, Float, ForeignKey, Index, LargeBinary, String, Text, Time, and_,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
 
 from .base import Base, UTCDateTime, utcnow
 from .user import site_managers
@@ -46,6 +47,22 @@ COORDINATES_CHECK = (
     "(latitude IS NULL) = (longitude IS NULL) AND (latitude IS NULL OR"
     " (latitude BETWEEN -90 AND 90 AND longitude BETWEEN -180 AND 180))"
 )
+
+
+class Degrees(TypeDecorator[float]):
+    """A coordinate in degrees: a plain Float column.
+
+    Both drivers already return Python floats for it. Float's own psycopg result
+    processor insists on the column's type code, which statements run on the
+    driver's cursor (direct.py, find_site_by_slug) do not have, so this type
+    asks for no result processing at all.
+    """
+
+    impl = Float
+    cache_ok = True
+
+    def result_processor(self, dialect, coltype):
+        return None
 
 
 class SiteCalendarMixin:
@@ -89,8 +106,8 @@ class Site(SiteCalendarMixin, Base):
     town: Mapped[str] = mapped_column(String(80), default="")
     address: Mapped[str] = mapped_column(Text, default="")
     # WGS84 degrees, both or neither; for directions links (no map tiles).
-    latitude: Mapped[float | None] = mapped_column(Float)
-    longitude: Mapped[float | None] = mapped_column(Float)
+    latitude: Mapped[float | None] = mapped_column(Degrees())
+    longitude: Mapped[float | None] = mapped_column(Degrees())
     phone: Mapped[str] = mapped_column(String(20), default="", server_default="")
     email: Mapped[str] = mapped_column(String(254), default="", server_default="")
     description: Mapped[str] = mapped_column(Text, default="")
