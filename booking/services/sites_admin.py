@@ -59,11 +59,10 @@ def create_site(session: Session, actor: User, *, slug: str, kind: str, name: st
 
 def update_site(session: Session, actor: User, site: Site, changes: dict) -> Site:
     """Change a site's details, hours and booking rules; only real changes are audited."""
-    changes = clean_site_details(
-        {k: v for k, v in changes.items() if k in SITE_FIELDS and k != "status"})
-    if ("latitude" in changes) != ("longitude" in changes):
-        changes = clean_site_details({"latitude": site.latitude, "longitude": site.longitude}
-                                     | changes)
+    changes = {k: v for k, v in changes.items() if k in SITE_FIELDS and k != "status"}
+    if ("latitude" in changes) != ("longitude" in changes):  # one moved: check the pair
+        changes = {"latitude": site.latitude, "longitude": site.longitude} | changes
+    changes = clean_site_details(changes)
     merged = audit.snapshot(site, SITE_FIELDS) | changes
     _check_site_fields({k: getattr(site, k) for k in SITE_FIELDS} | changes)
     changed = {k: v for k, v in changes.items() if getattr(site, k) != v}

@@ -178,3 +178,11 @@ def test_photos_can_be_reordered_and_deleted(make, session):
     other = make.centre()
     with pytest.raises(InvalidRequest):
         site_photos.delete_photo(session, admin, other, first)
+
+
+def test_moving_one_coordinate_is_checked_with_the_other(make, session):
+    site, admin = make.centre(latitude=9.0062, longitude=76.7808), make.member(role="admin")
+    sites_admin.update_site(session, admin, site, {"latitude": 9.01})
+    assert (site.latitude, site.longitude) == (9.01, 76.7808)
+    with pytest.raises(InvalidRequest, match="outside Kerala"):
+        sites_admin.update_site(session, admin, site, {"longitude": 9.0})
