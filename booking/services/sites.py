@@ -58,11 +58,6 @@ def _capacity_today(session: Session, site_ids: list[int], today: date) -> dict[
     return counts
 
 
-def get_districts(session: Session) -> list[str]:
-    """Every district that has a site, alphabetically."""
-    return list(session.scalars(select(Site.district).distinct().order_by(Site.district)))
-
-
 # The API's booking path looks a site up on every request: on the driver's
 # cursor (see direct.py).
 _SITE_BY_SLUG = Direct(select(*Site.__table__.c).where(Site.slug == bindparam("slug")))
