@@ -10,9 +10,10 @@ from datetime import date, time, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from . import demo_photos
 from .clock import now_in_kerala
-from .models import Booking, DayPart, Site, SiteStatus, User
-from .services import accounts, capacity, eligibility, public_holidays
+from .models import Booking, DayPart, Site, SitePhoto, SiteStatus, User
+from .services import accounts, capacity, eligibility, public_holidays, site_photos
 from .services.bookings import book_bed, book_desk
 from .services.dates import at_kerala
 from .services.ending import end_booking_early
@@ -53,6 +54,49 @@ HOSTELS = [
     ("cyberpark-hostel", "Cyberpark Professionals' Hostel", "Kozhikode", "Nellikode", "Cyberpark",
      [("G1", "dormitory", "women", 4), ("G2", "dormitory", "men", 4)]),
 ]
+
+# slug: address, (latitude, longitude) near the real place, phone, email.
+# Phone numbers use the 000 exchange, which no Kerala line has.
+WHERE_AND_WHO = {
+    "kottarakkara": ("College of Engineering Kottarakkara, Pulamon P.O.\nKottarakkara, Kollam 691531",
+                     (9.0062, 76.7808), "0474 000 1001", "kottarakkara@wnh.example.org"),
+    "kollam": ("TKM Institute of Technology, Karuvelil, Ezhukone\nKollam 691505",
+               (8.9768, 76.7152), "0474 000 1002", "kollam@wnh.example.org"),
+    "varkala": ("Government Polytechnic College, Cherunniyoor\nVarkala, Thiruvananthapuram 695142",
+                (8.7410, 76.7250), "0470 000 1003", "varkala@wnh.example.org"),
+    "ramanattukara": ("Municipality Office, Ramanattukara\nKozhikode 673633",
+                      (11.1797, 75.8641), "0495 000 1004", "ramanattukara@wnh.example.org"),
+    "pala": ("St. Thomas College, Arunapuram\nPala, Kottayam 686574",
+             (9.7265, 76.6833), "04822 000 105", "pala@wnh.example.org"),
+    "cherthala": ("Government ITI, Cherthala\nAlappuzha 688524",
+                  (9.6841, 76.3364), "0478 000 1006", "cherthala@wnh.example.org"),
+    "thodupuzha": ("Municipality Hall, Mini Civil Station Road\nThodupuzha, Idukki 685584",
+                   (9.8959, 76.7184), "04862 000 107", "thodupuzha@wnh.example.org"),
+    "ottapalam": ("NSS College, Ottapalam\nPalakkad 679103",
+                  (10.7745, 76.3790), "0466 000 1008", "ottapalam@wnh.example.org"),
+    "perinthalmanna": ("Government Polytechnic, Angadipuram\nPerinthalmanna, Malappuram 679321",
+                       (10.9760, 76.2254), "04933 000 109", "perinthalmanna@wnh.example.org"),
+    "kalpetta": ("Municipality Office, Kalpetta North\nWayanad 673122",
+                 (11.6085, 76.0830), "04936 000 110", "kalpetta@wnh.example.org"),
+    "thalassery": ("Government Brennen College, Dharmadam\nThalassery, Kannur 670106",
+                   (11.7776, 75.4674), "0490 000 1011", "thalassery@wnh.example.org"),
+    "technopark-hostel": ("Technopark Phase I campus, Kazhakoottam\nThiruvananthapuram 695581",
+                          (8.5581, 76.8816), "0471 000 2001", "technopark-hostel@example.org"),
+    "infopark-hostel": ("Infopark Phase I, Kakkanad\nKochi, Ernakulam 682042",
+                        (10.0106, 76.3637), "0484 000 2002", "infopark-hostel@example.org"),
+    "cyberpark-hostel": ("Government Cyberpark, Nellikode\nKozhikode 673016",
+                         (11.2588, 75.8355), "0495 000 2003", "cyberpark-hostel@example.org"),
+}
+# slug: [(drawing, alt text)]
+PHOTOS = {
+    "kottarakkara": [
+        (demo_photos.building, "The centre's three-storey block among coconut palms"),
+        (demo_photos.desk_room, "Two rows of desks with monitors below a band of windows"),
+    ],
+    "technopark-hostel": [
+        (lambda: demo_photos.building((11, 93, 75)), "The hostel block with its green entrance"),
+    ],
+}
 
 # email, name, role, hostel rooms the admin has granted
 PEOPLE = [
@@ -111,6 +155,8 @@ def seed_demo_data(session: Session) -> int:
         user = accounts.get_user_by_email(session, email)
         if user.phone is None:
             user.phone = phone
+    admin = accounts.get_user_by_email(session, "admin@example.org")
+    _fill_where_and_who(session, admin)
     created += _seed_bookings(session)
     created += _seed_christmas(session)
     session.flush()
@@ -155,6 +201,21 @@ def _give_sites(session: Session, email: str, slug: str) -> None:
     site = session.scalar(select(Site).where(Site.slug == slug))
     if site not in manager.managed_sites:
         manager.managed_sites.append(site)
+
+
+def _fill_where_and_who(session: Session, admin: User) -> None:
+    """Address, map position, contact and photos for demo sites that have none yet."""
+    for slug, (address, (latitude, longitude), phone, email) in WHERE_AND_WHO.items():
+        site = session.scalar(select(Site).where(Site.slug == slug))
+        if site is not None and not site.address and not site.has_coordinates:
+            site.address, site.latitude, site.longitude = address, latitude, longitude
+            site.phone, site.email = site.phone or phone, site.email or email
+    for slug, photos in PHOTOS.items():
+        site = session.scalar(select(Site).where(Site.slug == slug))
+        if site is None or session.scalar(select(SitePhoto.id).where(SitePhoto.site_id == site.id)):
+            continue
+        for draw, alt_text in photos:
+            site_photos.add_photo(session, admin, site, draw(), alt_text)
 
 
 def _seed_bookings(session: Session) -> int:

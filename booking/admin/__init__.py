@@ -18,6 +18,7 @@ from . import (  # noqa: E402,F401
     dashboard,
     holidays,
     eligibility,
+    photos,
     sites,
     users,
 )

@@ -40,7 +40,15 @@ ACTION_LABELS = {
     "site.status": _l("Site status changed"),
     "site.update": _l("Site details changed"),
     "user.role": _l("Role changed"),
+    "booking.end_early": _l("Booking ended early"),
+    "eligibility.request": _l("Room eligibility requested"),
+    "eligibility.withdraw": _l("Room eligibility request withdrawn"),
+    "eligibility.grant": _l("Room eligibility granted"),
+    "eligibility.refuse": _l("Room eligibility refused"),
+    "eligibility.set": _l("Room eligibility changed"),
 }
+ROOM_WORDS = {"women": _l("women's rooms"), "men": _l("men's rooms"),
+              None: _l("rooms for anyone only")}
 
 
 def action_label(action: str) -> str:
@@ -204,6 +212,46 @@ def _personal_view(a: str, row: AuditRow, before: dict, after: dict) -> str:
                     day=_day(row.entry.target.partition(":")[2]))
 
 
+def _rooms(value) -> str:
+    return str(ROOM_WORDS.get(value, value))
+
+
+def _flagged(after: dict) -> str:
+    n = len(after.get("flagged") or [])
+    return ngettext(" (%(num)d stay needs attention)", " (%(num)d stays need attention)", n,
+                    num=n) if n else ""
+
+
+def _eligibility_request(a: str, row: AuditRow, before: dict, after: dict) -> str:
+    return _("%(actor)s asked for %(rooms)s", actor=a, rooms=_rooms(after["pending"]))
+
+
+def _eligibility_withdraw(a: str, row: AuditRow, before: dict, after: dict) -> str:
+    return _("%(actor)s withdrew their request for %(rooms)s", actor=a,
+             rooms=_rooms(before["pending"]))
+
+
+def _eligibility_grant(a: str, row: AuditRow, before: dict, after: dict) -> str:
+    return _("%(actor)s granted %(member)s %(rooms)s", actor=a, member=_member(row),
+             rooms=_rooms(after["hostel_eligibility"])) + _flagged(after)
+
+
+def _eligibility_refuse(a: str, row: AuditRow, before: dict, after: dict) -> str:
+    return _("%(actor)s refused %(member)s’s request for %(rooms)s: %(note)s", actor=a,
+             member=_member(row), rooms=_rooms(before["pending"]), note=after.get("note", ""))
+
+
+def _eligibility_set(a: str, row: AuditRow, before: dict, after: dict) -> str:
+    return _("%(actor)s changed what %(member)s may book from %(old)s to %(new)s", actor=a,
+             member=_member(row), old=_rooms(before["hostel_eligibility"]),
+             new=_rooms(after["hostel_eligibility"])) + _flagged(after)
+
+
+def _booking_end_early(a: str, row: AuditRow, before: dict, after: dict) -> str:
+    return _("%(actor)s ended %(member)s’s booking at %(site)s early: %(reason)s", actor=a,
+             member=_member(row), site=_site(row), reason=after.get("reason", ""))
+
+
 SENTENCES: dict[str, Callable[[str, AuditRow, dict, dict], str]] = {
     "booking.cancel": _booking_cancel,
     "closure.add": _closure_add,
@@ -218,6 +266,12 @@ SENTENCES: dict[str, Callable[[str, AuditRow, dict, dict], str]] = {
     "site.status": _site_status,
     "site.update": _site_update,
     "user.role": _user_role,
+    "booking.end_early": _booking_end_early,
+    "eligibility.request": _eligibility_request,
+    "eligibility.withdraw": _eligibility_withdraw,
+    "eligibility.grant": _eligibility_grant,
+    "eligibility.refuse": _eligibility_refuse,
+    "eligibility.set": _eligibility_set,
     **{f"{kind}.rename": _rename for kind in ("desk", "bed", "room")},
     **{f"{kind}.retire": _retire for kind in ("desk", "bed", "room")},
 }

@@ -3,9 +3,10 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileField
+from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     DateField,
+    FloatField,
     HiddenField,
     IntegerField,
     RadioField,
@@ -16,11 +17,19 @@ from wtforms import (
     TextAreaField,
     TimeField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from ..models.site import WEEKDAY_NAMES
+from ..models.site import KERALA_DISTRICTS, WEEKDAY_NAMES
 
 
 
@@ -48,11 +57,17 @@ class SiteForm(FlaskForm):
         Regexp(r"^[a-z0-9]+(-[a-z0-9]+)*$", message=_l("Lower-case letters, digits, hyphens."))])
     kind = SelectField(_l("Kind"), choices=choices(KINDS))
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=160)])
-    district = StringField(_l("District"), validators=[DataRequired(), Length(max=60)])
+    district = SelectField(_l("District"), validators=[DataRequired()], choices=choices(
+        [("", _l("Choose a district"))] + [(d, d) for d in KERALA_DISTRICTS]))
     town = StringField(_l("Town"), validators=[Optional(), Length(max=80)])
     host_institution = StringField(_l("Host institution"), validators=[Optional(), Length(max=160)])
     it_park = StringField(_l("IT park"), validators=[Optional(), Length(max=60)])
     address = TextAreaField(_l("Address"), validators=[Optional(), Length(max=500)])
+    latitude = FloatField(_l("Latitude"), validators=[Optional(), NumberRange(-90, 90)])
+    longitude = FloatField(_l("Longitude"), validators=[Optional(), NumberRange(-180, 180)])
+    phone = StringField(_l("Phone"), validators=[Optional(), Length(max=20)])
+    email = StringField(_l("Email"), validators=[Optional(), Length(max=254),
+                                                  Email(message=_l("Enter an email address."))])
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=2000)])
     amenities = StringField(_l("Amenities (comma-separated)"), validators=[Optional(), Length(max=500)])
     opening_days = MultiCheckboxField(_l("Opening days"), choices=choices(
@@ -69,12 +84,13 @@ class SiteForm(FlaskForm):
                                        validators=[InputRequired(), NumberRange(0, 720)])
 
     DETAIL_FIELDS = ("name", "district", "town", "host_institution", "it_park", "address",
-                     "description", "amenities", "opens_at", "closes_at", "check_in_time",
-                     "check_out_time", "advance_days", "max_stay_nights", "cancel_cutoff_hours")
+                     "latitude", "longitude", "phone", "email", "description", "amenities",
+                     "opens_at", "closes_at", "check_in_time", "check_out_time",
+                     "advance_days", "max_stay_nights", "cancel_cutoff_hours")
 
     def changes(self) -> dict:
         values = {name: getattr(self, name).data for name in self.DETAIL_FIELDS}
-        for name in ("town", "address", "description", "amenities"):
+        for name in ("town", "address", "description", "amenities", "phone", "email"):
             values[name] = (values[name] or "").strip()
         for name in ("host_institution", "it_park"):
             values[name] = (values[name] or "").strip() or None
@@ -85,6 +101,14 @@ class SiteForm(FlaskForm):
 class SiteEditForm(SiteForm):
     slug = None
     kind = None
+
+
+class PhotoForm(FlaskForm):
+    photo = FileField(_l("Photo (JPEG, PNG or WebP, up to 8 MB)"),
+                      validators=[FileRequired(message=_l("Choose a photo to upload."))])
+    alt_text = StringField(_l("Describe the photo for people who cannot see it"), validators=[
+        DataRequired(message=_l("Describe the photo (alt text); screen readers read it out.")),
+        Length(max=250)])
 
 
 class StatusForm(FlaskForm):

@@ -40,12 +40,13 @@ def site_new():
             site = sites_admin.create_site(get_session(), current_user, slug=form.slug.data,
                                            kind=form.kind.data, status="planned", **form.changes())
         except BookingError as error:
-            form.slug.errors.append(error.message)
+            form.form_errors.append(error.message)
         else:
             flash(_("%(name)s created (planned). Add its capacity, then open it.", name=site.name),
                   "success")
             return redirect(url_for("admin.site_detail", site_id=site.id))
-    return render_template("admin/site_form.html", form=form, site=None), 400 if form.errors else 200
+    status = 400 if form.errors or form.form_errors else 200
+    return render_template("admin/site_form.html", form=form, site=None), status
 
 
 @bp.get("/sites/<int:site_id>")

@@ -5,7 +5,9 @@ from datetime import date, datetime, time
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, Date, and_, ForeignKey, Index, String, Text, Time
+from sqlalchemy import (
+    CheckConstraint, Date, Float, ForeignKey, Index, LargeBinary, String, Text, Time, and_,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, UTCDateTime, utcnow
@@ -32,6 +34,18 @@ DESK_ADVANCE_DAYS = 30
 HOSTEL_ADVANCE_DAYS = 90
 MAX_STAY_NIGHTS = 180
 WEEKDAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+# Kerala's 14 districts, south to north as the state lists them (and menus show
+# them). Migration 0003 keeps its own copy: a migration must not change later.
+KERALA_DISTRICTS = (
+    "Thiruvananthapuram", "Kollam", "Pathanamthitta", "Alappuzha", "Kottayam", "Idukki",
+    "Ernakulam", "Thrissur", "Palakkad", "Malappuram", "Kozhikode", "Wayanad", "Kannur",
+    "Kasaragod",
+)
+DISTRICT_CHECK = "district IN (%s)" % ", ".join(f"'{d}'" for d in KERALA_DISTRICTS)
+COORDINATES_CHECK = (
+    "(latitude IS NULL) = (longitude IS NULL) AND (latitude IS NULL OR"
+    " (latitude BETWEEN -90 AND 90 AND longitude BETWEEN -180 AND 180))"
+)
 
 
 class SiteCalendarMixin:
@@ -61,6 +75,9 @@ class Site(SiteCalendarMixin, Base):
         CheckConstraint("advance_days >= 0", name="advance_days"),
         CheckConstraint("max_stay_nights >= 1", name="max_stay_nights"),
         CheckConstraint("cancel_cutoff_hours >= 0", name="cancel_cutoff_hours"),
+        # On SQLite migration 0003 enforces these two with triggers (see there).
+        CheckConstraint(DISTRICT_CHECK, name="district"),
+        CheckConstraint(COORDINATES_CHECK, name="coordinates"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -71,6 +88,11 @@ class Site(SiteCalendarMixin, Base):
     district: Mapped[str] = mapped_column(String(60), index=True)
     town: Mapped[str] = mapped_column(String(80), default="")
     address: Mapped[str] = mapped_column(Text, default="")
+    # WGS84 degrees, both or neither; for directions links (no map tiles).
+    latitude: Mapped[float | None] = mapped_column(Float())
+    longitude: Mapped[float | None] = mapped_column(Float())
+    phone: Mapped[str] = mapped_column(String(20), default="", server_default="")
+    email: Mapped[str] = mapped_column(String(254), default="", server_default="")
     description: Mapped[str] = mapped_column(Text, default="")
     amenities: Mapped[str] = mapped_column(Text, default="")  # comma-separated
     host_institution: Mapped[str | None] = mapped_column(String(160))  # centres
@@ -97,6 +119,10 @@ class Site(SiteCalendarMixin, Base):
     managers: Mapped[list[User]] = relationship(
         secondary=site_managers, back_populates="managed_sites"
     )
+    photos: Mapped[list[SitePhoto]] = relationship(
+        back_populates="site", order_by="[SitePhoto.position, SitePhoto.id]",
+        cascade="all, delete-orphan", passive_deletes=True,
+    )
 
     @property
     def is_bookable(self) -> bool:
@@ -110,8 +136,40 @@ class Site(SiteCalendarMixin, Base):
     def amenity_list(self) -> list[str]:
         return [a.strip() for a in self.amenities.split(",") if a.strip()]
 
+    @property
+    def has_coordinates(self) -> bool:
+        return self.latitude is not None and self.longitude is not None
+
     def __repr__(self) -> str:
         return f"<Site {self.slug} {self.kind} {self.status}>"
+
+
+class SitePhoto(Base):
+    """A photo of a site, stored re-encoded (JPEG, no EXIF) in two sizes.
+
+    In the database rather than on disk: every gunicorn worker sees the same
+    photos, a backup holds them, and a deleted site takes its photos along.
+    """
+
+    __tablename__ = "site_photos"
+    __table_args__ = (
+        CheckConstraint("length(alt_text) > 0", name="alt_text"),
+        Index("ix_site_photos_site_id_position", "site_id", "position"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(default=0)
+    alt_text: Mapped[str] = mapped_column(String(250))
+    width: Mapped[int]
+    height: Mapped[int]
+    # Loaded only when served: a page listing photos needs none of the bytes.
+    image: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    thumbnail: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    site: Mapped[Site] = relationship(back_populates="photos")
 
 
 class Closure(Base):

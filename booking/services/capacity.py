@@ -33,6 +33,7 @@ from ..models import (
 )
 from ..models.site import DESK_ADVANCE_DAYS, HOSTEL_ADVANCE_DAYS
 from .dates import format_day, format_span
+from .site_details import clean_site_details
 from .errors import InvalidRequest
 from . import bookings as booking_service
 
@@ -56,10 +57,11 @@ def create_site(session: Session, slug: str, *, kind: str, name: str, district: 
         raise InvalidRequest(f"{slug!r} is not a valid slug (lower-case letters, digits, hyphens).")
     if session.scalar(select(Site.id).where(Site.slug == slug)) is not None:
         raise InvalidRequest(f"A site with slug {slug!r} already exists.")
+    fields = clean_site_details(fields | {"district": district})
     fields.setdefault(
         "advance_days", HOSTEL_ADVANCE_DAYS if kind == SiteKind.HOSTEL else DESK_ADVANCE_DAYS
     )
-    site = Site(slug=slug, kind=kind, name=name, district=district, status=status, **fields)
+    site = Site(slug=slug, kind=kind, name=name, status=status, **fields)
     session.add(site)
     session.flush()
     return site

@@ -2,7 +2,9 @@
 
 Columns (header row required): slug, name, district, desks; optional town,
 host_institution, status (planned/open/closed), opening_days (e.g. Mon-Sat or
-"0123456"), opens_at, closes_at (HH:MM), address, amenities.
+"0123456"), opens_at, closes_at (HH:MM), address, amenities, latitude,
+longitude, phone, email. Districts are mapped to the official spelling of
+one of Kerala's 14 (Kasargod -> Kasaragod); any other is a row error.
 """
 from __future__ import annotations
 
@@ -18,11 +20,12 @@ from sqlalchemy.orm import Session
 from ..models import Site, SiteStatus
 from ..models.site import WEEKDAY_NAMES
 from . import capacity
-from .errors import ImportFailed
+from .errors import ImportFailed, InvalidRequest
+from .site_details import clean_site_details
 
 REQUIRED = ("slug", "name", "district", "desks")
 OPTIONAL = ("town", "host_institution", "status", "opening_days", "opens_at", "closes_at",
-            "address", "amenities")
+            "address", "amenities", "latitude", "longitude", "phone", "email")
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_ROWS = 1000
 
@@ -62,6 +65,13 @@ def _parse_time(text: str, column: str) -> time:
     return time(int(match[1]), int(match[2]))
 
 
+def _parse_degrees(text: str, column: str) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        raise ValueError(f"{column} {text!r} is not a number of degrees like 8.9963") from None
+
+
 def parse_centres_csv(text: str) -> tuple[list[CentreRow], list[tuple[int, str]]]:
     """Check every row; return the good rows and (line, message) for each bad one."""
     reader = csv.DictReader(io.StringIO(text))
@@ -97,8 +107,15 @@ def _parse_row(line: int, values: dict[str, str]) -> CentreRow:
         raise ValueError(f"slug {slug!r} must be lower-case letters, digits and hyphens")
     if not values["desks"].isdigit() or not 0 <= int(values["desks"]) <= 500:
         raise ValueError(f"desks {values['desks']!r} must be a whole number from 0 to 500")
-    fields: dict = {k: values[k] for k in ("town", "host_institution", "address", "amenities")
-                    if values.get(k)}
+    fields: dict = {k: values[k] for k in ("town", "host_institution", "address", "amenities",
+                                           "phone", "email") if values.get(k)}
+    for column in ("latitude", "longitude"):
+        if values.get(column):
+            fields[column] = _parse_degrees(values[column], column)
+    try:
+        fields = clean_site_details(fields | {"district": values["district"]})
+    except InvalidRequest as error:
+        raise ValueError(error.message) from None
     status = values.get("status") or SiteStatus.OPEN
     if status not in set(SiteStatus):
         raise ValueError(f"status {status!r} must be planned, open or closed")
@@ -112,7 +129,8 @@ def _parse_row(line: int, values: dict[str, str]) -> CentreRow:
         raise ValueError("opens_at must be before closes_at")
     if len(values["name"]) > 160:
         raise ValueError("name is longer than 160 characters")
-    return CentreRow(line, slug, values["name"], values["district"], int(values["desks"]), fields)
+    district = fields.pop("district")
+    return CentreRow(line, slug, values["name"], district, int(values["desks"]), fields)
 
 
 def import_centres_csv(session: Session, text: str) -> list[Site]:

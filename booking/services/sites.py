@@ -64,11 +64,6 @@ def get_capacity_today(session: Session, today: date,
     return counts
 
 
-def get_districts(session: Session) -> list[str]:
-    """Every district that has a site, alphabetically."""
-    return list(session.scalars(select(Site.district).distinct().order_by(Site.district)))
-
-
 def find_site_by_slug(session: Session, slug: str) -> Site | None:
     return session.scalar(select(Site).where(Site.slug == slug))
 

@@ -14,13 +14,14 @@ from sqlalchemy.orm import Session
 from ..models import Bed, Booking, BookingStatus, Desk, Room, Site, SiteStatus, User
 from . import audit, capacity, site_import
 from .member_bookings import cancel_booking
+from .site_details import clean_site_details
 from .capacity import CapacityChange
 from .dates import format_span
 from .errors import InvalidRequest
 
 SITE_FIELDS = (
-    "name", "status", "district", "town", "address", "description", "amenities",
-    "host_institution", "it_park", "opening_days", "opens_at", "closes_at",
+    "name", "status", "district", "town", "address", "latitude", "longitude", "phone",
+    "email", "description", "amenities", "host_institution", "it_park", "opening_days", "opens_at", "closes_at",
     "check_in_time", "check_out_time", "advance_days", "max_stay_nights",
     "cancel_cutoff_hours",
 )
@@ -60,6 +61,9 @@ def create_site(session: Session, actor: User, *, slug: str, kind: str, name: st
 def update_site(session: Session, actor: User, site: Site, changes: dict) -> Site:
     """Change a site's details, hours and booking rules; only real changes are audited."""
     changes = {k: v for k, v in changes.items() if k in SITE_FIELDS and k != "status"}
+    if ("latitude" in changes) != ("longitude" in changes):  # one moved: check the pair
+        changes = {"latitude": site.latitude, "longitude": site.longitude} | changes
+    changes = clean_site_details(changes)
     merged = audit.snapshot(site, SITE_FIELDS) | changes
     _check_site_fields({k: getattr(site, k) for k in SITE_FIELDS} | changes)
     changed = {k: v for k, v in changes.items() if getattr(site, k) != v}

@@ -2,13 +2,14 @@
 from datetime import date, timedelta
 
 from flask import Blueprint, current_app
-from flask_babel import format_date
+from flask_babel import format_date, format_time
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import inspect
 
 from ..clock import today_in_kerala
 from ..services.dates import MIDDAY
 from ..services.permissions import can_use_admin
+from ..services.site_details import geo_uri, osm_search_url, osm_url, tel_uri
 
 bp = Blueprint("web", __name__)
 
@@ -72,6 +73,16 @@ def opening_days(site) -> str:
     )
 
 
+def clock_time(value) -> str:
+    """A time as people say it: 8:30 am, 6:00 pm."""
+    return format_time(value, "h:mm a").lower()
+
+
+def opening_hours(site) -> str:
+    """Days and times a centre is open: "Mon–Sat, 8:30 am – 6:00 pm"."""
+    return f"{opening_days(site)}, {clock_time(site.opens_at)} – {clock_time(site.closes_at)}"
+
+
 def show_admin_link(user) -> bool:
     """can_use_admin, safe on error pages where the request's session was rolled back."""
     state = inspect(user, raiseerr=False)
@@ -94,6 +105,12 @@ def _template_helpers(state) -> None:
         "short_day": short_day,
         "month": month,
         "opening_days": opening_days,
+        "opening_hours": opening_hours,
+        "clock_time": clock_time,
+        "tel_uri": tel_uri,
+        "geo_uri": geo_uri,
+        "osm_url": osm_url,
+        "osm_search_url": osm_search_url,
         "part_hours": part_hours,
         "has_endpoint": lambda name: name in current_app.view_functions,
         "one_day": timedelta(days=1),

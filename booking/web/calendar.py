@@ -93,7 +93,7 @@ def desk_calendar(days: list[DeskDay], site: Site, now: datetime,
             slots.append(Slot(label, level, text))
         bookable = any(s.level in ("free", "few") for s in slots)
         cells.append(CalendarDay(d.day, slots, None if d.is_open else d.closed_reason, bookable,
-                                 holidays.get(d.day) if d.is_open else None))
+                                 holiday=holidays.get(d.day) if d.is_open else None))
     return cells
 
 
@@ -121,7 +121,7 @@ def bed_calendar(days: list[BedDay], site: Site, now: datetime,
         shares = shares_of(d) if d.is_open and in_window else ()
         cells.append(CalendarDay(d.day, [Slot(label, level, text)],
                                  d.closed_reason if not d.is_open else None,
-                                 level in ("free", "few"), shares))
+                                 level in ("free", "few"), shares=shares))
     return cells
 
 

@@ -3,19 +3,22 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import render_template, request
+from flask import abort, make_response, render_template, request
 from flask_login import current_user
 
 from ..clock import now_in_kerala
 from ..extensions import get_session
 from ..models import SiteKind, SiteStatus
+from ..models.site import KERALA_DISTRICTS
 from ..services.availability import (
     get_bed_availability,
     get_desk_availability,
     get_eligible_room_ids,
 )
+from ..services.districts import find_district
 from ..services.public_holidays import get_holiday_names
-from ..services.sites import SiteFilters, get_districts, get_sites
+from ..services.site_photos import get_photo_bytes, get_photos
+from ..services.sites import SiteFilters, get_sites
 from . import bp
 from .calendar import bed_calendar, bed_summary, calendar_range, desk_calendar, weeks
 from .helpers import load_site
@@ -23,9 +26,11 @@ from .helpers import load_site
 
 def _filters_from_query() -> SiteFilters:
     kind = request.args.get("kind", "")
+    district = request.args.get("district", "").strip()[:60]
     return SiteFilters(
         kind=kind if kind in set(SiteKind) else None,
-        district=request.args.get("district", "").strip()[:60] or None,
+        # "Trivandrum" in a shared link finds Thiruvananthapuram; unknown text finds nothing.
+        district=(find_district(district) or district) if district else None,
         open_only=request.args.get("open") == "1",
     )
 
@@ -36,7 +41,7 @@ def home():
     filters = _filters_from_query()
     summaries = get_sites(session, filters, now_in_kerala().date())
     return render_template("sites/list.html", summaries=summaries, filters=filters,
-                           districts=get_districts(session))
+                           districts=KERALA_DISTRICTS)
 
 
 def _parse_day(value: str | None) -> date | None:
@@ -67,6 +72,22 @@ def site_page(slug: str):
             summary = bed_summary(nights, site, now, eligible)
     return render_template(
         "sites/show.html", site=site, weeks=weeks(cells), first=first, last=last, summary=summary,
+        photos=get_photos(get_session(), site),
         today=now.date(), rooms=[r for r in site.rooms if r.is_active_on(now.date())],
         desk_count=sum(1 for d in site.desks if d.is_active_on(now.date())),
     )
+
+
+@bp.get("/sites/<slug>/photos/<int:photo_id>/<any(thumb, large):size>.jpg")
+def site_photo(slug: str, photo_id: int, size: str):
+    site = load_site(slug)
+    data = get_photo_bytes(get_session(), site.id, photo_id, size)
+    if data is None:
+        abort(404)
+    response = make_response(data)
+    response.mimetype = "image/jpeg"
+    # A photo id's bytes never change (photos are replaced, not edited).
+    response.set_etag(f"photo-{photo_id}-{size}")
+    response.cache_control.public = True
+    response.cache_control.max_age = 86400
+    return response.make_conditional(request)

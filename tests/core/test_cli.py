@@ -106,3 +106,35 @@ def test_sites_import_refuses_slugs_that_already_exist(app, db, tmp_path):
     result = runner.invoke(args=["sites", "import", str(path)])
     assert result.exit_code != 0 and "already exists" in result.output
     assert count(db, Site) == 1
+
+
+def test_sites_create_maps_known_spellings_and_refuses_unknown_districts(app, db):
+    runner = app.test_cli_runner()
+    made = runner.invoke(args=["sites", "create", "calicut-1", "--kind", "centre", "--name",
+                               "WNH Calicut", "--district", "Calicut", "--desks", "2"])
+    assert made.exit_code == 0, made.output
+    refused = runner.invoke(args=["sites", "create", "malabar-1", "--kind", "centre", "--name",
+                                  "WNH Malabar", "--district", "Malabar", "--desks", "2"])
+    assert refused.exit_code != 0
+    assert "'Malabar' is not one of Kerala's 14 districts: Thiruvananthapuram," in refused.output
+    with db.reader() as s:
+        assert dict(s.execute(select(Site.slug, Site.district)).all()) == {"calicut-1": "Kozhikode"}
+
+
+def test_sites_import_maps_kasargod_to_kasaragod(app, db, tmp_path):
+    path = tmp_path / "centres.csv"
+    path.write_text("slug,name,district,desks\nkasaragod-2,WNH Kasaragod 2,Kasargod,3\n")
+    result = app.test_cli_runner().invoke(args=["sites", "import", str(path)])
+    assert result.exit_code == 0, result.output
+    with db.reader() as s:
+        assert s.scalar(select(Site.district)) == "Kasaragod"
+
+
+def test_seed_demo_gives_sites_an_address_a_map_position_contact_and_photos(app, db):
+    assert app.test_cli_runner().invoke(args=["seed-demo"]).exit_code == 0
+    with db.reader() as s:
+        site = s.scalar(select(Site).where(Site.slug == "kottarakkara"))
+        assert "Kottarakkara" in site.address and site.has_coordinates
+        assert 8.9 < site.latitude < 9.1 and 76.7 < site.longitude < 76.9
+        assert site.phone and site.email
+        assert all(p.alt_text for p in site.photos) and len(site.photos) == 2

@@ -17,19 +17,21 @@ import pytest
 from flask import url_for
 
 from booking.models import ApiToken, Booking, BookingStatus
-from booking.services import capacity, users_admin
+from booking.services import capacity, site_photos, users_admin
 from booking.services.tokens import create_token
+
+from tests.images import photo_bytes
 
 from .conftest import csrf_headers
 
 # Routes anyone may use, signed in or not. Every other route is protected.
-PUBLIC = {"web.home", "web.site_page", "web.sign_in", "web.register", "static", "ops.healthz",
+PUBLIC = {"web.home", "web.site_page", "web.site_photo", "web.sign_in", "web.register", "static", "ops.healthz",
           "api_docs", "api.sites", "api.availability", "api.openapi", "api.ping"}
 # Routes about one member's own booking: another member must not reach it.
 OWN_BOOKING = {"web.booking_page", "web.cancel_booking_page", "api.get_booking",
                "api.delete_booking", "web.end_booking_page", "api.end_booking"}
 # Admin routes about one site (site A): a manager of another site must not reach them.
-SITE_SCOPED_ARGS = {"site_id", "booking_id", "closure_id", "thing_id"}
+SITE_SCOPED_ARGS = {"site_id", "booking_id", "closure_id", "thing_id", "photo_id"}
 REFUSED = {401, 403, 404}
 ENDS_A_PERSONA = {"web.delete_account", "web.revoke_token"}
 ORDER = ("anonymous", "other_member", "other_manager", "member", "admin")
@@ -55,6 +57,7 @@ def world(make, session) -> World:
     booking = make.desk_booking(member=member, site=site, now=None,
                                 day=date.today() + timedelta(days=5))
     closure, _ = capacity.add_closure(session, site, date(2030, 1, 1), date(2030, 1, 2))
+    photo = site_photos.add_photo(session, admin, site, photo_bytes((400, 300)), "Desks")
     tokens = {"member": create_token(session, member, "m")[1],
               "other_member": create_token(session, other, "o")[1],
               "other_manager": create_token(session, manager, "x")[1],
@@ -64,7 +67,8 @@ def world(make, session) -> World:
     # transaction (BEGIN IMMEDIATE on SQLite) and lock the app's writers out.
     ids = {"site_id": site.id, "booking_id": booking.id, "slug": site.slug, "kind": "desk",
            "thing_id": site.desks[0].id, "closure_id": closure.id, "user_id": member.id,
-           "filename": "css/app.css", "token_id": member_token.id}
+           "filename": "css/app.css", "token_id": member_token.id, "photo_id": photo.id,
+           "size": "thumb", "action": "first"}
     users = {"member": member.id, "other_member": other.id, "other_manager": manager.id,
              "admin": admin.id}
     booking_id = booking.id
@@ -151,7 +155,8 @@ def test_every_route_answers_everyone_without_5xx_and_refuses_whom_it_should(mak
     assert seen > 5 * 40
 
 
-INT_ARGS = {"site_id", "booking_id", "thing_id", "closure_id", "user_id", "token_id"}
+INT_ARGS = {"site_id", "booking_id", "thing_id", "closure_id", "user_id", "token_id",
+            "photo_id"}
 
 
 @pytest.mark.parametrize("huge", [2**31, 2**63, 10**30])

@@ -73,6 +73,8 @@ def _form_routes(app):
                 values["slug"] = "anywhere"
             if "kind" in values:
                 values["kind"] = "desk"
+            if "action" in values:
+                values["action"] = "delete"
             yield rule.endpoint, rule.rule, values
 
 

@@ -23,7 +23,8 @@ def test_posting_the_old_eligibility_field_does_not_grant_anything(client, make,
     day = today_in_kerala() + timedelta(days=3)
     check_out = day + timedelta(days=1)
     booked = submit(client, "/sites/technopark/book-bed",
-                    {"check_in": day.isoformat(), "check_out": check_out.isoformat(), "bed": "W1-1"})
+                    {"check_in": day.isoformat(), "check_out": check_out.isoformat(), "bed": "W1-1",
+                     "shown_check_in": day.isoformat(), "shown_check_out": check_out.isoformat()})
     assert booked.status_code == 422 and "Hostel staff grant" in text_of(booked)
 
 

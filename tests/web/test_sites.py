@@ -1,10 +1,11 @@
 """Finding a place: the filtered site list and each site's page with its calendar."""
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import time, timedelta
 
 from booking.clock import now_in_kerala, today_in_kerala
 from booking.models import DayPart
+from booking.models.site import KERALA_DISTRICTS
 from booking.services.capacity import add_closure
 
 from .conftest import next_weekday, text_of
@@ -85,7 +86,7 @@ def test_hostel_calendar_counts_beds_per_night(client, make, session):
     page = text_of(client.get(f"/sites/{site.slug}"))
     assert "Night</span> <span class=\"slot-text\">2 free" in page
     assert "Night</span> <span class=\"slot-text\">3 free" in page
-    assert "Check-in" in page and "14:00" in page
+    assert "Check-in" in page and "from 2:00 pm" in page
 
 
 def test_calendar_start_is_kept_inside_the_booking_window(client, make, session):
@@ -160,3 +161,48 @@ def test_bed_form_mentions_free_beds_the_member_cannot_book(client, make, sessio
     sign_in(client, "rahul@example.org")
     page = text_of(client.get(f"/sites/{site.slug}/book-bed"))
     assert "in rooms you cannot book: 12 in women&#39;s rooms." in page
+def test_the_district_filter_offers_all_fourteen_districts(client, make, session):
+    make.centre(name="WNH Pala", district="Kottayam")
+    session.commit()
+    page = text_of(client.get("/"))
+    menu = page[page.index('<select id="district"'):]
+    menu = menu[:menu.index("</select>")]
+    assert [d for d in KERALA_DISTRICTS if f'<option value="{d}"' in menu] == list(KERALA_DISTRICTS)
+    assert menu.count("<option") == 15  # "All districts" and the 14, Wayanad with no site too
+
+
+def test_the_district_filter_understands_old_names(client, make, session):
+    _three_sites(make, session)
+    assert _names(client.get("/?district=Cochin")) == {"Infopark Hostel"}
+
+
+def test_a_site_page_shows_where_and_who(client, make, session):
+    make.centre(name="WNH Pala", slug="pala", district="Kottayam", opening_days="012345",
+                opens_at=time(8, 30), closes_at=time(18), latitude=9.7265, longitude=76.6833,
+                address="St. Thomas College, Arunapuram\nPala 686574", phone="04822 000 105",
+                email="pala@wnh.example.org")
+    session.commit()
+    page = text_of(client.get("/sites/pala"))
+    assert "St. Thomas College, Arunapuram\nPala 686574" in page
+    assert ('href="https://www.openstreetmap.org/?mlat=9.726500&amp;mlon=76.683300'
+            '#map=17/9.726500/76.683300"') in page
+    assert 'href="geo:9.726500,76.683300?q=9.726500,76.683300(WNH%20Pala)"' in page
+    assert '<a href="tel:+914822000105">04822 000 105</a>' in page
+    assert '<a href="mailto:pala@wnh.example.org">pala@wnh.example.org</a>' in page
+    assert "Mon–Sat, 8:30 am – 6:00 pm" in page
+    assert "<iframe" not in page and "tile.openstreetmap" not in page
+
+
+def test_a_site_without_coordinates_links_an_address_search(client, make, session):
+    make.centre(name="WNH Pala", slug="pala", address="Arunapuram, Pala")
+    session.commit()
+    page = text_of(client.get("/sites/pala"))
+    assert 'href="https://www.openstreetmap.org/search?query=Arunapuram%2C+Pala"' in page
+    assert "geo:" not in page
+
+
+def test_a_missing_photo_is_a_404(client, make, session):
+    make.centre(slug="pala")
+    session.commit()
+    assert client.get("/sites/pala/photos/1/thumb.jpg").status_code == 404
+    assert client.get("/sites/pala/photos/1/huge.jpg").status_code == 404

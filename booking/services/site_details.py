@@ -1,0 +1,89 @@
+"""Where a site is and who answers there: district, coordinates, phone, email.
+
+Every way a site is made or changed (admin pages, CSV import, CLI, seed)
+passes its fields through ``clean_site_details``, so the rules live once.
+"""
+from __future__ import annotations
+
+import re
+from urllib.parse import quote, urlencode
+
+from .districts import normalise_district
+from .errors import InvalidRequest
+
+# A generous box around Kerala: catches swapped or mistyped coordinates.
+KERALA_LATITUDES = (8.0, 13.0)
+KERALA_LONGITUDES = (74.5, 77.7)
+PHONE_RE = re.compile(r"^\+?[0-9][0-9 ()-]{7,18}[0-9]$")
+EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def clean_site_details(fields: dict) -> dict:
+    """The fields with district, phone, email and coordinates checked and normalised."""
+    fields = dict(fields)
+    if "district" in fields:
+        fields["district"] = normalise_district(fields["district"])
+    if "phone" in fields:
+        fields["phone"] = _clean_phone(fields["phone"])
+    if "email" in fields:
+        fields["email"] = _clean_email(fields["email"])
+    if "latitude" in fields or "longitude" in fields:
+        check_coordinates(fields.get("latitude"), fields.get("longitude"))
+    return fields
+
+
+def _clean_phone(phone: str | None) -> str:
+    phone = " ".join((phone or "").split())
+    digits = re.sub(r"\D", "", phone)
+    if phone and (not PHONE_RE.match(phone) or not 10 <= len(digits) <= 13):
+        raise InvalidRequest(
+            f"{phone!r} is not a phone number; write it like 0474 245 1234 or +91 94470 12345.")
+    return phone
+
+
+def _clean_email(email: str | None) -> str:
+    email = (email or "").strip()
+    if email and (len(email) > 254 or not EMAIL_RE.match(email)):
+        raise InvalidRequest(f"{email!r} is not an email address.")
+    return email
+
+
+def check_coordinates(latitude: float | None, longitude: float | None) -> None:
+    """Both or neither, and inside Kerala."""
+    if (latitude is None) != (longitude is None):
+        raise InvalidRequest("Give both latitude and longitude, or neither.")
+    if latitude is None:
+        return
+    if not (KERALA_LATITUDES[0] <= latitude <= KERALA_LATITUDES[1]
+            and KERALA_LONGITUDES[0] <= longitude <= KERALA_LONGITUDES[1]):
+        raise InvalidRequest(
+            "Those coordinates are outside Kerala (latitude 8 to 13, longitude 74.5 to 77.7);"
+            " are latitude and longitude swapped?")
+
+
+def tel_uri(phone: str) -> str:
+    """tel: link for an Indian number as written: 0474 245 1234 -> tel:+914742451234."""
+    digits = re.sub(r"\D", "", phone)
+    if phone.strip().startswith("+"):
+        return f"tel:+{digits}"
+    if digits.startswith("0"):
+        digits = digits[1:]
+    if len(digits) == 12 and digits.startswith("91"):
+        return f"tel:+{digits}"
+    return f"tel:+91{digits}"
+
+
+def geo_uri(latitude: float, longitude: float, label: str) -> str:
+    """RFC 5870 geo: URI; phones open their maps app with a pin named after the site."""
+    return f"geo:{latitude:.6f},{longitude:.6f}?q={latitude:.6f},{longitude:.6f}({quote(label)})"
+
+
+def osm_url(latitude: float, longitude: float) -> str:
+    """OpenStreetMap with a marker at the site, zoomed to streets."""
+    query = urlencode({"mlat": f"{latitude:.6f}", "mlon": f"{longitude:.6f}"})
+    return f"https://www.openstreetmap.org/?{query}#map=17/{latitude:.6f}/{longitude:.6f}"
+
+
+def osm_search_url(address: str) -> str:
+    """OpenStreetMap searching for an address, for sites without coordinates."""
+    return "https://www.openstreetmap.org/search?" + urlencode({"query": address})
