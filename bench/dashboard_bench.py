@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from booking import create_app, migrate  # noqa: E402
 from booking.clock import today_in_kerala  # noqa: E402
-from booking.services import accounts  # noqa: E402
+from booking.services.accounts import users as accounts
 
 
 def build(url: str, centres: int, days: int):

@@ -23,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from booking.clock import now_in_kerala  # noqa: E402
 from booking.db import open_database  # noqa: E402
-from booking.services.site_catalogue import get_site_availability  # noqa: E402
+from booking.services.sites.catalogue import get_site_availability
 
 
 def timings(urls: list[str], queries: list[tuple[str, object, object]],

@@ -108,7 +108,7 @@ def wrk(url: str, duration: int, connections: int, script: str | None, env: dict
 def make_members(database_url: str, count: int, label: str) -> list[str]:
     """COUNT fresh members, each with one API token, through the app's services; their tokens."""
     from booking.db import open_database
-    from booking.services import accounts, tokens
+    from booking.services.accounts import users as accounts, tokens
 
     db = open_database(database_url)
     batch = f"{label}-{time.time_ns()}"

@@ -11,9 +11,10 @@ from flask.cli import AppGroup, with_appcontext
 from . import migrate
 from .db import open_database
 from .models import Role, SiteKind, SiteStatus
-from .services import accounts, capacity, tokens
+from .services.accounts import users as accounts, tokens
+from .services.sites import capacity
 from .services.errors import BookingError
-from .services.site_import import import_centres_csv
+from .services.sites.importing import import_centres_csv
 
 
 @contextmanager

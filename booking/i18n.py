@@ -6,7 +6,7 @@ from datetime import date, datetime
 from flask import Flask
 
 from .clock import KOLKATA
-from .services.accounts import format_phone
+from .services.accounts.users import format_phone
 from .services.dates import format_day
 
 

@@ -8,7 +8,7 @@
 - Rate limits applied centrally to endpoints *by name* (``RATE_LIMITS``);
   ``missing_rate_limited_endpoints`` lets a test fail loudly when a named
   endpoint no longer exists.
-- The sign-in throttle (services/signin_throttle.py) wrapped around
+- The sign-in throttle (services/accounts/signin_throttle.py) wrapped around
   ``web.sign_in`` without that view having to know: failures slow down one
   (account, client) pair, not the account; a signed device cookie, set at
   every successful sign-in, lets the owner's browser count as its own client.
@@ -37,7 +37,7 @@ from .clock import KOLKATA
 from .errors import problem, wants_problem_json
 from .extensions import limiter
 from .services.dates import format_day
-from .services.signin_throttle import PER_ACCOUNT, PER_CLIENT, Pause, SignInThrottle
+from .services.accounts.signin_throttle import PER_ACCOUNT, PER_CLIENT, Pause, SignInThrottle
 from .web.forms import SignInForm
 from .web.helpers import is_safe_next
 

@@ -13,10 +13,11 @@ from sqlalchemy.orm import Session
 from . import demo_photos
 from .clock import now_in_kerala
 from .models import Booking, DayPart, Site, SitePhoto, SiteStatus, User
-from .services import accounts, capacity, eligibility, public_holidays, site_photos
-from .services.bookings import book_bed, book_desk
+from .services.accounts import users as accounts, eligibility
+from .services.sites import capacity, holidays as public_holidays, photos as site_photos
+from .services.bookings.book import book_bed, book_desk
 from .services.dates import at_kerala
-from .services.ending import end_booking_early
+from .services.bookings.ending import end_booking_early
 from .services.errors import BookingError
 
 DEMO_PASSWORD = "kerala-demo-2026"

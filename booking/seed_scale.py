@@ -27,7 +27,7 @@ from sqlalchemy import insert, select, text
 from .clock import today_in_kerala
 from .db import open_database
 from .models import Site, User
-from .services import capacity
+from .services.sites import capacity
 
 DISTRICTS = ("Thiruvananthapuram", "Kollam", "Pathanamthitta", "Alappuzha", "Kottayam",
              "Idukki", "Ernakulam", "Thrissur", "Palakkad", "Malappuram", "Kozhikode",

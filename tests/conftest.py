@@ -16,8 +16,9 @@ from booking import create_app, migrate
 from booking.clock import KOLKATA
 from booking.db import open_database
 from booking.models import Base, DayPart
-from booking.services import accounts, capacity
-from booking.services.bookings import book_bed, book_desk
+from booking.services.accounts import users as accounts
+from booking.services.sites import capacity
+from booking.services.bookings.book import book_bed, book_desk
 
 # A fixed "now" for service tests: Tuesday 1 Dec 2026, 09:00 in Kerala.
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=KOLKATA)

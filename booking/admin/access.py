@@ -8,14 +8,14 @@ from flask_login import current_user
 
 from ..extensions import get_session
 from ..models import Booking, Site, User
-from ..services import audit
-from ..services.permissions import (
+from ..services.admin import audit
+from ..services.accounts.permissions import (
     can_decide_eligibility,
     can_manage_site,
     can_use_admin,
     is_admin,
 )
-from ..services.sites import get_sites_by_name
+from ..services.sites.finding import get_sites_by_name
 from . import bp
 
 

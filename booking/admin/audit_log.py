@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..extensions import get_session
-from ..services import audit
+from ..services.admin import audit
 from . import bp
 from .access import get_site_or_404, visible_site_ids, visible_sites
 from .audit_sentences import action_label, describe

@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
-from ..services.audit import AuditRow
+from ..services.admin.audit import AuditRow
 from ..services.dates import format_day
 
 ROLE_WORDS = {"admin": _l("Admin"), "manager": _l("Manager"), "member": _l("Member")}

@@ -8,9 +8,10 @@ from flask_login import current_user
 from ..clock import now_in_kerala, today_in_kerala
 from ..extensions import get_session, writes_on_read
 from ..models import Site
-from ..services import admin_bookings, sites_admin
-from ..services.admin_bookings import BookingFilter
-from ..services.ending import end_early_for_member, get_ending
+from ..services.admin import bookings as admin_bookings
+from ..services.sites import admin as sites_admin
+from ..services.admin.bookings import BookingFilter
+from ..services.bookings.ending import end_early_for_member, get_ending
 from ..services.errors import BookingError
 from . import bp
 from .access import (

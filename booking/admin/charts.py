@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 
 from ..services.dates import format_day
-from ..services.occupancy import DayUse, StateDay
+from ..services.sites.occupancy import DayUse, StateDay
 
 HEIGHT = 220  # plot area, in SVG user units
 PLOT_WIDTH = 880  # the chart scales to its container; this is its drawing width

@@ -8,7 +8,7 @@ from flask_login import current_user
 from ..clock import today_in_kerala
 from ..extensions import get_session
 from ..models import Closure, Room
-from ..services import capacity, sites_admin
+from ..services.sites import capacity, admin as sites_admin
 from ..services.errors import BookingError
 from . import bp
 from .access import get_part_or_404, get_site_or_404

@@ -7,7 +7,7 @@ from flask import render_template, request
 
 from ..clock import today_in_kerala
 from ..extensions import get_session
-from ..services import occupancy
+from ..services.sites import occupancy
 from ..services.errors import InvalidRequest
 from . import bp
 from .access import get_site_or_404, visible_site_ids

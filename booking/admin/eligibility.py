@@ -13,10 +13,10 @@ from flask_login import current_user
 from ..clock import today_in_kerala
 from ..extensions import get_session
 from ..models import User
-from ..services import eligibility
-from ..services.eligibility import Decision
+from ..services.accounts import eligibility
+from ..services.accounts.eligibility import Decision
 from ..services.errors import BookingError
-from ..services.permissions import can_decide_eligibility
+from ..services.accounts.permissions import can_decide_eligibility
 from . import bp
 from .access import admin_required
 from .forms import EligibilityDecisionForm, EligibilityForm

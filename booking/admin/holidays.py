@@ -12,7 +12,7 @@ from flask_login import current_user
 
 from ..clock import today_in_kerala
 from ..extensions import get_session
-from ..services import public_holidays
+from ..services.sites import holidays as public_holidays
 from ..services.errors import BookingError
 from . import bp
 from .access import visible_sites

@@ -14,9 +14,9 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from ..extensions import csrf, get_session
 from ..models import SitePhoto
-from ..services import site_photos
+from ..services.sites import photos as site_photos
 from ..services.errors import BookingError
-from ..services.permissions import is_admin
+from ..services.accounts.permissions import is_admin
 from . import bp
 from .access import admin_required, get_part_or_404, get_site_or_404
 from .forms import DeleteForm, PhotoForm

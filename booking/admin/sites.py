@@ -9,9 +9,9 @@ from flask_login import current_user
 
 from ..clock import today_in_kerala
 from ..extensions import get_session
-from ..services import sites_admin
+from ..services.sites import admin as sites_admin
 from ..services.errors import BookingError, ImportFailed
-from ..services.sites import get_capacity_today
+from ..services.sites.finding import get_capacity_today
 from . import bp
 from .access import admin_required, get_site_or_404, visible_site_ids, visible_sites
 from .forms import DeleteForm, ImportForm, SiteEditForm, SiteForm, StatusForm

@@ -7,9 +7,9 @@ from flask_login import current_user
 
 from ..extensions import get_session
 from ..models import User
-from ..services import eligibility, users_admin
+from ..services.accounts import eligibility, roles as users_admin
 from ..services.errors import BookingError
-from ..services.sites import get_sites_by_name
+from ..services.sites.finding import get_sites_by_name
 from . import bp
 from .access import admin_required
 from .forms import EligibilityForm, RoleForm, choices

@@ -8,7 +8,7 @@ from flask import g, request
 from ..errors import problem
 from ..extensions import READ_METHODS, get_session
 from ..models import User
-from ..services.tokens import authenticate_token
+from ..services.accounts.tokens import authenticate_token
 
 INVALID = "That token is not valid (it may have been revoked)."
 

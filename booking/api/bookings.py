@@ -7,12 +7,12 @@ from flask import Response, request
 
 from ..extensions import get_session
 from ..models import Booking, DayPart, User
-from ..services import idempotency
-from ..services.bookings import DeskRequest, StayRequest, book
-from ..services.ending import end_booking_early
+from ..services.bookings import idempotency
+from ..services.bookings.book import DeskRequest, StayRequest, book
+from ..services.bookings.ending import end_booking_early
 from ..services.errors import InvalidRequest, NotFound
-from ..services.member_bookings import cancel_booking, get_member_bookings
-from ..services.sites import find_site_by_slug
+from ..services.bookings.member import cancel_booking, get_member_bookings
+from ..services.sites.finding import find_site_by_slug
 from . import bp
 from .auth import api_member, token_required
 from .parsing import json_object, parse_date, reject_unknown, take_string

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import url_for
 
 from ..models import Booking, Site
-from ..services.availability import BedDay, DeskDay
+from ..services.bookings.availability import BedDay, DeskDay
 
 
 def site_json(site: Site, capacity: int) -> dict:

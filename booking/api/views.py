@@ -9,10 +9,10 @@ from flask import Response, current_app, jsonify, request
 
 from ..clock import now_in_kerala
 from ..extensions import get_session
-from ..services.availability import BedDay
+from ..services.bookings.availability import BedDay
 from ..services.errors import InvalidRequest
-from ..services.site_catalogue import AvailabilityCache, get_site_availability
-from ..services.sites import SiteFilters, get_sites
+from ..services.sites.catalogue import AvailabilityCache, get_site_availability
+from ..services.sites.finding import SiteFilters, get_sites
 from . import bp
 from .openapi import openapi_document
 from .parsing import parse_date

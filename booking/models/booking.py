@@ -89,7 +89,7 @@ class Booking(Base):
     cancel_reason: Mapped[str | None] = mapped_column(String(200))
     # Set when a capacity change could not move this booking: an admin must act.
     conflict: Mapped[str | None] = mapped_column(String(200))
-    # Ended early (services/ending.py): ends_on/part now say what was held,
+    # Ended early (services/bookings/ending.py): ends_on/part now say what was held,
     # these when the rest was given back and what had been booked. Who ended
     # it is the actor of the booking's "ended" event.
     ended_early_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

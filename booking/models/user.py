@@ -52,7 +52,7 @@ class User(Base):
     password_hash: Mapped[str | None] = mapped_column(String(255))
     phone: Mapped[str | None] = mapped_column(String(20))
     role: Mapped[str] = mapped_column(String(10), default=Role.MEMBER)
-    # Granted by staff (services/eligibility.py); a member only requests it.
+    # Granted by staff (services/accounts/eligibility.py); a member only requests it.
     hostel_eligibility: Mapped[str | None] = mapped_column(String(10))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -8,8 +8,8 @@ from sqlalchemy import inspect
 
 from ..clock import today_in_kerala
 from ..services.dates import MIDDAY
-from ..services.permissions import can_use_admin
-from ..services.site_details import geo_uri, osm_search_url, osm_url, tel_uri
+from ..services.accounts.permissions import can_use_admin
+from ..services.sites.details import geo_uri, osm_search_url, osm_url, tel_uri
 
 bp = Blueprint("web", __name__)
 

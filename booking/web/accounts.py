@@ -9,7 +9,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from ..clock import now_in_kerala, today_in_kerala
 from ..extensions import get_session
-from ..services import accounts, eligibility, privacy
+from ..services.accounts import users as accounts, eligibility, privacy
 from ..services.errors import BookingError, DuplicateEmail
 from . import bp
 from .forms import (

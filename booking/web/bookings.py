@@ -19,11 +19,11 @@ from flask_login import current_user, login_required
 from ..clock import now_in_kerala
 from ..extensions import get_session
 from ..models import Booking, DayPart, Site
-from ..services.booking_preview import Preview, preview_desk, preview_stay
-from ..services.bookings import book_bed, book_desk
-from ..services.ending import is_endable
+from ..services.bookings.preview import Preview, preview_desk, preview_stay
+from ..services.bookings.book import book_bed, book_desk
+from ..services.bookings.ending import is_endable
 from ..services.errors import BookingError
-from ..services.member_bookings import (
+from ..services.bookings.member import (
     cancel_booking,
     get_cancel_refusal,
     get_member_bookings,

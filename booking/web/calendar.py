@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from ..models import DayPart, Site
-from ..services.availability import (
+from ..services.bookings.availability import (
     BedDay,
     Count,
     DeskDay,

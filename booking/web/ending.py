@@ -7,9 +7,9 @@ from flask_login import current_user, login_required
 
 from ..clock import now_in_kerala
 from ..extensions import get_session
-from ..services.ending import end_booking_early, get_ending
+from ..services.bookings.ending import end_booking_early, get_ending
 from ..services.errors import BookingError
-from ..services.member_bookings import is_cancellable_by_member
+from ..services.bookings.member import is_cancellable_by_member
 from . import bp
 from .bookings import _own_booking
 from .forms import EndEarlyForm

@@ -26,7 +26,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from ..services.accounts import MIN_PASSWORD_LENGTH, normalise_phone
+from ..services.accounts.users import MIN_PASSWORD_LENGTH, normalise_phone
 from ..services.dates import format_day
 from ..services.errors import InvalidRequest
 
@@ -68,7 +68,7 @@ class ProfileFields:
 
 
 class RegisterForm(ProfileFields, FlaskForm):
-    # Only a request: hostel staff decide (services/eligibility.py).
+    # Only a request: hostel staff decide (services/accounts/eligibility.py).
     eligibility_request = SelectField(
         _l("Women's or men's hostel rooms (optional)"),
         choices=[SelectChoice("", _l("Rooms for anyone only")), *REQUEST_CHOICES], default="",

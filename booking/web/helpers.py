@@ -9,7 +9,7 @@ from flask_wtf import FlaskForm
 from ..extensions import get_session
 from ..models import Site
 from ..services.errors import BookingError, NotFound
-from ..services.sites import get_site_by_slug
+from ..services.sites.finding import get_site_by_slug
 
 
 def load_site(slug: str) -> Site:

@@ -10,15 +10,15 @@ from ..clock import now_in_kerala
 from ..extensions import get_session
 from ..models import SiteKind, SiteStatus
 from ..models.site import KERALA_DISTRICTS
-from ..services.availability import (
+from ..services.bookings.availability import (
     get_bed_availability,
     get_desk_availability,
     get_eligible_room_ids,
 )
-from ..services.districts import find_district
-from ..services.public_holidays import get_holiday_names
-from ..services.site_photos import get_photo_bytes, get_photos
-from ..services.sites import SiteFilters, get_sites
+from ..services.sites.districts import find_district
+from ..services.sites.holidays import get_holiday_names
+from ..services.sites.photos import get_photo_bytes, get_photos
+from ..services.sites.finding import SiteFilters, get_sites
 from . import bp
 from .calendar import bed_calendar, bed_summary, calendar_range, desk_calendar, weeks
 from .helpers import load_site

@@ -12,7 +12,7 @@ from wtforms.validators import Length
 from ..clock import KOLKATA
 from ..extensions import get_session
 from ..services.dates import format_day
-from ..services import tokens
+from ..services.accounts import tokens
 from ..services.errors import BookingError
 from . import bp
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from booking.services import users_admin
+from booking.services.accounts import roles as users_admin
 
 
 @dataclass

@@ -6,7 +6,7 @@ import json
 from sqlalchemy import select
 
 from booking.models import AuditEntry
-from booking.services import audit
+from booking.services.admin import audit
 from tests.admin.conftest import csrf_token, sign_in
 
 

@@ -10,7 +10,9 @@ from sqlalchemy import select
 from booking.admin.audit_sentences import SENTENCES
 from booking.clock import now_in_kerala, today_in_kerala
 from booking.models import AuditEntry, DayPart
-from booking.services import admin_bookings, audit, sites_admin, users_admin
+from booking.services.admin import bookings as admin_bookings, audit
+from booking.services.sites import admin as sites_admin
+from booking.services.accounts import roles as users_admin
 from booking.services.dates import format_day
 from tests.admin.conftest import sign_in
 

@@ -10,8 +10,8 @@ from sqlalchemy import select
 
 from booking.clock import now_in_kerala, today_in_kerala
 from booking.models import AuditEntry, Booking, DayPart
-from booking.services import admin_bookings
-from booking.services.admin_bookings import BookingFilter
+from booking.services.admin import bookings as admin_bookings
+from booking.services.admin.bookings import BookingFilter
 from booking.services.dates import at_kerala
 from booking.services.errors import InvalidRequest
 from tests.admin.conftest import csrf_token, sign_in
@@ -28,7 +28,7 @@ def bookings(world, make, session):
                            part=DayPart.MORNING, now=now)
     a3 = make.desk_booking(member=world.member, site=world.site_a, day=day + timedelta(days=1),
                            now=now)
-    from booking.services.member_bookings import cancel_booking
+    from booking.services.bookings.member import cancel_booking
     cancel_booking(session, a3, world.member, now=now)
     b1 = make.desk_booking(member=asha, site=world.site_b, day=day + timedelta(days=3), now=now)
     stay = make.bed_booking(member=world.member, site=world.hostel, check_in=today, nights=2,
@@ -131,7 +131,7 @@ def test_a_cancellation_needs_a_reason(client, world, bookings):
 
 def test_a_flagged_booking_tells_staff_it_needs_attention_and_what_to_do(client, world, make,
                                                                           session):
-    from booking.services import capacity
+    from booking.services.sites import capacity
     day = today_in_kerala() + timedelta(days=2)
     booking = make.desk_booking(member=world.member, site=world.site_b, day=day,
                                 now=now_in_kerala())

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import func, select
 
 from booking.models import AuditEntry, BedNight, Booking, DayPart, DeskCell
-from booking.services import capacity, sites_admin
+from booking.services.sites import capacity, admin as sites_admin
 from booking.services.errors import InvalidRequest
 from tests.conftest import NOW, TODAY
 
@@ -148,7 +148,7 @@ def test_a_conflict_can_be_moved_once_a_desk_frees_up(session, make):
     blocker = make.desk_booking(site=site, day=DAY, desk=site.desks[1].label)
     sites_admin.retire(session, admin, site, site.desks[0], DAY, TODAY)
     assert not sites_admin.resolve_conflict(session, admin, stuck, action="move")
-    from booking.services.member_bookings import cancel_booking
+    from booking.services.bookings.member import cancel_booking
     cancel_booking(session, blocker, blocker.member, now=NOW)
     assert sites_admin.resolve_conflict(session, admin, stuck, action="move")
     assert stuck.desk_id == site.desks[1].id and stuck.conflict is None

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from booking.clock import today_in_kerala
 from booking.models import AuditEntry, Booking, EligibilityRequest, User
-from booking.services import eligibility
+from booking.services.accounts import eligibility
 
 
 def _pending(session, world, rooms="women"):

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from booking.clock import now_in_kerala, today_in_kerala
 from booking.models import AuditEntry, Booking, Closure
-from booking.services import public_holidays
+from booking.services.sites import holidays as public_holidays
 from booking.services.dates import format_day
 from booking.services.errors import InvalidRequest
 from tests.admin.conftest import csrf_token, sign_in

@@ -7,8 +7,8 @@ from datetime import date, timedelta
 from sqlalchemy import event
 
 from booking.models import DayPart
-from booking.services import capacity, occupancy
-from booking.services.availability import ClosureSpan
+from booking.services.sites import capacity, occupancy
+from booking.services.bookings.availability import ClosureSpan
 from tests.admin.conftest import sign_in
 from tests.conftest import TODAY
 

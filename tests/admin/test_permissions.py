@@ -10,7 +10,7 @@ from datetime import date
 
 import pytest
 
-from booking.services import capacity
+from booking.services.sites import capacity
 
 from tests.admin.conftest import csrf_token, sign_in
 

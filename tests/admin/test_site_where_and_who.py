@@ -9,7 +9,7 @@ from werkzeug.test import encode_multipart
 
 from booking.models import AuditEntry, Site, SitePhoto
 from booking.models.site import KERALA_DISTRICTS
-from booking.services import site_photos
+from booking.services.sites import photos as site_photos
 from tests.admin.conftest import csrf_token, sign_in
 from tests.admin.test_import_and_sites import confirm, site_form, upload
 from tests.images import open_image, photo_bytes

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from booking.clock import now_in_kerala, today_in_kerala
 from booking.models import AuditEntry
-from booking.services import admin_bookings
+from booking.services.admin import bookings as admin_bookings
 from tests.admin.conftest import sign_in
 
 MALAYALAM_NAME = "അനുപമ നായർ"

@@ -18,7 +18,7 @@ from werkzeug.exceptions import MethodNotAllowed, NotFound
 
 from booking.api.openapi import openapi_document
 from booking.clock import today_in_kerala
-from booking.services import tokens
+from booking.services.accounts import tokens
 
 API_PREFIX = "/api/v1"
 

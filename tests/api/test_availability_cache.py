@@ -17,11 +17,11 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 from sqlalchemy import func, or_, select
 
 from booking.models import Booking, DayPart, Desk, DeskCell, Site
-from booking.services import capacity
-from booking.services.bookings import book_bed, book_desk
-from booking.services.member_bookings import cancel_booking
+from booking.services.sites import capacity
+from booking.services.bookings.book import book_bed, book_desk
+from booking.services.bookings.member import cancel_booking
 from booking.services.errors import BookingError
-from booking.services.site_catalogue import (
+from booking.services.sites.catalogue import (
     AvailabilityCache,
     get_site_availability,
     get_uncached_availability,

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from booking.clock import today_in_kerala
 from booking.models import Booking
-from booking.services import tokens
+from booking.services.accounts import tokens
 
 
 def desk(day, **extra):

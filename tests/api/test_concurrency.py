@@ -6,7 +6,7 @@ import threading
 from sqlalchemy import func, select
 
 from booking.models import DeskCell
-from booking.services import tokens
+from booking.services.accounts import tokens
 
 
 def test_racing_clients_for_the_last_desk_get_one_201_and_409s(app, make, session, tomorrow):

@@ -12,8 +12,8 @@ import pytest
 
 from booking.clock import now_in_kerala, today_in_kerala
 from booking.models import DayPart
-from booking.services import tokens
-from booking.services.member_bookings import cancel_booking
+from booking.services.accounts import tokens
+from booking.services.bookings.member import cancel_booking
 from booking.services.dates import at_kerala
 
 DAY = today_in_kerala() + timedelta(days=2)
@@ -23,7 +23,7 @@ DAY = today_in_kerala() + timedelta(days=2)
 def clock(monkeypatch):
     def set_to(hour: int, day=DAY):
         moment = at_kerala(day, time(hour))
-        monkeypatch.setattr("booking.services.ending.now_in_kerala", lambda: moment)
+        monkeypatch.setattr("booking.services.bookings.ending.now_in_kerala", lambda: moment)
         return moment
     return set_to
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 
-from booking.services import tokens
+from booking.services.accounts import tokens
 
 FUZZ = settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck),
                 database=None)

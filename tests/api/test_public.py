@@ -7,7 +7,7 @@ import pytest
 
 from booking.clock import today_in_kerala
 from booking.models import DayPart
-from booking.services.bookings import book_desk
+from booking.services.bookings.book import book_desk
 
 
 def test_ping_answers_without_a_database(api):

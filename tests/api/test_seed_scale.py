@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from booking.clock import now_in_kerala
 from booking.models import BedNight, Booking, DayPart, DeskCell, Site, SiteRevision
 from booking.seed_scale import part_odds
-from booking.services.site_catalogue import AvailabilityCache, get_site_availability, \
+from booking.services.sites.catalogue import AvailabilityCache, get_site_availability, \
     get_uncached_availability
 
 

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from booking.services import tokens
+from booking.services.accounts import tokens
 
 
 @pytest.fixture

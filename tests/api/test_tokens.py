@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import select
 
 from booking.models import ApiToken
-from booking.services import tokens
+from booking.services.accounts import tokens
 from booking.services.errors import InvalidRequest, NotFound
 
 

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 
 from booking.clock import today_in_kerala
-from booking.services import users_admin
+from booking.services.accounts import roles as users_admin
 from tests.browser.test_admin_capacity_browser import sign_in
 
 pytestmark = pytest.mark.browser

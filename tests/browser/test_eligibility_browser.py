@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from booking.services import users_admin
+from booking.services.accounts import roles as users_admin
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.browser

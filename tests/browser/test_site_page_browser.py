@@ -6,7 +6,7 @@ from datetime import time
 import pytest
 from playwright.sync_api import expect
 
-from booking.services import site_photos
+from booking.services.sites import photos as site_photos
 from tests.images import photo_bytes
 
 pytestmark = pytest.mark.browser

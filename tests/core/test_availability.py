@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import event
 
 from booking.models import DayPart, SiteStatus
-from booking.services import capacity
-from booking.services.availability import (
+from booking.services.sites import capacity
+from booking.services.bookings.availability import (
     ClosureSpan,
     active_total,
     build_desk_days,
@@ -106,7 +106,7 @@ def test_beds_free_per_night_by_room_type_and_designation(session, make):
 
 
 def test_closure_spans_cover_inclusive_dates():
-    from booking.services.availability import closure_on
+    from booking.services.bookings.availability import closure_on
 
     spans = [ClosureSpan(date(2026, 12, 24), date(2026, 12, 25), "Christmas")]
     assert closure_on(spans, date(2026, 12, 25)) == "Christmas"

@@ -3,13 +3,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from booking.services.availability import (
+from booking.services.bookings.availability import (
     count_by_designation,
     count_in_rooms,
     get_bed_availability,
     get_eligible_room_ids,
 )
-from booking.services.booking_preview import preview_stay
+from booking.services.bookings.preview import preview_stay
 from tests.conftest import NOW, TODAY
 
 ROOMS = (("W1", "dormitory", "women", 6), ("W2", "dormitory", "women", 6),
@@ -49,7 +49,7 @@ def test_breakdown_by_designation_lists_rooms_for_anyone_first(session, make):
 
 
 def test_bookings_closures_and_retired_beds_count_against_the_member_s_rooms(session, make):
-    from booking.services import capacity
+    from booking.services.sites import capacity
 
     site = _hostel(make)
     man = make.member(hostel_eligibility="men")
@@ -67,7 +67,7 @@ def test_bookings_closures_and_retired_beds_count_against_the_member_s_rooms(ses
 
 
 def test_a_closed_night_has_nothing_free_for_anyone(session, make):
-    from booking.services import capacity
+    from booking.services.sites import capacity
 
     site = _hostel(make)
     woman = make.member(hostel_eligibility="women")

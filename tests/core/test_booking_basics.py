@@ -4,9 +4,9 @@ import pytest
 from sqlalchemy import func, select
 
 from booking.models import BedNight, DayPart, DeskCell
-from booking.services.availability import get_bed_availability, get_desk_availability
-from booking.services.bookings import book_desk
-from booking.services.member_bookings import cancel_booking
+from booking.services.bookings.availability import get_bed_availability, get_desk_availability
+from booking.services.bookings.book import book_desk
+from booking.services.bookings.member import cancel_booking
 from booking.services.errors import MemberAlreadyBooked, NoLongerAvailable
 
 from tests.conftest import NOW

@@ -13,11 +13,11 @@ import pytest
 from sqlalchemy import func, select
 
 from booking.models import Closure, DayPart, Desk, DeskCell
-from booking.services import bookings
-from booking.services.bookings import book_bed, book_desk
+from booking.services.bookings import book as bookings
+from booking.services.bookings.book import book_bed, book_desk
 from booking.services.errors import NoLongerAvailable, NotPermitted
-from booking.services.privacy import delete_account
-from booking.services.site_catalogue import get_site_revision
+from booking.services.accounts.privacy import delete_account
+from booking.services.sites.catalogue import get_site_revision
 from tests.conftest import NOW
 
 DAY = NOW.date() + timedelta(days=2)

@@ -7,9 +7,9 @@ import pytest
 from sqlalchemy import select
 
 from booking.models import BookingEvent, DayPart
-from booking.services import capacity
-from booking.services.bookings import book_bed, book_desk
-from booking.services.member_bookings import cancel_booking, get_member_bookings
+from booking.services.sites import capacity
+from booking.services.bookings.book import book_bed, book_desk
+from booking.services.bookings.member import cancel_booking, get_member_bookings
 from booking.services.errors import (
     AlreadyCancelled,
     CancellationClosed,

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from booking.models import DayPart
-from booking.services import capacity
+from booking.services.sites import capacity
 from tests.conftest import TODAY
 
 

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from booking.clock import now_in_kerala
 from booking.db import open_database
 from booking.models import BedNight, Booking, DayPart, DeskCell, Site, User
-from booking.services.bookings import book_bed, book_desk
+from booking.services.bookings.book import book_bed, book_desk
 from booking.services.errors import BookingError, MemberAlreadyBooked, NoLongerAvailable
 
 RACERS = 12

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from booking.models import AuditEntry, EligibilityRequest, RequestStatus
-from booking.services import eligibility, privacy, users_admin
+from booking.services.accounts import eligibility, privacy, roles as users_admin
 from booking.services.errors import InvalidRequest, NotEligible, NotPermitted
 from tests.conftest import NOW, TODAY
 

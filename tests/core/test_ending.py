@@ -16,10 +16,10 @@ from booking.models import (
     Site,
     User,
 )
-from booking.services.availability import get_bed_availability, get_desk_availability
-from booking.services.bookings import book_bed, book_desk
-from booking.services.member_bookings import cancel_booking
-from booking.services.ending import end_booking_early, end_early_for_member, plan_ending
+from booking.services.bookings.availability import get_bed_availability, get_desk_availability
+from booking.services.bookings.book import book_bed, book_desk
+from booking.services.bookings.member import cancel_booking
+from booking.services.bookings.ending import end_booking_early, end_early_for_member, plan_ending
 from booking.services.errors import (
     AlreadyCancelled,
     MemberAlreadyBooked,
@@ -28,7 +28,7 @@ from booking.services.errors import (
     NothingToEnd,
     NotStartedYet,
 )
-from booking.services.site_catalogue import get_site_revision as site_revision
+from booking.services.sites.catalogue import get_site_revision as site_revision
 from tests.conftest import NOW, TODAY
 from tests.core.test_concurrency import race
 

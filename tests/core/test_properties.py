@@ -15,10 +15,10 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_stat
 from sqlalchemy import select
 
 from booking.models import BedNight, Booking, BookingStatus, DayPart, DeskCell
-from booking.services import capacity
-from booking.services.availability import get_bed_availability, get_desk_availability
-from booking.services.bookings import book_bed, book_desk
-from booking.services.member_bookings import cancel_booking
+from booking.services.sites import capacity
+from booking.services.bookings.availability import get_bed_availability, get_desk_availability
+from booking.services.bookings.book import book_bed, book_desk
+from booking.services.bookings.member import cancel_booking
 from booking.services.errors import BookingError
 from tests.conftest import NOW, Factory, wipe
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 from limits.storage import MemoryStorage
 
-from booking.services.signin_throttle import Pause, SignInThrottle
+from booking.services.accounts.signin_throttle import Pause, SignInThrottle
 from tests.conftest import FakeClock
 
 EMAIL = "anjali@example.org"

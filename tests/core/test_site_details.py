@@ -8,10 +8,10 @@ from sqlalchemy.exc import IntegrityError
 
 from booking.models import AuditEntry, Site, SitePhoto
 from booking.models.site import KERALA_DISTRICTS
-from booking.services import sites_admin, site_photos
-from booking.services.districts import normalise_district
+from booking.services.sites import admin as sites_admin, photos as site_photos
+from booking.services.sites.districts import normalise_district
 from booking.services.errors import InvalidRequest
-from booking.services.site_details import geo_uri, osm_url, tel_uri
+from booking.services.sites.details import geo_uri, osm_url, tel_uri
 from tests.images import open_image, photo_bytes
 
 

@@ -23,7 +23,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from booking.services.tokens import create_token
+from booking.services.accounts.tokens import create_token
 
 EXAMPLES = {GenerationMode.POSITIVE: 30, GenerationMode.NEGATIVE: 20}
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,

@@ -10,7 +10,7 @@ from booking import create_app, migrate
 from booking.backup import pg_dump_command
 from booking.db import open_database
 from booking.models import Booking, BookingStatus, DeskCell, User
-from booking.services.member_bookings import cancel_booking
+from booking.services.bookings.member import cancel_booking
 from tests.conftest import NOW, Factory
 
 

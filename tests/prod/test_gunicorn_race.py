@@ -18,7 +18,7 @@ from booking import migrate
 from booking.clock import today_in_kerala
 from booking.db import open_database
 from booking.models import BedNight, Booking, BookingStatus, DeskCell
-from booking.services.tokens import create_token
+from booking.services.accounts.tokens import create_token
 from tests.conftest import Factory
 
 from .gunicorn_server import gunicorn, post_booking, race

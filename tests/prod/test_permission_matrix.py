@@ -17,8 +17,9 @@ import pytest
 from flask import url_for
 
 from booking.models import ApiToken, Booking, BookingStatus
-from booking.services import capacity, site_photos, users_admin
-from booking.services.tokens import create_token
+from booking.services.sites import capacity, photos as site_photos
+from booking.services.accounts import roles as users_admin
+from booking.services.accounts.tokens import create_token
 
 from tests.images import photo_bytes
 

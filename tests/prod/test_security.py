@@ -14,7 +14,7 @@ from flask import url_for
 
 from booking.observability import JsonLinesFormatter
 from booking.security import CONTENT_SECURITY_POLICY, RATE_LIMITS, missing_rate_limited_endpoints
-from booking.services.tokens import create_token
+from booking.services.accounts.tokens import create_token
 from tests.conftest import PASSWORD
 
 from .conftest import csrf_headers

@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 from booking.extensions import get_session
 from booking.models import User
-from booking.services import accounts
+from booking.services.accounts import users as accounts
 from booking.services.errors import NotPermitted
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from booking.services import accounts, eligibility
+from booking.services.accounts import users as accounts, eligibility
 from tests.conftest import PASSWORD
 
 from .conftest import sign_in, submit, text_of

@@ -6,8 +6,8 @@ from datetime import timedelta
 
 from booking.clock import now_in_kerala
 from booking.models import DayPart
-from booking.services import capacity
-from booking.services.bookings import book_desk
+from booking.services.sites import capacity
+from booking.services.bookings.book import book_desk
 from booking.services.dates import format_day
 from tests.web.conftest import text_of
 

@@ -238,7 +238,7 @@ def test_reversed_dates_in_step_one_are_explained(member_client, hostel):
 
 
 def test_step_one_says_when_the_centre_is_closed_for_a_holiday(member_client, centre, session):
-    from booking.services.capacity import add_closure
+    from booking.services.sites.capacity import add_closure
 
     day = today_in_kerala() + timedelta(days=4)
     add_closure(session, centre, day, day, reason="Vishu")
@@ -248,7 +248,7 @@ def test_step_one_says_when_the_centre_is_closed_for_a_holiday(member_client, ce
 
 
 def test_step_one_says_when_the_hostel_is_closed(member_client, hostel, session):
-    from booking.services.capacity import add_closure
+    from booking.services.sites.capacity import add_closure
 
     day = today_in_kerala() + timedelta(days=4)
     add_closure(session, hostel, day, day, reason="Maintenance")

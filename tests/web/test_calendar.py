@@ -5,7 +5,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from booking.services.availability import Count
+from booking.services.bookings.availability import Count
 from booking.web.calendar import CALENDAR_DAYS, CalendarDay, calendar_range, describe, weeks
 
 

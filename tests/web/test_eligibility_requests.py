@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from booking.clock import today_in_kerala
-from booking.services import accounts, eligibility
+from booking.services.accounts import users as accounts, eligibility
 
 from .conftest import csrf_token, sign_in, submit, text_of
 

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from booking.clock import now_in_kerala, today_in_kerala
 from booking.models import BedNight, Booking, DayPart, DeskCell, User
-from booking.services import accounts, privacy
+from booking.services.accounts import users as accounts, privacy
 from tests.conftest import NOW, PASSWORD
 
 from .conftest import sign_in, submit, text_of

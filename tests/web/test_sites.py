@@ -6,7 +6,7 @@ from datetime import time, timedelta
 from booking.clock import now_in_kerala, today_in_kerala
 from booking.models import DayPart
 from booking.models.site import KERALA_DISTRICTS
-from booking.services.capacity import add_closure
+from booking.services.sites.capacity import add_closure
 
 from .conftest import next_weekday, text_of
 

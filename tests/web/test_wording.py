@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from booking.clock import today_in_kerala
-from booking.services import capacity, sites_admin
+from booking.services.sites import capacity, admin as sites_admin
 from booking.services.dates import format_day, format_span
 
 from .conftest import text_of

@@ -10,11 +10,11 @@ from datetime import date
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import Session, joinedload
 
-from ..models import Booking, BookingStatus, Site, User
+from ...models import Booking, BookingStatus, Site, User
 from . import audit
-from .accounts import format_phone
-from .member_bookings import cancel_booking
-from .dates import check_range
+from ..accounts.users import format_phone
+from ..bookings.member import cancel_booking
+from ..dates import check_range
 
 PAGE_SIZE = 50
 EXPORT_LIMIT = 50_000

@@ -9,7 +9,7 @@ import re
 from urllib.parse import quote, urlencode
 
 from .districts import normalise_district
-from .errors import InvalidRequest
+from ..errors import InvalidRequest
 
 # A generous box around Kerala: catches swapped or mistyped coordinates.
 KERALA_LATITUDES = (8.0, 13.0)

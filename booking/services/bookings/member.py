@@ -6,11 +6,11 @@ from datetime import date, datetime
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, joinedload
 
-from ..clock import now_in_kerala
-from ..models import BedNight, Booking, BookingEvent, BookingStatus, DeskCell, User, utcnow
+from ...clock import now_in_kerala
+from ...models import BedNight, Booking, BookingEvent, BookingStatus, DeskCell, User, utcnow
 from . import rules
-from .errors import AlreadyCancelled, BookingError, NotFound, NotPermitted
-from .permissions import can_manage_site
+from ..errors import AlreadyCancelled, BookingError, NotFound, NotPermitted
+from ..accounts.permissions import can_manage_site
 
 
 def cancel_booking(session: Session, booking: Booking, actor: User, *,

@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session, joinedload
 
-from ..models import (
+from ...models import (
     ApiToken,
     BedNight,
     Booking,
@@ -25,7 +25,7 @@ from ..models import (
     utcnow,
 )
 from .eligibility import get_member_requests
-from .errors import InvalidRequest
+from ..errors import InvalidRequest
 
 DELETED_NAME = "Deleted member"
 

@@ -13,8 +13,8 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, joinedload
 
-from ..models import AuditEntry, Bed, Booking, Desk, Room, Site, User
-from .permissions import is_admin
+from ...models import AuditEntry, Bed, Booking, Desk, Room, Site, User
+from ..accounts.permissions import is_admin
 
 PAGE_SIZE = 50
 PERSONAL_VIEW = "personal.view"

@@ -4,9 +4,9 @@ from __future__ import annotations
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from ..models import Role, Site, User
-from . import audit
-from .errors import InvalidRequest, NotPermitted
+from ...models import Role, Site, User
+from ..admin import audit
+from ..errors import InvalidRequest, NotPermitted
 from .permissions import is_admin
 
 PAGE_SIZE = 50

@@ -27,12 +27,12 @@ from datetime import date, datetime, timedelta, timezone
 from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
-from ..clock import now_in_kerala
-from ..models import BedNight, Booking, BookingEvent, DayPart, DeskCell, User
-from . import audit
-from .dates import at_kerala, format_day
-from .errors import AlreadyCancelled, NotFound, NothingToEnd, NotStartedYet
-from .permissions import can_manage_site
+from ...clock import now_in_kerala
+from ...models import BedNight, Booking, BookingEvent, DayPart, DeskCell, User
+from ..admin import audit
+from ..dates import at_kerala, format_day
+from ..errors import AlreadyCancelled, NotFound, NothingToEnd, NotStartedYet
+from ..accounts.permissions import can_manage_site
 from .rules import part_ends_at, part_starts_at
 
 

@@ -18,8 +18,8 @@ from sqlalchemy import bindparam, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from ..models import IdempotencyRecord, User, utcnow
-from .errors import BookingError, InvalidRequest
+from ...models import IdempotencyRecord, User, utcnow
+from ..errors import BookingError, InvalidRequest
 
 KEY_PATTERN = re.compile(r"[\x21-\x7e]{1,200}")  # visible ASCII, as in the IETF draft
 

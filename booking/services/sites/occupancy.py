@@ -16,9 +16,9 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ..models import Bed, BedNight, Closure, Desk, DeskCell, Site
-from .availability import ClosureSpan, active_total, site_closed_reason
-from .dates import check_range, days_between
+from ...models import Bed, BedNight, Closure, Desk, DeskCell, Site
+from ..bookings.availability import ClosureSpan, active_total, site_closed_reason
+from ..dates import check_range, days_between
 
 MAX_PERIOD_DAYS = 92
 DESK_PARTS = ("morning", "afternoon")

@@ -19,11 +19,11 @@ import holidays as holiday_calendars
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..models import Booking, BookingStatus, Closure, Site, SiteKind, SiteStatus, User
-from . import sites_admin
+from ...models import Booking, BookingStatus, Closure, Site, SiteKind, SiteStatus, User
+from . import admin as sites_admin
 from .capacity import CapacityChange
-from .dates import format_day
-from .errors import InvalidRequest
+from ..dates import format_day
+from ..errors import InvalidRequest
 
 FIRST_YEAR, LAST_YEAR = 2020, 2040  # the package's estimates beyond this are guesses
 

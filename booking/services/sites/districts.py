@@ -6,8 +6,8 @@ the list, so the district filter never grows a 15th entry.
 """
 from __future__ import annotations
 
-from ..models.site import KERALA_DISTRICTS
-from .errors import InvalidRequest
+from ...models.site import KERALA_DISTRICTS
+from ..errors import InvalidRequest
 
 # Old names, English names and common misspellings, lower-case.
 ALIASES = {

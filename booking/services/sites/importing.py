@@ -17,11 +17,11 @@ from datetime import time
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..models import Site, SiteStatus
-from ..models.site import WEEKDAY_NAMES
+from ...models import Site, SiteStatus
+from ...models.site import WEEKDAY_NAMES
 from . import capacity
-from .errors import ImportFailed, InvalidRequest
-from .site_details import clean_site_details
+from ..errors import ImportFailed, InvalidRequest
+from .details import clean_site_details
 
 REQUIRED = ("slug", "name", "district", "desks")
 OPTIONAL = ("town", "host_institution", "status", "opening_days", "opens_at", "closes_at",

@@ -24,9 +24,9 @@ from sqlalchemy import bindparam, func, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
-from ..models import Site, SiteRevision
-from ..models.site import SiteCalendarMixin
-from .availability import (
+from ...models import Site, SiteRevision
+from ...models.site import SiteCalendarMixin
+from ..bookings.availability import (
     BedDay,
     DeskDay,
     build_bed_days,
@@ -35,8 +35,8 @@ from .availability import (
     fetch_bed_facts,
     fetch_desk_facts,
 )
-from .dates import check_range
-from .errors import NotFound
+from ..dates import check_range
+from ..errors import NotFound
 
 # Facts are fetched and cached in aligned blocks of this many days: a 31-day
 # range needs at most two, and every range over the same weeks shares them.

@@ -14,8 +14,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..models import ApiToken, User, utcnow
-from .errors import InvalidRequest, NotFound
+from ...models import ApiToken, User, utcnow
+from ..errors import InvalidRequest, NotFound
 
 TOKEN_PREFIX = "wnh_"
 MAX_NAME_LENGTH = 80

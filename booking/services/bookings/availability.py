@@ -27,7 +27,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
-from ..models import (
+from ...models import (
     Bed,
     BedNight,
     Closure,
@@ -41,7 +41,7 @@ from ..models import (
     User,
 )
 from . import rules
-from .dates import MIDDAY, check_range, days_between
+from ..dates import MIDDAY, check_range, days_between
 
 
 @dataclass(frozen=True)
@@ -132,7 +132,7 @@ def clock_signature(site: Site, now: datetime) -> tuple:
     """Everything the builders below read from the clock, for a given site.
 
     Two instants with the same signature give the same days, so built days
-    can be cached under it (services/site_catalogue.py). Keep it in step
+    can be cached under it (services/sites/catalogue.py). Keep it in step
     with ``is_part_bookable`` and ``build_bed_days``; the cache's property
     test varies the clock across these boundaries to catch a mismatch.
     """
@@ -231,7 +231,7 @@ def fetch_desk_facts(session: Session | Connection, site_id: int, first: date, l
     """The facts desk availability is computed from (capacity, closures, held cells).
 
     They depend only on the database, not on the clock, so they can be cached
-    against the site's revision (see services/site_catalogue.py).
+    against the site's revision (see services/sites/catalogue.py).
     """
     connection = _as_connection(session)
     params = {"site_id": site_id, "first": first, "last": last}

@@ -14,7 +14,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
-from ..models import (
+from ...models import (
     Bed,
     Booking,
     BookingStatus,
@@ -24,9 +24,11 @@ from ..models import (
     User,
     utcnow,
 )
-from . import audit, capacity, rules
-from .dates import format_day
-from .errors import InvalidRequest, NotFound, NotPermitted
+from ..admin import audit
+from ..sites import capacity
+from ..bookings import rules
+from ..dates import format_day
+from ..errors import InvalidRequest, NotFound, NotPermitted
 from .permissions import can_decide_eligibility, is_admin
 
 RECENT_DECISIONS = 20

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from ..models import Booking, DayPart, Designation, Room, Site, SiteStatus, User
-from .dates import MIDDAY, at_kerala, format_day
-from .errors import (
+from ...models import Booking, DayPart, Designation, Room, Site, SiteStatus, User
+from ..dates import MIDDAY, at_kerala, format_day
+from ..errors import (
     CancellationClosed,
     InPast,
     InvalidRequest,

@@ -11,13 +11,14 @@ from datetime import date, time
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..models import Bed, Booking, BookingStatus, Desk, Room, Site, SiteStatus, User
-from . import audit, capacity, site_import
-from .member_bookings import cancel_booking
-from .site_details import clean_site_details
+from ...models import Bed, Booking, BookingStatus, Desk, Room, Site, SiteStatus, User
+from ..admin import audit
+from . import capacity, importing as site_import
+from ..bookings.member import cancel_booking
+from .details import clean_site_details
 from .capacity import CapacityChange
-from .dates import format_span
-from .errors import InvalidRequest
+from ..dates import format_span
+from ..errors import InvalidRequest
 
 SITE_FIELDS = (
     "name", "status", "district", "town", "address", "latitude", "longitude", "phone",

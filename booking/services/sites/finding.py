@@ -7,8 +7,8 @@ from datetime import date
 from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import Session
 
-from ..models import Bed, Desk, Site, SiteKind, SiteStatus
-from .errors import NotFound
+from ...models import Bed, Desk, Site, SiteKind, SiteStatus
+from ..errors import NotFound
 
 
 @dataclass(frozen=True)

@@ -10,10 +10,10 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy.orm import Session
 
-from ..models import Bed, DayPart, Desk, Site
+from ...models import Bed, DayPart, Desk, Site
 from . import rules
-from .bookings import check_site_not_closed, get_free_beds, get_free_desks
-from .errors import BookingError
+from .book import check_site_not_closed, get_free_beds, get_free_desks
+from ..errors import BookingError
 
 
 @dataclass(frozen=True)

@@ -7,8 +7,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from ..models import Role, User
-from .errors import DuplicateEmail, InvalidRequest
+from ...models import Role, User
+from ..errors import DuplicateEmail, InvalidRequest
 
 MIN_PASSWORD_LENGTH = 8
 # Checked against when the email is unknown, so both paths cost the same.

@@ -23,8 +23,8 @@ from sqlalchemy import case, exists, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, contains_eager, joinedload
 
-from ..clock import now_in_kerala
-from ..models import (
+from ...clock import now_in_kerala
+from ...models import (
     Bed,
     BedNight,
     Booking,
@@ -39,8 +39,8 @@ from ..models import (
     User,
 )
 from . import rules
-from .dates import format_day
-from .errors import MemberAlreadyBooked, NoLongerAvailable, NotFound, NotPermitted, SiteClosedOn
+from ..dates import format_day
+from ..errors import MemberAlreadyBooked, NoLongerAvailable, NotFound, NotPermitted, SiteClosedOn
 
 # Each lost race means someone else took a place; we try again while any is
 # free. The cap only stops a pathological storm from looping for ever.

@@ -1,7 +1,7 @@
 """Who may do what. One place, so views and services ask the same question."""
 from __future__ import annotations
 
-from ..models import Role, Site, User
+from ...models import Role, Site, User
 
 
 def can_manage_site(user: User | None, site: Site) -> bool:

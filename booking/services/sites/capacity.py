@@ -13,7 +13,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from ..models import (
+from ...models import (
     Bed,
     BedNight,
     Booking,
@@ -31,11 +31,11 @@ from ..models import (
     SiteStatus,
     User,
 )
-from ..models.site import DESK_ADVANCE_DAYS, HOSTEL_ADVANCE_DAYS
-from .dates import format_day, format_span
-from .site_details import clean_site_details
-from .errors import InvalidRequest
-from . import bookings as booking_service
+from ...models.site import DESK_ADVANCE_DAYS, HOSTEL_ADVANCE_DAYS
+from ..dates import format_day, format_span
+from .details import clean_site_details
+from ..errors import InvalidRequest
+from ..bookings import book as booking_service
 
 
 @dataclass

@@ -15,9 +15,9 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ..models import Site, SitePhoto, User
-from . import audit
-from .errors import InvalidRequest
+from ...models import Site, SitePhoto, User
+from ..admin import audit
+from ..errors import InvalidRequest
 
 MAX_UPLOAD_BYTES = 8 * 1024 * 1024
 MAX_PIXELS = 40_000_000  # a 40-megapixel photo decodes to ~120 MB; more is refused

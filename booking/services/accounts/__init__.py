@@ -1,0 +1,1 @@
+"""Accounts: users, tokens, room eligibility, sign-in throttle, privacy, roles."""

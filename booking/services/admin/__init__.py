@@ -1,0 +1,1 @@
+"""Staff work across sites: the bookings list and day sheet, the audit log."""

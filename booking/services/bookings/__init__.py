@@ -1,0 +1,1 @@
+"""Bookings: making one, a member's own, ending early, the rules, availability."""

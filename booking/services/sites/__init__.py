@@ -1,0 +1,1 @@
+"""Sites: finding them, their details, photos, capacity, closures, holidays, occupancy."""
