@@ -3,17 +3,35 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 5000
-STAMP := $(VENV)/.installed
+# Exact versions with hashes (pip-tools); `make lock` regenerates them from pyproject.toml.
+APP_LOCK := requirements/app.txt
+TEST_LOCK := requirements/test.txt
+APP_STAMP := $(VENV)/.installed-app
+TEST_STAMP := $(VENV)/.installed-test
+COMPILE := --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url
 
-.PHONY: run test install migrate seed screenshots messages bench clean
+.PHONY: run test install install-test lock migrate seed screenshots messages bench clean
 
-$(STAMP): pyproject.toml
+$(APP_STAMP): pyproject.toml $(APP_LOCK)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
-	touch $(STAMP)
+	$(BIN)/pip install --quiet --require-hashes -r $(APP_LOCK)
+	$(BIN)/pip install --quiet --no-deps -e .
+	touch $(APP_STAMP)
 
-install: $(STAMP)
+$(TEST_STAMP): $(APP_STAMP) $(TEST_LOCK)
+	$(BIN)/pip install --quiet --require-hashes -r $(TEST_LOCK)
+	touch $(TEST_STAMP)
+
+install: $(APP_STAMP)
+
+install-test: $(TEST_STAMP)
+
+# After changing dependencies in pyproject.toml (or to take upgrades): commit both files.
+lock:
+	test -x .venv-tools/bin/pip-compile || ($(PYTHON) -m venv .venv-tools && .venv-tools/bin/pip install --quiet pip-tools)
+	.venv-tools/bin/pip-compile $(COMPILE) $(UPGRADE) -o $(APP_LOCK) pyproject.toml
+	.venv-tools/bin/pip-compile $(COMPILE) $(UPGRADE) --extra test -o $(TEST_LOCK) pyproject.toml
 
 migrate: install
 	$(BIN)/flask --app booking db upgrade
@@ -24,10 +42,10 @@ seed: migrate
 run: seed
 	$(BIN)/flask --app booking run --host 127.0.0.1 --port $(PORT)
 
-test: install
+test: install-test
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-screenshots: install
+screenshots: install-test
 	$(BIN)/python scripts/screenshots.py
 
 messages: install
@@ -36,4 +54,4 @@ messages: install
 	$(BIN)/pybabel compile -d booking/translations
 
 clean:
-	rm -rf $(VENV) instance .pytest_cache
+	rm -rf $(VENV) .venv-tools instance .pytest_cache
