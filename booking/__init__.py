@@ -22,12 +22,11 @@ def create_app(config: dict | None = None) -> Flask:
 
 def register_extensions(app: Flask) -> None:
     from .auth import init_login
-    from .extensions import babel, csrf, init_database, limiter
+    from .extensions import babel, csrf, init_database
     from .i18n import init_i18n
 
     init_database(app)
     csrf.init_app(app)
-    limiter.init_app(app)
     babel.init_app(app, default_timezone="Asia/Kolkata")
     init_login(app)
     init_i18n(app)

@@ -50,8 +50,6 @@ def load_config(env: dict[str, str] | None = None) -> dict[str, object]:
         or env.get("REDIS_URL")
         or "memory://",
         "RATELIMIT_ENABLED": env.get("RATELIMIT_ENABLED", "true").lower() != "false",
-        # Redis down: let requests through (and log) rather than fail every sign-in.
-        "RATELIMIT_SWALLOW_ERRORS": True,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": production,

@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from flask import Flask, current_app, g, request
 from flask_babel import Babel
-from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_wtf.csrf import CSRFProtect
 from sqlalchemy.orm import Session
@@ -19,7 +17,6 @@ from .db import Database, open_database
 csrf = CSRFProtect()
 login_manager = LoginManager()
 babel = Babel()
-limiter = Limiter(key_func=get_remote_address, default_limits=[])
 
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 

@@ -20,22 +20,18 @@ import math
 import secrets
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import Flask, current_app, g, render_template, request, session
 from flask_babel import format_time, ngettext
 from flask_babel import gettext as _
-from flask_limiter.errors import RateLimitExceeded
-from flask_limiter.util import get_remote_address
 from flask_login import current_user, user_logged_in
 from itsdangerous import BadData, URLSafeSerializer
-from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .clock import KOLKATA
 from .errors import problem, wants_problem_json
-from .extensions import limiter
+from .ratelimits import EndpointLimit, RateLimited, apply_rate_limits
 from .services.dates import format_day
 from .services.accounts.signin_throttle import PER_ACCOUNT, PER_CLIENT, Pause, SignInThrottle
 from .web.forms import SignInForm
@@ -68,7 +64,8 @@ HSTS = "max-age=31536000; includeSubDomains"
 # ---------------------------------------------------------------- rate limits
 
 def by_address() -> str:
-    return get_remote_address()
+    # ProxyFix (BEHIND_PROXY) has already put the client's address here.
+    return request.remote_addr or "unknown"
 
 
 def by_credential() -> str:
@@ -76,7 +73,7 @@ def by_credential() -> str:
     authorization = request.headers.get("Authorization", "")
     if authorization:
         return "cred:" + hashlib.sha256(authorization.encode("utf-8")).hexdigest()[:32]
-    return get_remote_address()
+    return by_address()
 
 
 def by_account() -> str:
@@ -86,19 +83,12 @@ def by_account() -> str:
     return by_credential()
 
 
-@dataclass(frozen=True)
-class EndpointLimit:
-    limit: str
-    key: Callable[[], str] = by_address
-    methods: tuple[str, ...] = ("POST",)
-
-
 # The one table of rate limits. Names are checked by tests/prod/test_security.py.
 RATE_LIMITS: dict[str, EndpointLimit] = {
     # Per address, sized for an office behind one NAT address (a Technopark company at
     # 9 am), not one person; guessing at one account is slowed by the sign-in throttle.
-    "web.sign_in": EndpointLimit("100 per minute;500 per hour"),
-    "web.register": EndpointLimit("5 per minute;20 per hour"),
+    "web.sign_in": EndpointLimit("100 per minute;500 per hour", key=by_address),
+    "web.register": EndpointLimit("5 per minute;20 per hour", key=by_address),
     "web.create_token": EndpointLimit("10 per hour", key=by_account),
     "api.create_booking": EndpointLimit("120 per minute", key=by_credential),
 }
@@ -109,26 +99,8 @@ def missing_rate_limited_endpoints(app: Flask) -> list[str]:
     return sorted(name for name in RATE_LIMITS if name not in app.view_functions)
 
 
-def apply_rate_limits(app: Flask) -> None:
-    for endpoint, rule in RATE_LIMITS.items():
-        view = app.view_functions.get(endpoint)
-        if view is None:
-            app.logger.debug("Rate limit for unknown endpoint %s not applied", endpoint)
-            continue
-        app.view_functions[endpoint] = limiter.limit(
-            rule.limit, key_func=rule.key, methods=list(rule.methods),
-        )(view)
-
-
-def _seconds_until_reset() -> int | None:
-    current = limiter.current_limit
-    if current is None:
-        return None
-    return max(1, int(current.reset_at - time.time()) + 1)
-
-
-def _too_many_requests(error: HTTPException):
-    retry_after = _seconds_until_reset() or 60
+def _too_many_requests(error: RateLimited):
+    retry_after = error.retry_after
     detail = _("Too many attempts. Please try again in %(wait)s.", wait=wait_words(retry_after))
     if wants_problem_json():
         response = problem(429, "Too Many Requests", detail)
@@ -296,6 +268,6 @@ def init_security(app: Flask) -> None:
     """Call after blueprints and error handlers are registered."""
     init_proxy(app)
     init_headers(app)
-    apply_rate_limits(app)
-    app.register_error_handler(RateLimitExceeded, _too_many_requests)
+    apply_rate_limits(app, RATE_LIMITS)
+    app.register_error_handler(RateLimited, _too_many_requests)
     init_signin_throttle(app)
