@@ -46,6 +46,9 @@ ACTION_LABELS = {
     "eligibility.grant": _l("Room eligibility granted"),
     "eligibility.refuse": _l("Room eligibility refused"),
     "eligibility.set": _l("Room eligibility changed"),
+    "photo.add": _l("Photo added"),
+    "photo.delete": _l("Photo removed"),
+    "photo.move": _l("Photo moved"),
 }
 ROOM_WORDS = {"women": _l("women's rooms"), "men": _l("men's rooms"),
               None: _l("rooms for anyone only")}
@@ -252,6 +255,20 @@ def _booking_end_early(a: str, row: AuditRow, before: dict, after: dict) -> str:
              member=_member(row), site=_site(row), reason=after.get("reason", ""))
 
 
+def _photo_add(a: str, row: AuditRow, before: dict, after: dict) -> str:
+    return _("%(actor)s added a photo of %(site)s: “%(alt)s”", actor=a, site=_site(row),
+             alt=after.get("alt_text", ""))
+
+
+def _photo_delete(a: str, row: AuditRow, before: dict, after: dict) -> str:
+    return _("%(actor)s removed a photo of %(site)s: “%(alt)s”", actor=a, site=_site(row),
+             alt=before.get("alt_text", ""))
+
+
+def _photo_move(a: str, row: AuditRow, before: dict, after: dict) -> str:
+    return _("%(actor)s moved a photo of %(site)s to the front", actor=a, site=_site(row))
+
+
 SENTENCES: dict[str, Callable[[str, AuditRow, dict, dict], str]] = {
     "booking.cancel": _booking_cancel,
     "closure.add": _closure_add,
@@ -272,6 +289,9 @@ SENTENCES: dict[str, Callable[[str, AuditRow, dict, dict], str]] = {
     "eligibility.grant": _eligibility_grant,
     "eligibility.refuse": _eligibility_refuse,
     "eligibility.set": _eligibility_set,
+    "photo.add": _photo_add,
+    "photo.delete": _photo_delete,
+    "photo.move": _photo_move,
     **{f"{kind}.rename": _rename for kind in ("desk", "bed", "room")},
     **{f"{kind}.retire": _retire for kind in ("desk", "bed", "room")},
 }
