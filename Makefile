@@ -8,7 +8,7 @@ APP_LOCK := requirements/app.txt
 TEST_LOCK := requirements/test.txt
 APP_STAMP := $(VENV)/.installed-app
 TEST_STAMP := $(VENV)/.installed-test
-COMPILE := --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url
+COMPILE := --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links
 
 .PHONY: run test install install-test lock migrate seed screenshots messages bench clean
 
