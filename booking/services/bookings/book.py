@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import case, exists, func, or_, select
+from sqlalchemy import case, exists, func, insert, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, contains_eager, joinedload
 
@@ -197,9 +197,12 @@ def _insert(session: Session, member: User, plan: _Plan, place: Desk | Bed) -> B
         with session.begin_nested():
             session.add(booking)
             session.flush()
-            session.add_all(_cells(booking, plan, place))
-            session.add(BookingEvent(booking_id=booking.id, actor_id=member.id, kind="created"))
-            session.flush()
+            # The cells and the history line are only written, never read back
+            # here: ORM bulk INSERTs (one multi-row statement), no unit of work.
+            table, rows = _cells(booking, plan, place)
+            session.execute(insert(table), rows)
+            session.execute(insert(BookingEvent), [
+                {"booking_id": booking.id, "actor_id": member.id, "kind": "created"}])
     except IntegrityError as error:
         if _is_member_clash(error):
             raise MemberAlreadyBooked(plan.clash) from None
@@ -209,15 +212,16 @@ def _insert(session: Session, member: User, plan: _Plan, place: Desk | Bed) -> B
     return booking
 
 
-def _cells(booking: Booking, plan: _Plan, place: Desk | Bed) -> list[DeskCell | BedNight]:
+def _cells(booking: Booking, plan: _Plan, place: Desk | Bed) -> tuple[type, list[dict]]:
+    """The cells the booking holds: desk half-days or bed nights, as rows."""
     common = {"site_id": booking.site_id, "member_id": booking.member_id,
               "booking_id": booking.id}
     if plan.part is not None:
-        return [DeskCell(desk_id=place.id, held_on=plan.starts_on, part=half, **common)
-                for half in plan.part.cells]
+        return DeskCell, [dict(desk_id=place.id, held_on=plan.starts_on, part=half, **common)
+                          for half in plan.part.cells]
     nights = (plan.ends_on - plan.starts_on).days
-    return [BedNight(bed_id=place.id, night_on=plan.starts_on + timedelta(days=n), **common)
-            for n in range(nights)]
+    return BedNight, [dict(bed_id=place.id, night_on=plan.starts_on + timedelta(days=n),
+                           **common) for n in range(nights)]
 
 
 def _is_member_clash(error: IntegrityError) -> bool:
@@ -263,8 +267,8 @@ def _usual_or_first_free_desk(session: Session, member: User, site: Site, day: d
              .where(Booking.member_id == member.id, Booking.site_id == site.id,
                     Booking.desk_id.is_not(None))
              .order_by(Booking.id.desc()).limit(1).scalar_subquery())
-    return session.scalars(_free_desks_query(site, day, part).order_by(
-        case((Desk.id == usual, 0), else_=1), Desk.zone, Desk.id).limit(1)).first()
+    return _first_unclaimed(session, _free_desks_query(site, day, part).order_by(
+        case((Desk.id == usual, 0), else_=1), Desk.zone, Desk.id).limit(1), Desk)
 
 
 def _check_room_open(session: Session, room: Room, first: date, last: date) -> None:
@@ -304,6 +308,20 @@ def get_free_beds(session: Session, site: Site, check_in: date, check_out: date,
 def _first_free_bed(session: Session, member: User, site: Site, check_in: date,
                     check_out: date, *, spread: bool) -> Bed | None:
     """The bed "any bed" gets: the first in order, or (after a lost race) any at random."""
-    order = (func.random(),) if spread else _BED_ORDER
-    return session.scalars(
-        _free_beds_query(site, check_in, check_out, member).order_by(*order).limit(1)).first()
+    query = _free_beds_query(site, check_in, check_out, member)
+    if spread:
+        return session.scalars(query.order_by(func.random()).limit(1)).first()
+    return _first_unclaimed(session, query.order_by(*_BED_ORDER).limit(1), Bed)
+
+
+def _first_unclaimed(session: Session, first_free, model):
+    """The first free place that no racing transaction is booking right now.
+
+    On PostgreSQL, ``FOR UPDATE SKIP LOCKED`` lets concurrent "any" requests
+    each take a different place instead of all queueing for the first one and
+    losing it. If every free place is being booked by someone, the plain query
+    (without the lock) lets the cells' keys decide as usual. SQLite has one
+    writer at a time and ignores the clause.
+    """
+    unclaimed = session.scalars(first_free.with_for_update(skip_locked=True, of=model)).first()
+    return unclaimed if unclaimed is not None else session.scalars(first_free).first()
