@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from booking.models import Closure, DayPart, Desk, DeskCell
 from booking.services.bookings import book as bookings
 from booking.services.bookings.book import book_bed, book_desk
-from booking.services.errors import NoLongerAvailable, NotPermitted
+from booking.services.errors import NoLongerAvailable, NotPermitted, SiteClosedOn
 from booking.services.accounts.privacy import delete_account
 from booking.services.sites.catalogue import get_site_revision
 from tests.conftest import NOW
@@ -116,3 +116,39 @@ def test_a_deleted_account_cannot_book(session, make):
     delete_account(session, member, NOW.date())
     with pytest.raises(NotPermitted, match="deleted"):
         book_desk(session, member, site, DAY, DayPart.FULL, now=NOW)
+
+
+def test_a_closure_that_appears_while_deciding_refuses_the_booking(session, make, monkeypatch):
+    # As when an admin's closure commits between our closure check and our insert.
+    site = make.centre(desks=2)
+    member = make.member()
+    original = bookings._usual_or_first_free_desk
+
+    def close_meanwhile(*args):
+        session.add(Closure(site_id=site.id, starts_on=DAY, ends_on=DAY, reason="Flooding"))
+        session.flush()
+        return original(*args)
+
+    monkeypatch.setattr(bookings, "_usual_or_first_free_desk", close_meanwhile)
+    with pytest.raises(SiteClosedOn, match="Flooding"):
+        book_desk(session, member, site, DAY, DayPart.FULL, now=NOW)
+    assert session.scalar(select(func.count()).select_from(DeskCell)) == 0
+
+
+def test_a_desk_retired_while_deciding_is_lost_like_a_taken_one(session, make, monkeypatch):
+    site = make.centre(desks=2)
+    member = make.member()
+    original = bookings._usual_or_first_free_desk
+    calls = []
+
+    def retire_meanwhile(*args):
+        desk = original(*args)
+        if not calls:
+            desk.retired_on = DAY  # committed elsewhere, in effect
+            session.flush()
+        calls.append(desk.label)
+        return desk
+
+    monkeypatch.setattr(bookings, "_usual_or_first_free_desk", retire_meanwhile)
+    booking = book_desk(session, member, site, DAY, DayPart.FULL, now=NOW)
+    assert calls[0] == "A01" and booking.desk.label == "A02"

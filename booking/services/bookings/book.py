@@ -203,6 +203,7 @@ def _insert(session: Session, member: User, plan: _Plan, place: Desk | Bed) -> B
             session.execute(insert(table), rows)
             session.execute(insert(BookingEvent), [
                 {"booking_id": booking.id, "actor_id": member.id, "kind": "created"}])
+            _check_still_open(session, plan, place)
     except IntegrityError as error:
         if _is_member_clash(error):
             raise MemberAlreadyBooked(plan.clash) from None
@@ -210,6 +211,23 @@ def _insert(session: Session, member: User, plan: _Plan, place: Desk | Bed) -> B
         raise NoLongerAvailable(f"{what} is no longer available for"
                                 f" {format_day(plan.starts_on)}.") from None
     return booking
+
+
+def _check_still_open(session: Session, plan: _Plan, place: Desk | Bed) -> None:
+    """Check the site and the place again, now that the cells hold the site's revision row.
+
+    A closure or a retirement bumps that row too (database triggers). On
+    PostgreSQL one committed while we decided is visible from here on, and one
+    not yet committed must wait for us and then sees this booking; on SQLite
+    the write lock already kept them out. A retired place is lost like a taken one.
+    """
+    last_day = plan.ends_on - timedelta(days=1)
+    check_site_not_closed(session, plan.site, plan.starts_on, last_day)
+    session.refresh(place, ["retired_on"])
+    if not (place.is_active_on(plan.starts_on) and place.is_active_on(last_day)):
+        raise NoLongerAvailable(f"{place.label} is no longer in service then.")
+    if isinstance(place, Bed):
+        _check_room_open(session, place.room, plan.starts_on, last_day)
 
 
 def _cells(booking: Booking, plan: _Plan, place: Desk | Bed) -> tuple[type, list[dict]]:
