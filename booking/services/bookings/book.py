@@ -339,7 +339,9 @@ def _first_unclaimed(session: Session, first_free, model):
     each take a different place instead of all queueing for the first one and
     losing it. If every free place is being booked by someone, the plain query
     (without the lock) lets the cells' keys decide as usual. SQLite has one
-    writer at a time and ignores the clause.
+    writer at a time, ignores the clause and so needs the query only once.
     """
+    if session.get_bind().dialect.name == "sqlite":
+        return session.scalars(first_free).first()
     unclaimed = session.scalars(first_free.with_for_update(skip_locked=True, of=model)).first()
     return unclaimed if unclaimed is not None else session.scalars(first_free).first()
