@@ -39,8 +39,12 @@ migrate: install
 seed: migrate
 	$(BIN)/flask --app booking seed-demo
 
+# The web server and the worker (it delivers mail: without MAIL_URL into instance/mail/);
+# Ctrl-C stops both.
 run: seed
-	$(BIN)/flask --app booking run --host 127.0.0.1 --port $(PORT)
+	PORT=$(PORT) $(BIN)/flask --app booking worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
+	PORT=$(PORT) $(BIN)/flask --app booking run --host 127.0.0.1 --port $(PORT)
 
 test: install-test
 	$(BIN)/pytest $(PYTEST_ARGS)

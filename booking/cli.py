@@ -10,6 +10,7 @@ from flask.cli import AppGroup, with_appcontext
 
 from . import migrate
 from .db import open_database
+from .extensions import mail_settings_from
 from .models import Role, SiteKind, SiteStatus
 from .services.accounts import users as accounts, tokens
 from .services.sites import capacity
@@ -20,7 +21,8 @@ from .services.sites.importing import import_centres_csv
 @contextmanager
 def cli_session():
     """One transaction for one command: committed on success, else rolled back."""
-    db = open_database(current_app.config["DATABASE_URL"])
+    db = open_database(current_app.config["DATABASE_URL"],
+                       info={"mail": mail_settings_from(current_app.config)})
     session = db.writer()
     try:
         yield session
@@ -40,9 +42,10 @@ def fail(message: str) -> None:
 def init_cli(app: Flask) -> None:
     from .backup import COMMANDS as backup_commands
     from .seed_scale import seed_scale
+    from .worker import worker_command
 
     for command in (db_group, seed_demo, users_group, sites_group, *backup_commands,
-                    tokens_group, seed_scale):
+                    tokens_group, seed_scale, worker_command):
         app.cli.add_command(command)
 
 

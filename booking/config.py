@@ -40,6 +40,10 @@ def load_config(env: dict[str, str] | None = None) -> dict[str, object]:
         raise ConfigError("SECRET_KEY must be set when BOOKING_ENV=production")
     if production and not database_url:
         raise ConfigError("DATABASE_URL must be set when BOOKING_ENV=production")
+    public_url = env.get("PUBLIC_URL", "")
+    if production and not public_url.startswith("https://"):
+        raise ConfigError("PUBLIC_URL (https://…, the address people use) must be set "
+                          "when BOOKING_ENV=production: links in mails start with it")
     return {
         "BOOKING_ENV": "production" if production else "development",
         "SECRET_KEY": secret_key or _dev_secret_key(),
@@ -62,6 +66,14 @@ def load_config(env: dict[str, str] | None = None) -> dict[str, object]:
         "MAX_CONTENT_LENGTH": 64 * 1024,
         # Availability blocks (32 days of one site) cached per worker; 0 turns it off.
         "AVAILABILITY_CACHE_SIZE": int(env.get("AVAILABILITY_CACHE_SIZE", "2048")),
+        # Notices: MAIL_URL smtp://user:pass@host:587 (STARTTLS) or smtps://host:465;
+        # without it mail is written to MAIL_DIR as .eml files.
+        "MAIL_URL": env.get("MAIL_URL", ""),
+        "MAIL_FROM": env.get("MAIL_FROM", "Kerala WNH Booking <no-reply@localhost>"),
+        "MAIL_DIR": env.get("MAIL_DIR", str(INSTANCE_DIR / "mail")),
+        # In development, the address `make run` serves.
+        "PUBLIC_URL": public_url or f"http://127.0.0.1:{env.get('PORT', '5000')}",
+        "WORKER_POLL_SECONDS": float(env.get("WORKER_POLL_SECONDS", "2")),
         "BABEL_DEFAULT_LOCALE": "en",
         "BABEL_DEFAULT_TIMEZONE": "Asia/Kolkata",
         "WTF_CSRF_TIME_LIMIT": None,

@@ -80,14 +80,18 @@ class Database:
         self.engine.dispose()
 
 
-def open_database(url: str, *, pool_size: int = 5) -> Database:
-    """Build the engine and the two session factories (read-mostly and write)."""
+def open_database(url: str, *, pool_size: int = 5, info: dict | None = None) -> Database:
+    """Build the engine and the two session factories (read-mostly and write).
+
+    ``info`` is given to every session (``Session.info``): the mail settings
+    services read when they write a notice.
+    """
     engine = make_engine(url, pool_size=pool_size)
     # The writer shares the engine's pool; only its BEGIN differs (SQLite).
     write_engine = engine.execution_options(sqlite_immediate=True)
     return Database(
         url=url,
         engine=engine,
-        reader=sessionmaker(bind=engine, expire_on_commit=False),
-        writer=sessionmaker(bind=write_engine, expire_on_commit=False),
+        reader=sessionmaker(bind=engine, expire_on_commit=False, info=info),
+        writer=sessionmaker(bind=write_engine, expire_on_commit=False, info=info),
     )

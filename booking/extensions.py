@@ -13,6 +13,7 @@ from flask_wtf.csrf import CSRFProtect
 from sqlalchemy.orm import Session
 
 from .db import Database, open_database
+from .services.notices.settings import MailSettings
 
 csrf = CSRFProtect()
 login_manager = LoginManager()
@@ -66,9 +67,14 @@ def end_session(*, commit: bool) -> None:
         session.close()
 
 
+def mail_settings_from(config) -> MailSettings:
+    return MailSettings(sender=config["MAIL_FROM"], public_url=config["PUBLIC_URL"])
+
+
 def init_database(app: Flask) -> None:
     app.extensions["booking_db"] = open_database(app.config["DATABASE_URL"],
-                                                 pool_size=app.config["DB_POOL_SIZE"])
+                                                 pool_size=app.config["DB_POOL_SIZE"],
+                                                 info={"mail": mail_settings_from(app.config)})
 
     @app.after_request
     def _commit_or_roll_back(response):

@@ -168,3 +168,14 @@ class Factory:
 @pytest.fixture
 def make(session) -> Factory:
     return Factory(session)
+
+
+@pytest.fixture
+def mail_server():
+    """A real SMTP server on a free port; its ``received`` list is what arrived."""
+    from tests.mailserver import MailServer
+
+    server = MailServer()
+    server.start()
+    yield server
+    server.stop()

@@ -4,6 +4,7 @@ from .base import Base, utcnow
 from .booking import BedNight, Booking, BookingEvent, BookingStatus, DayPart, DeskCell
 from .capacity import Bed, Designation, Desk, Room, RoomType
 from .eligibility import EligibilityRequest, RequestStatus
+from .outbox import OutboxMessage, OutboxStatus
 from .revision import SiteRevision
 from .site import Closure, Site, SiteKind, SitePhoto, SiteStatus
 from .user import Eligibility, Role, User, site_managers
@@ -11,7 +12,7 @@ from .user import Eligibility, Role, User, site_managers
 __all__ = [
     "ApiToken", "AuditEntry", "Base", "Bed", "BedNight", "Booking", "BookingEvent",
     "BookingStatus", "Closure", "DayPart", "Designation", "Desk", "DeskCell",
-    "Eligibility", "EligibilityRequest", "IdempotencyRecord", "RequestStatus", "Role", "Room",
+    "Eligibility", "EligibilityRequest", "IdempotencyRecord", "OutboxMessage", "OutboxStatus", "RequestStatus", "Role", "Room",
     "RoomType", "Site", "SiteKind", "SitePhoto", "SiteRevision", "SiteStatus", "User",
     "site_managers", "utcnow",
 ]

@@ -59,6 +59,7 @@ def gunicorn(database_url: str, tmp_path: Path, *, workers: int, threads: int = 
         "BOOKING_ENV": "production",
         "SECRET_KEY": "gunicorn-test-secret-" + "x" * 40,
         "DATABASE_URL": database_url,
+        "PUBLIC_URL": "https://booking.example.org",
         "GUNICORN_BIND": f"127.0.0.1:{port}",
         "WEB_CONCURRENCY": str(workers),
         "GUNICORN_THREADS": str(threads),

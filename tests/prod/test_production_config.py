@@ -12,7 +12,8 @@ from booking.config import ConfigError, load_config
 
 ROOT = Path(__file__).resolve().parents[2]
 PRODUCTION = {"BOOKING_ENV": "production", "SECRET_KEY": "s" * 64,
-              "DATABASE_URL": "postgresql+psycopg://booking@db.internal/booking"}
+              "DATABASE_URL": "postgresql+psycopg://booking@db.internal/booking",
+              "PUBLIC_URL": "https://booking.example.org"}
 
 
 def probe_blueprint() -> Blueprint:
@@ -30,7 +31,7 @@ def probe_blueprint() -> Blueprint:
     return bp
 
 
-@pytest.mark.parametrize("missing", ["SECRET_KEY", "DATABASE_URL"])
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "DATABASE_URL", "PUBLIC_URL"])
 def test_production_refuses_to_start_without_a_required_setting(missing):
     env = {k: v for k, v in PRODUCTION.items() if k != missing}
     with pytest.raises(ConfigError, match=missing):
@@ -61,7 +62,7 @@ def test_wsgi_entry_point_refuses_to_load_in_production_without_a_secret_key():
 
 def test_wsgi_entry_point_loads_the_app_for_gunicorn(database_url):
     env = {"BOOKING_ENV": "production", "SECRET_KEY": "k" * 64, "DATABASE_URL": database_url,
-           "PATH": "/usr/bin:/bin"}
+           "PUBLIC_URL": "https://booking.example.org", "PATH": "/usr/bin:/bin"}
     code = "import wsgi; print(wsgi.app.name, wsgi.app.config['SESSION_COOKIE_SECURE'])"
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env,
                             capture_output=True, text=True, timeout=60)
@@ -103,7 +104,7 @@ def test_plain_http_gets_no_strict_transport_security(make_app):
 def gunicorn_settings(database_url: str, **extra_env: str) -> dict[str, str]:
     """What gunicorn.conf.py resolves to, as `gunicorn --print-config` prints it."""
     env = {"BOOKING_ENV": "production", "SECRET_KEY": "k" * 64, "DATABASE_URL": database_url,
-           "PATH": "/usr/bin:/bin", **extra_env}
+           "PUBLIC_URL": "https://booking.example.org", "PATH": "/usr/bin:/bin", **extra_env}
     gunicorn = Path(sys.executable).with_name("gunicorn")
     result = subprocess.run([str(gunicorn), "-c", "gunicorn.conf.py", "--check-config",
                              "--print-config", "wsgi:app"], cwd=ROOT, env=env,

@@ -7,7 +7,8 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from booking.clock import now_in_kerala, today_in_kerala
-from booking.models import BedNight, Booking, DayPart, DeskCell, User
+from booking.models import BedNight, Booking, DayPart, DeskCell, OutboxMessage, User
+from booking.services.notices.outbox import compose, enqueue
 from booking.services.accounts import users as accounts, privacy
 from tests.conftest import NOW, PASSWORD
 
@@ -22,6 +23,8 @@ def test_delete_account_cancels_upcoming_and_anonymises_past(session, make):
                              part=DayPart.MORNING, now=then)
     upcoming = make.desk_booking(member=member, site=site, day=NOW.date() + timedelta(days=2))
     stay = make.bed_booking(member=member, nights=2)
+    enqueue(session, compose(sender="no-reply@localhost", to=member.email, subject="Your desk",
+                             text="Desk 1 tomorrow."), kind="test", user_id=member.id)
     cancelled = privacy.delete_account(session, member, NOW.date())
     assert cancelled == 2
     session.expire_all()
@@ -37,6 +40,7 @@ def test_delete_account_cancels_upcoming_and_anonymises_past(session, make):
     # Past cells stay as capacity history, without the person; upcoming ones are freed.
     assert session.scalars(select(DeskCell.member_id)).all() == [None]
     assert session.scalars(select(BedNight)).all() == []
+    assert session.scalars(select(OutboxMessage)).all() == []  # mail to them held their address
 
 
 def test_export_lists_the_account_and_every_booking(session, make):

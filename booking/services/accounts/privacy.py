@@ -21,6 +21,7 @@ from ...models import (
     DeskCell,
     EligibilityRequest,
     IdempotencyRecord,
+    OutboxMessage,
     User,
     utcnow,
 )
@@ -136,4 +137,6 @@ def _detach_member(session: Session, member_id: int) -> None:
     session.execute(delete(ApiToken).where(ApiToken.user_id == member_id))
     session.execute(delete(EligibilityRequest).where(EligibilityRequest.user_id == member_id))
     session.execute(delete(IdempotencyRecord).where(IdempotencyRecord.user_id == member_id))
+    # Mail to the person, sent or not, holds their address and what they booked.
+    session.execute(delete(OutboxMessage).where(OutboxMessage.user_id == member_id))
     session.expire_all()

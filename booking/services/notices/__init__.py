@@ -1,0 +1,1 @@
+"""Notices: mail to people, written to the outbox with the change they report."""
