@@ -17,6 +17,7 @@ from . import (  # noqa: E402,F401
     closures,
     dashboard,
     holidays,
+    outbox,
     eligibility,
     photos,
     sites,

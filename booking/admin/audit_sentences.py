@@ -35,6 +35,7 @@ ACTION_LABELS = {
     "room.rename": _l("Room renamed"),
     "room.retire": _l("Room retired"),
     "personal.view": _l("Personal data viewed"),
+    "outbox.resend": _l("Mail sent again"),
     "site.create": _l("Site created"),
     "site.import": _l("Site imported"),
     "site.status": _l("Site status changed"),
@@ -269,7 +270,13 @@ def _photo_move(a: str, row: AuditRow, before: dict, after: dict) -> str:
     return _("%(actor)s moved a photo of %(site)s to the front", actor=a, site=_site(row))
 
 
+def _outbox_resend(a: str, row: AuditRow, before: dict, after: dict) -> str:
+    return _("%(actor)s sent mail %(target)s again", actor=a,
+             target=row.entry.target.replace("outbox:", "#"))
+
+
 SENTENCES: dict[str, Callable[[str, AuditRow, dict, dict], str]] = {
+    "outbox.resend": _outbox_resend,
     "booking.cancel": _booking_cancel,
     "closure.add": _closure_add,
     "closure.remove": _closure_remove,

@@ -170,6 +170,10 @@ class ConflictForm(FlaskForm):
     note = StringField(_l("Note"), validators=[Optional(), Length(max=200)])
 
 
+class ResendForm(FlaskForm):
+    """Only the CSRF token: the message is in the URL."""
+
+
 class DeleteForm(FlaskForm):
     """A bare CSRF-protected button."""
 

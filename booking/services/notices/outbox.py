@@ -24,7 +24,7 @@ from email.message import EmailMessage
 from email.policy import SMTP
 from email.utils import format_datetime, make_msgid
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -183,8 +183,16 @@ def deliver_due(writer: sessionmaker[Session], send: Send, *, limit: int = 1000,
 
 def resend(session: Session, row: OutboxMessage, *, now: datetime | None = None) -> None:
     """Put a failed (or sent) message back in line, same Message-ID; staff asked for it."""
-    row.status, row.attempts, row.due_at, row.last_error = OutboxStatus.PENDING, 0, now or utcnow(), None
+    row.status, row.attempts, row.last_error = OutboxStatus.PENDING, 0, None
+    row.due_at = now or utcnow()
     session.flush()
+
+
+def counts(session: Session) -> dict[str, int]:
+    """How many messages are in each state."""
+    rows = session.execute(select(OutboxMessage.status, func.count())
+                           .group_by(OutboxMessage.status)).all()
+    return {status: 0 for status in OutboxStatus} | {status: n for status, n in rows}
 
 
 def recent(session: Session, *, statuses: Iterable[str] | None = None,
