@@ -22,6 +22,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import case, exists, func, insert, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, contains_eager, joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from ...clock import now_in_kerala
 from ...models import (
@@ -210,6 +211,11 @@ def _insert(session: Session, member: User, plan: _Plan, place: Desk | Bed) -> B
         what = f"Desk {place.label}" if is_desk else f"Bed {place.label}"
         raise NoLongerAvailable(f"{what} is no longer available for"
                                 f" {format_day(plan.starts_on)}.") from None
+    # The booking stands: hand it its loaded site, member and place (SQLAlchemy's
+    # public set_committed_value), so whoever shows it does not load them again.
+    for name, value in (("site", plan.site), ("member", member),
+                        ("desk" if is_desk else "bed", place)):
+        set_committed_value(booking, name, value)
     return booking
 
 
