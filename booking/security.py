@@ -29,6 +29,7 @@ from flask_login import current_user, user_logged_in
 from itsdangerous import BadData, URLSafeSerializer
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from .api.auth import bearer_secret
 from .clock import KOLKATA
 from .errors import problem, wants_problem_json
 from .ratelimits import EndpointLimit, RateLimited, apply_rate_limits
@@ -69,10 +70,14 @@ def by_address() -> str:
 
 
 def by_credential() -> str:
-    """The API caller: a hash of its bearer token, or its address without one."""
-    authorization = request.headers.get("Authorization", "")
-    if authorization:
-        return "cred:" + hashlib.sha256(authorization.encode("utf-8")).hexdigest()[:32]
+    """The API caller: a hash of its bearer token, or its address without one.
+
+    The token as authentication parses it, not the raw header: ``bearer``,
+    ``BEARER`` or extra spaces around the same token share one allowance.
+    """
+    secret = bearer_secret(request.headers.get("Authorization", ""))
+    if secret:
+        return "cred:" + hashlib.sha256(secret.encode("utf-8", "surrogatepass")).hexdigest()[:32]
     return by_address()
 
 
