@@ -31,7 +31,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .api.auth import bearer_secret
 from .clock import KOLKATA
-from .errors import problem, wants_problem_json
+from .errors import error_page, problem, wants_problem_json
 from .ratelimits import EndpointLimit, RateLimited, apply_rate_limits
 from .services.dates import format_day
 from .services.accounts.signin_throttle import PER_ACCOUNT, PER_CLIENT, Pause, SignInThrottle
@@ -121,6 +121,8 @@ def _too_many_requests(error: RateLimited):
 # ---------------------------------------------------------------- sign-in throttle
 
 DEVICE_COOKIE = "wnh_device"
+# What a browser's sign-in form sends ("" for a post with no body at all).
+SIGN_IN_ENCODINGS = frozenset({"application/x-www-form-urlencoded", "multipart/form-data", ""})
 DEVICE_COOKIE_DAYS = 365
 
 
@@ -166,6 +168,15 @@ def init_signin_throttle(app: Flask) -> None:
         g.signed_in_email = user.email
 
     @app.before_request
+    def _sign_in_by_form_only():
+        # The form would read a JSON body too, but the throttle counts only what it
+        # can read before the view (request.form): one encoding, so no guess escapes it.
+        if (request.endpoint == "web.sign_in" and request.method == "POST"
+                and request.mimetype not in SIGN_IN_ENCODINGS):
+            return _sign_in_by_form_please()
+        return None
+
+    @app.before_request
     def _pause_guessing():
         email = _sign_in_attempt()
         pause = email and _fail_open(lambda: get_throttle().check(email, _client(email)))
@@ -183,6 +194,13 @@ def init_signin_throttle(app: Flask) -> None:
             # 422 is the sign-in form shown again: a wrong password (CSRF failures are 400).
             _fail_open(lambda: get_throttle().record_failure(email, _client(email)))
         return response
+
+
+def _sign_in_by_form_please():
+    return error_page(415, _("Sign in with the form"), _(
+        "Sign-in takes the fields of the sign-in page (a form post), not JSON or other"
+        " bodies. Programs use a personal API token instead: create one on your account"
+        " page."))
 
 
 def _remember_device(email: str, response) -> None:
