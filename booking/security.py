@@ -22,7 +22,7 @@ import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from flask import Flask, current_app, g, render_template, request, session
+from flask import Flask, current_app, g, render_template, request
 from flask_babel import format_time, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user, user_logged_in
@@ -30,6 +30,7 @@ from itsdangerous import BadData, URLSafeSerializer
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from .api.auth import bearer_secret
+from .auth import TOKEN_ONLY_PREFIX
 from .clock import KOLKATA
 from .errors import error_page, problem, wants_problem_json
 from .ratelimits import EndpointLimit, RateLimited, apply_rate_limits
@@ -84,7 +85,7 @@ def by_credential() -> str:
 def by_account() -> str:
     """The signed-in account (one member cannot mint tokens from many addresses)."""
     if current_user.is_authenticated:
-        return f"user:{current_user.get_id()}"
+        return f"user:{current_user.id}"  # not get_id(): that names the session
     return by_credential()
 
 
@@ -274,11 +275,24 @@ def init_headers(app: Flask) -> None:
             response.headers.setdefault(name, value)
         if request.is_secure:
             response.headers.setdefault("Strict-Transport-Security", HSTS)
-        # Pages for a signed-in person, and API answers, are never stored by shared caches.
-        has_session = current_app.config["SESSION_COOKIE_NAME"] in request.cookies
-        if request.headers.get("Authorization") or (has_session and session.get("_user_id")):
+        # Answers for one person are never stored, by shared caches or the browser's.
+        if _is_personal_answer():
             response.headers.setdefault("Cache-Control", "no-store")
         return response
+
+
+def _is_personal_answer() -> bool:
+    """The answer is for one person: a token's holder, or a signed-in user however they
+    were recognised (the session cookie, or the remember-me cookie alone)."""
+    if request.headers.get("Authorization"):
+        return True
+    if request.path.startswith(TOKEN_ONLY_PREFIX) or request.endpoint == "static":
+        return False  # no cookie session there (auth.py); static files are the same for all
+    try:
+        return current_user.is_authenticated
+    except Exception:  # the database is unreachable: err on the side of not storing
+        current_app.logger.warning("Could not tell whether an answer is personal")
+        return True
 
 
 def init_proxy(app: Flask) -> None:

@@ -6,12 +6,13 @@ from .capacity import Bed, Designation, Desk, Room, RoomType
 from .eligibility import EligibilityRequest, RequestStatus
 from .revision import SiteRevision
 from .site import Closure, Site, SiteKind, SitePhoto, SiteStatus
-from .user import Eligibility, Role, User, site_managers
+from .user import Eligibility, Role, SignInSession, User, site_managers
 
 __all__ = [
     "ApiToken", "AuditEntry", "Base", "Bed", "BedNight", "Booking", "BookingEvent",
     "BookingStatus", "Closure", "DayPart", "Designation", "Desk", "DeskCell",
     "Eligibility", "EligibilityRequest", "IdempotencyRecord", "RequestStatus", "Role", "Room",
-    "RoomType", "Site", "SiteKind", "SitePhoto", "SiteRevision", "SiteStatus", "User",
+    "RoomType", "SignInSession", "Site", "SiteKind", "SitePhoto", "SiteRevision", "SiteStatus",
+    "User",
     "site_managers", "utcnow",
 ]

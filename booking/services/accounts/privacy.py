@@ -21,6 +21,7 @@ from ...models import (
     DeskCell,
     EligibilityRequest,
     IdempotencyRecord,
+    SignInSession,
     User,
     utcnow,
 )
@@ -136,4 +137,5 @@ def _detach_member(session: Session, member_id: int) -> None:
     session.execute(delete(ApiToken).where(ApiToken.user_id == member_id))
     session.execute(delete(EligibilityRequest).where(EligibilityRequest.user_id == member_id))
     session.execute(delete(IdempotencyRecord).where(IdempotencyRecord.user_id == member_id))
+    session.execute(delete(SignInSession).where(SignInSession.user_id == member_id))
     session.expire_all()
