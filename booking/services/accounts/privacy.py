@@ -21,11 +21,13 @@ from ...models import (
     DeskCell,
     EligibilityRequest,
     IdempotencyRecord,
+    Role,
     SignInSession,
     User,
     utcnow,
 )
 from .eligibility import get_member_requests
+from .roles import LAST_ADMIN_DELETE, ensure_an_administrator_remains
 from ..errors import InvalidRequest
 
 DELETED_NAME = "Deleted member"
@@ -92,6 +94,8 @@ def delete_account(session: Session, member: User, today: date) -> int:
     """
     if member.is_deleted:
         raise InvalidRequest("This account is already deleted.")
+    if member.role == Role.ADMIN:
+        ensure_an_administrator_remains(session, member, LAST_ADMIN_DELETE)
     upcoming = list(session.scalars(select(Booking).where(
         Booking.member_id == member.id,
         Booking.status == BookingStatus.LIVE,
