@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 
-from flask import Response, flash, redirect, render_template, request, url_for
+from flask import Response, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -24,6 +24,9 @@ from .forms import (
     WithdrawRequestForm,
 )
 from .helpers import is_safe_next, show_refusal
+
+
+SIGN_IN_EMAIL = "sign_in_email"  # an address carried from registration to sign-in
 
 
 def _safe_next() -> str | None:
@@ -48,6 +51,7 @@ def register():
                 eligibility.request_eligibility(get_session(), user,
                                                 form.eligibility_request.data)
         except DuplicateEmail:
+            session[SIGN_IN_EMAIL] = form.email.data  # the sign-in form starts with it
             # Told honestly (registration is rate-limited per address; see SECURITY.md).
             form.email.errors.append(_(
                 "There is already an account for this email. Sign in with it; if you have"
@@ -67,7 +71,8 @@ def sign_in():
     next_url = _safe_next()
     if current_user.is_authenticated:
         return redirect(next_url or url_for("web.home"))
-    form = SignInForm(email=request.args.get("email", ""))
+    # Never from the query string: an address in a URL lands in logs and browser history.
+    form = SignInForm(email=session.pop(SIGN_IN_EMAIL, ""))
     if form.validate_on_submit():
         user = accounts.authenticate(get_session(), form.email.data, form.password.data)
         if user is not None:
@@ -201,9 +206,14 @@ def delete_account():
         if accounts.authenticate(get_session(), user.email, form.password.data) is None:
             form.password.errors.append(_("That is not your password."))
         else:
-            privacy.delete_account(get_session(), user, today_in_kerala())
-            sign_out_browser(None)  # the deletion ended every session
-            flash(_("Your account is deleted. Your past bookings are kept without your name."),
-                  "info")
-            return redirect(url_for("web.home"))
-    return render_template("accounts/delete.html", form=form), 422 if form.errors else 200
+            try:
+                privacy.delete_account(get_session(), user, today_in_kerala())
+            except BookingError as error:
+                show_refusal(form, error)
+            else:
+                sign_out_browser(None)  # the deletion ended every session
+                flash(_("Your account is deleted. Your past bookings are kept without your"
+                        " name."), "info")
+                return redirect(url_for("web.home"))
+    status = 422 if form.errors or form.form_errors else 200
+    return render_template("accounts/delete.html", form=form), status
