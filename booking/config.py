@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 INSTANCE_DIR = Path(__file__).resolve().parent.parent / "instance"
@@ -57,8 +58,12 @@ def load_config(env: dict[str, str] | None = None) -> dict[str, object]:
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": production,
+        # "Keep me signed in": 30 days (the sign-in session's own limit), a new value at
+        # every sign-in, and worthless once that session ends (sign_in_sessions.py).
+        "REMEMBER_COOKIE_DURATION": timedelta(days=30),
         "REMEMBER_COOKIE_SECURE": production,
         "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
         "BEHIND_PROXY": env.get("BEHIND_PROXY", "false").lower() == "true",
         "PROXY_HOPS": int(env.get("PROXY_HOPS", "1")),
         "LOG_FORMAT": env.get("LOG_FORMAT", "json" if production else "text"),

@@ -5,9 +5,11 @@ one (a proxy such as nginx sets it), otherwise a fresh one; it is echoed in
 the response and stamped on every log line written while the request runs,
 so one id follows a request from nginx to gunicorn to the app's logs.
 
-Logs never carry secrets: the access log records the path without its query
-string and no headers at all, and every message goes through ``redact`` on
-its way out (Bearer tokens, passwords, API tokens, cookies).
+Logs never carry secrets or addresses: the access log records the path without
+its query string and no headers at all, and every message goes through
+``redact`` on its way out (Bearer tokens, passwords, API tokens, cookies, email
+addresses). The development server's request log (werkzeug's, under `make run`)
+is cut the same way: its request line loses its query string.
 """
 from __future__ import annotations
 
@@ -38,13 +40,16 @@ _SECRET_PATTERNS = [
                 r"(['\"]?\s*[:=]\s*['\"]?)[^\s&,;'\"]+"), r"\1\2[REDACTED]"),
     # Postgres/Redis URLs with a password: keep the user, drop the password.
     (re.compile(r"(?i)(\w+(?:\+\w+)?://[^:/@\s]+:)[^@\s]+@"), r"\1[REDACTED]@"),
+    # Email addresses (personal data, and an account name for guessing), after the URL
+    # rule so a database URL keeps its user name.
+    (re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"), "[EMAIL]"),
 ]
 
 
 # Every pattern above starts from one of these words; most lines (the access
 # log's "GET /path 200") contain none, and one search is cheaper than five.
 _MAYBE_SECRET = re.compile(
-    r"(?i)wnh_|bearer|basic|authorization|cookie|passw|secret|token|api_key|session|://")
+    r"(?i)wnh_|bearer|basic|authorization|cookie|passw|secret|token|api_key|session|://|@")
 
 
 def redact(message: str) -> str:
@@ -89,6 +94,22 @@ class RedactingFormatter(logging.Formatter):
         return redact(super().format(record))
 
 
+# A request line's target with its query string: "GET /sign-in?email=… HTTP/1.1".
+_QUERY_STRING = re.compile(r"(\s/[^\s?\"]*)\?[^\s\"]*")
+
+
+class DevServerLogFilter(logging.Filter):
+    """werkzeug's request log (the development server): no query strings, nothing secret."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg = redact(_QUERY_STRING.sub(r"\1", record.getMessage()))
+        record.args = ()
+        return True
+
+
+_dev_server_log_filter = DevServerLogFilter()
+
+
 def configure_logging(app: Flask) -> None:
     """Send the app's logs (logger "booking") to stderr as JSON lines or scrubbed text."""
     logger = logging.getLogger("booking")
@@ -107,6 +128,7 @@ def configure_logging(app: Flask) -> None:
     logger.addHandler(handler)
     # Our handler is the one Flask would otherwise add; don't print twice.
     logger.propagate = app.config.get("LOG_PROPAGATE", app.testing)
+    logging.getLogger("werkzeug").addFilter(_dev_server_log_filter)  # once, however many apps
 
 
 def _add_request_id(record: logging.LogRecord) -> bool:

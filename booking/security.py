@@ -22,15 +22,17 @@ import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from flask import Flask, current_app, g, render_template, request, session
+from flask import Flask, current_app, g, render_template, request
 from flask_babel import format_time, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user, user_logged_in
 from itsdangerous import BadData, URLSafeSerializer
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from .api.auth import bearer_secret
+from .auth import TOKEN_ONLY_PREFIX
 from .clock import KOLKATA
-from .errors import problem, wants_problem_json
+from .errors import error_page, problem, wants_problem_json
 from .ratelimits import EndpointLimit, RateLimited, apply_rate_limits
 from .services.dates import format_day
 from .services.accounts.signin_throttle import PER_ACCOUNT, PER_CLIENT, Pause, SignInThrottle
@@ -69,17 +71,21 @@ def by_address() -> str:
 
 
 def by_credential() -> str:
-    """The API caller: a hash of its bearer token, or its address without one."""
-    authorization = request.headers.get("Authorization", "")
-    if authorization:
-        return "cred:" + hashlib.sha256(authorization.encode("utf-8")).hexdigest()[:32]
+    """The API caller: a hash of its bearer token, or its address without one.
+
+    The token as authentication parses it, not the raw header: ``bearer``,
+    ``BEARER`` or extra spaces around the same token share one allowance.
+    """
+    secret = bearer_secret(request.headers.get("Authorization", ""))
+    if secret:
+        return "cred:" + hashlib.sha256(secret.encode("utf-8", "surrogatepass")).hexdigest()[:32]
     return by_address()
 
 
 def by_account() -> str:
     """The signed-in account (one member cannot mint tokens from many addresses)."""
     if current_user.is_authenticated:
-        return f"user:{current_user.get_id()}"
+        return f"user:{current_user.id}"  # not get_id(): that names the session
     return by_credential()
 
 
@@ -116,6 +122,8 @@ def _too_many_requests(error: RateLimited):
 # ---------------------------------------------------------------- sign-in throttle
 
 DEVICE_COOKIE = "wnh_device"
+# What a browser's sign-in form sends ("" for a post with no body at all).
+SIGN_IN_ENCODINGS = frozenset({"application/x-www-form-urlencoded", "multipart/form-data", ""})
 DEVICE_COOKIE_DAYS = 365
 
 
@@ -161,6 +169,15 @@ def init_signin_throttle(app: Flask) -> None:
         g.signed_in_email = user.email
 
     @app.before_request
+    def _sign_in_by_form_only():
+        # The form would read a JSON body too, but the throttle counts only what it
+        # can read before the view (request.form): one encoding, so no guess escapes it.
+        if (request.endpoint == "web.sign_in" and request.method == "POST"
+                and request.mimetype not in SIGN_IN_ENCODINGS):
+            return _sign_in_by_form_please()
+        return None
+
+    @app.before_request
     def _pause_guessing():
         email = _sign_in_attempt()
         pause = email and _fail_open(lambda: get_throttle().check(email, _client(email)))
@@ -178,6 +195,13 @@ def init_signin_throttle(app: Flask) -> None:
             # 422 is the sign-in form shown again: a wrong password (CSRF failures are 400).
             _fail_open(lambda: get_throttle().record_failure(email, _client(email)))
         return response
+
+
+def _sign_in_by_form_please():
+    return error_page(415, _("Sign in with the form"), _(
+        "Sign-in takes the fields of the sign-in page (a form post), not JSON or other"
+        " bodies. Programs use a personal API token instead: create one on your account"
+        " page."))
 
 
 def _remember_device(email: str, response) -> None:
@@ -251,11 +275,24 @@ def init_headers(app: Flask) -> None:
             response.headers.setdefault(name, value)
         if request.is_secure:
             response.headers.setdefault("Strict-Transport-Security", HSTS)
-        # Pages for a signed-in person, and API answers, are never stored by shared caches.
-        has_session = current_app.config["SESSION_COOKIE_NAME"] in request.cookies
-        if request.headers.get("Authorization") or (has_session and session.get("_user_id")):
+        # Answers for one person are never stored, by shared caches or the browser's.
+        if _is_personal_answer():
             response.headers.setdefault("Cache-Control", "no-store")
         return response
+
+
+def _is_personal_answer() -> bool:
+    """The answer is for one person: a token's holder, or a signed-in user however they
+    were recognised (the session cookie, or the remember-me cookie alone)."""
+    if request.headers.get("Authorization"):
+        return True
+    if request.path.startswith(TOKEN_ONLY_PREFIX) or request.endpoint == "static":
+        return False  # no cookie session there (auth.py); static files are the same for all
+    try:
+        return current_user.is_authenticated
+    except Exception:  # the database is unreachable: err on the side of not storing
+        current_app.logger.warning("Could not tell whether an answer is personal")
+        return True
 
 
 def init_proxy(app: Flask) -> None:

@@ -19,22 +19,30 @@ def _unauthorised(detail: str):
     return response
 
 
+def bearer_secret(header: str) -> str | None:
+    """The token in an ``Authorization: Bearer TOKEN`` header, however the scheme is spelt."""
+    scheme, _, secret = header.strip().partition(" ")
+    if scheme.lower() != "bearer" or not secret.strip():
+        return None
+    return secret.strip()
+
+
 def token_required(view):
     """Let the request through with a valid token, or answer 401 problem+json."""
 
     @wraps(view)
     def wrapper(*args, **kwargs):
         header = request.headers.get("Authorization", "")
-        scheme, _, secret = header.partition(" ")
+        secret = bearer_secret(header)
         if not header:
             return _unauthorised(
                 "Send your personal API token as 'Authorization: Bearer TOKEN'."
                 " Create one on your account page."
             )
-        if scheme.lower() != "bearer" or not secret.strip():
+        if secret is None:
             return _unauthorised("Use the Bearer scheme: 'Authorization: Bearer TOKEN'.")
         # A write notes the token's use in its own transaction; a read writes nothing.
-        user = authenticate_token(get_session(), secret.strip(),
+        user = authenticate_token(get_session(), secret,
                                   record_use=request.method not in READ_METHODS)
         if user is None:
             return _unauthorised(INVALID)

@@ -7,12 +7,13 @@ from .eligibility import EligibilityRequest, RequestStatus
 from .outbox import OutboxMessage, OutboxStatus
 from .revision import SiteRevision
 from .site import Closure, Site, SiteKind, SitePhoto, SiteStatus
-from .user import Eligibility, Role, User, site_managers
+from .user import Eligibility, Role, SignInSession, User, site_managers
 
 __all__ = [
     "ApiToken", "AuditEntry", "Base", "Bed", "BedNight", "Booking", "BookingEvent",
     "BookingStatus", "Closure", "DayPart", "Designation", "Desk", "DeskCell",
-    "Eligibility", "EligibilityRequest", "IdempotencyRecord", "OutboxMessage", "OutboxStatus", "RequestStatus", "Role", "Room",
-    "RoomType", "Site", "SiteKind", "SitePhoto", "SiteRevision", "SiteStatus", "User",
+    "Eligibility", "EligibilityRequest", "IdempotencyRecord", "OutboxMessage", "OutboxStatus",
+    "RequestStatus", "Role", "Room", "RoomType", "SignInSession", "Site", "SiteKind", "SitePhoto",
+    "SiteRevision", "SiteStatus", "User",
     "site_managers", "utcnow",
 ]

@@ -5,7 +5,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, Column, ForeignKey, String, Table
+from sqlalchemy import Boolean, CheckConstraint, Column, ForeignKey, Integer, String, Table
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, UTCDateTime, utcnow
@@ -56,6 +56,9 @@ class User(Base):
     hostel_eligibility: Mapped[str | None] = mapped_column(String(10))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Bumped to end every sign-in session at once (password set, "sign out everywhere"):
+    # a SignInSession counts only while it carries the user's current version.
+    session_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
     managed_sites: Mapped[list[Site]] = relationship(
         secondary=site_managers, back_populates="managers", order_by="Site.name"
@@ -64,13 +67,16 @@ class User(Base):
     # The four attributes Flask-Login expects, without importing Flask here.
     is_authenticated = True
     is_anonymous = False
+    # The key of the sign-in session this object was loaded for (set by the edge; not
+    # stored). It is part of the id Flask-Login keeps in the session and remember cookies.
+    session_key = None
 
     @property
     def is_active(self) -> bool:
         return self.deleted_at is None
 
     def get_id(self) -> str:
-        return str(self.id)
+        return f"{self.id}:{self.session_key or ''}"
 
     @property
     def is_admin(self) -> bool:
@@ -82,3 +88,21 @@ class User(Base):
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.email} {self.role}>"
+
+
+class SignInSession(Base):
+    """One browser's sign-in: its cookies work while this row lives (only a hash of its key).
+
+    Sign-out deletes the row, so cookies copied before it stop working; the
+    user's ``session_version`` moving on ends every row at once.
+    """
+
+    __tablename__ = "sign_in_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    version: Mapped[int] = mapped_column(Integer)
+    remember: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -3,13 +3,14 @@ from __future__ import annotations
 
 import json
 
-from flask import Response, flash, redirect, render_template, request, url_for
+from flask import Response, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required
 
+from ..auth import renew_browser_session, sign_in_browser, sign_out_browser
 from ..clock import now_in_kerala, today_in_kerala
 from ..extensions import get_session
-from ..services.accounts import users as accounts, eligibility, privacy
+from ..services.accounts import users as accounts, eligibility, privacy, sign_in_sessions
 from ..services.errors import BookingError, DuplicateEmail
 from . import bp
 from .forms import (
@@ -19,9 +20,13 @@ from .forms import (
     ProfileForm,
     RegisterForm,
     SignInForm,
+    SignOutOthersForm,
     WithdrawRequestForm,
 )
 from .helpers import is_safe_next, show_refusal
+
+
+SIGN_IN_EMAIL = "sign_in_email"  # an address carried from registration to sign-in
 
 
 def _safe_next() -> str | None:
@@ -46,6 +51,7 @@ def register():
                 eligibility.request_eligibility(get_session(), user,
                                                 form.eligibility_request.data)
         except DuplicateEmail:
+            session[SIGN_IN_EMAIL] = form.email.data  # the sign-in form starts with it
             # Told honestly (registration is rate-limited per address; see SECURITY.md).
             form.email.errors.append(_(
                 "There is already an account for this email. Sign in with it; if you have"
@@ -53,7 +59,7 @@ def register():
         except BookingError as error:
             show_refusal(form, error)
         else:
-            login_user(user)
+            sign_in_browser(user)
             flash(_("Welcome, %(name)s: your account is ready.", name=user.name), "success")
             return redirect(next_url or url_for("web.my_bookings"))
     status = 422 if form.errors or form.form_errors else 200
@@ -65,11 +71,12 @@ def sign_in():
     next_url = _safe_next()
     if current_user.is_authenticated:
         return redirect(next_url or url_for("web.home"))
-    form = SignInForm(email=request.args.get("email", ""))
+    # Never from the query string: an address in a URL lands in logs and browser history.
+    form = SignInForm(email=session.pop(SIGN_IN_EMAIL, ""))
     if form.validate_on_submit():
         user = accounts.authenticate(get_session(), form.email.data, form.password.data)
         if user is not None:
-            login_user(user, remember=form.remember.data)
+            sign_in_browser(user, remember=form.remember.data)
             flash(_("Welcome, %(name)s.", name=user.name), "success")
             return redirect(next_url or url_for("web.my_bookings"))
         form.form_errors.append(_("That email and password do not match an account."))
@@ -79,9 +86,23 @@ def sign_in():
 
 @bp.post("/sign-out")
 def sign_out():
-    logout_user()
+    sign_out_browser(current_user._get_current_object())
     flash(_("You are signed out."), "info")
     return redirect(url_for("web.home"))
+
+
+@bp.post("/account/sign-out-others")
+@login_required
+def sign_out_other_devices():
+    if not SignOutOthersForm().validate_on_submit():
+        flash(_("This form expired. Please try again."), "error")
+        return redirect(url_for("web.profile"))
+    user = current_user._get_current_object()
+    key = sign_in_sessions.sign_out_other_devices(get_session(), user, user.session_key)
+    renew_browser_session(user, key)
+    flash(_("You are signed out on every other device and browser. You are still signed in"
+            " here."), "success")
+    return redirect(url_for("web.profile") + "#sessions")
 
 
 @bp.route("/account", methods=["GET", "POST"])
@@ -106,6 +127,7 @@ def _render_profile(form, request_form=None):
     return render_template(
         "accounts/profile.html", form=form, request_form=request_form,
         withdraw_form=WithdrawRequestForm(formdata=None),
+        sign_out_others_form=SignOutOthersForm(formdata=None),
         latest_request=eligibility.get_latest_request(get_session(), member))
 
 
@@ -150,8 +172,15 @@ def change_password():
         if accounts.authenticate(get_session(), user.email, form.current.data) is None:
             form.current.errors.append(_("That is not your current password."))
         else:
-            accounts.set_password(user, form.password.data)
-            flash(_("Your password is changed."), "success")
+            try:
+                accounts.set_password(user, form.password.data)  # ends every session
+            except BookingError as error:
+                form.password.errors.append(error.message)
+                return render_template("accounts/password.html", form=form), 422
+            renew_browser_session(user, sign_in_sessions.renew_session(
+                get_session(), user, user.session_key))
+            flash(_("Your password is changed. Any other device or browser signed in to your"
+                    " account is now signed out."), "success")
             return redirect(url_for("web.profile"))
     return render_template("accounts/password.html", form=form), 422 if form.errors else 200
 
@@ -177,9 +206,14 @@ def delete_account():
         if accounts.authenticate(get_session(), user.email, form.password.data) is None:
             form.password.errors.append(_("That is not your password."))
         else:
-            privacy.delete_account(get_session(), user, today_in_kerala())
-            logout_user()
-            flash(_("Your account is deleted. Your past bookings are kept without your name."),
-                  "info")
-            return redirect(url_for("web.home"))
-    return render_template("accounts/delete.html", form=form), 422 if form.errors else 200
+            try:
+                privacy.delete_account(get_session(), user, today_in_kerala())
+            except BookingError as error:
+                show_refusal(form, error)
+            else:
+                sign_out_browser(None)  # the deletion ended every session
+                flash(_("Your account is deleted. Your past bookings are kept without your"
+                        " name."), "info")
+                return redirect(url_for("web.home"))
+    status = 422 if form.errors or form.form_errors else 200
+    return render_template("accounts/delete.html", form=form), status

@@ -26,7 +26,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from ..services.accounts.users import MIN_PASSWORD_LENGTH, normalise_phone
+from ..services.accounts.users import MIN_PASSWORD_LENGTH, is_common_password, normalise_phone
 from ..services.dates import format_day
 from ..services.errors import InvalidRequest
 
@@ -42,11 +42,22 @@ PART_CHOICES = [
 ANY = ""  # the "any free desk/bed" choice
 
 
+def not_common(_form, field) -> None:
+    """Refuse the passwords people choose most (the service refuses them too)."""
+    if field.data and is_common_password(field.data):
+        raise ValidationError(_l(
+            "That password is one of the most common passwords, among the first anyone"
+            " guessing would try. Choose another: three or four unrelated words, such as"
+            " \u201cmango ferry monsoon lamp\u201d, make a long password that is easy to"
+            " remember."))
+
+
 def _new_password(label):
     return PasswordField(label, validators=[
         DataRequired(_l("Choose a password.")),
         Length(min=MIN_PASSWORD_LENGTH, max=200,
                message=_l("Use at least %(n)d characters.", n=MIN_PASSWORD_LENGTH)),
+        not_common,
     ])
 
 
@@ -101,6 +112,10 @@ class EligibilityRequestForm(FlaskForm):
 
 class WithdrawRequestForm(FlaskForm):
     """Only the CSRF token: withdrawing needs no more."""
+
+
+class SignOutOthersForm(FlaskForm):
+    """Only the CSRF token: "sign out of all other devices" needs no more."""
 
 
 class ChangePasswordForm(FlaskForm):

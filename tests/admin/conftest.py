@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import pytest
 
 from booking.services.accounts import roles as users_admin
+from tests.conftest import sign_in_as
 
 
 @dataclass
@@ -44,9 +45,7 @@ def world(make, session) -> World:
 
 def sign_in(client, user) -> None:
     """Sign a test client in as `user` (Flask-Login's session keys)."""
-    with client.session_transaction() as s:
-        s["_user_id"] = str(user.id)
-        s["_fresh"] = True
+    sign_in_as(client, user.id)
 
 
 def csrf_token(client, page: str = "/admin/sites") -> str:

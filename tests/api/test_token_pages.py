@@ -6,14 +6,13 @@ import re
 import pytest
 
 from booking.services.accounts import tokens
+from tests.conftest import sign_in_as
 
 
 @pytest.fixture
 def signed_in(app, member):
     client = app.test_client()
-    with client.session_transaction() as cookie:
-        cookie["_user_id"] = str(member.id)
-        cookie["_fresh"] = True
+    sign_in_as(client, member.id)
     return client
 
 

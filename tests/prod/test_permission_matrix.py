@@ -21,6 +21,7 @@ from booking.services.sites import capacity, photos as site_photos
 from booking.services.accounts import roles as users_admin
 from booking.services.accounts.tokens import create_token
 
+from tests.conftest import sign_in_as
 from tests.images import photo_bytes
 
 from .conftest import csrf_headers
@@ -92,9 +93,7 @@ def _client(app, who: str, world: World):
     client = app.test_client()
     client.csrf = csrf_headers(app, client)
     if who in world.users:
-        with client.session_transaction() as s:
-            s["_user_id"] = str(world.users[who])
-            s["_fresh"] = True
+        sign_in_as(client, world.users[who])
     return client
 
 

@@ -15,7 +15,7 @@ from flask import url_for
 from booking.observability import JsonLinesFormatter
 from booking.security import CONTENT_SECURITY_POLICY, RATE_LIMITS, missing_rate_limited_endpoints
 from booking.services.accounts.tokens import create_token
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, sign_in_as
 
 from .conftest import csrf_headers
 
@@ -83,9 +83,7 @@ def test_every_form_post_without_a_csrf_token_is_refused(make_app, make, session
     session.commit()
     app = make_app(WTF_CSRF_ENABLED=True)
     client = app.test_client()
-    with client.session_transaction() as s:
-        s["_user_id"] = str(admin_id)
-        s["_fresh"] = True
+    sign_in_as(client, admin_id)
     routes = list(_form_routes(app))
     assert len(routes) > 10
     with app.test_request_context():
@@ -239,8 +237,7 @@ def test_token_creation_is_rate_limited_per_account_and_never_cached(make_app, m
     app = make_app(RATELIMIT_ENABLED=True)
     client = app.test_client()
     headers = csrf_headers(app, client)
-    with client.session_transaction() as s:
-        s["_user_id"] = str(member_id)
+    sign_in_as(client, member_id)
     answers = [client.post("/account/tokens", data={"name": f"laptop {i}"}, headers=headers)
                for i in range(11)]
     assert [a.status_code for a in answers[:10]] == [201] * 10

@@ -16,6 +16,7 @@ from booking.extensions import get_session
 from booking.models import User
 from booking.services.accounts import users as accounts
 from booking.services.errors import NotPermitted
+from tests.conftest import sign_in_as
 
 
 class _Gone(Exception):
@@ -115,8 +116,7 @@ def test_a_bug_is_still_a_500_not_disguised_as_unavailable(probe):
 def test_an_error_page_after_a_rollback_still_knows_who_is_signed_in(probe, make, session):
     member_id = make.member(role="manager").id
     session.commit()
-    with probe.session_transaction() as s:
-        s["_user_id"] = str(member_id)
+    sign_in_as(probe, member_id)
     # The view loads current_user, writes, then a refusal reaches the safety-net handler,
     # which rolls back before rendering a page whose header shows the member's name.
     probe.get("/healthz")

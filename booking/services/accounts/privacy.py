@@ -22,10 +22,13 @@ from ...models import (
     EligibilityRequest,
     IdempotencyRecord,
     OutboxMessage,
+    Role,
+    SignInSession,
     User,
     utcnow,
 )
 from .eligibility import get_member_requests
+from .roles import LAST_ADMIN_DELETE, ensure_an_administrator_remains
 from ..errors import InvalidRequest
 
 DELETED_NAME = "Deleted member"
@@ -92,6 +95,8 @@ def delete_account(session: Session, member: User, today: date) -> int:
     """
     if member.is_deleted:
         raise InvalidRequest("This account is already deleted.")
+    if member.role == Role.ADMIN:
+        ensure_an_administrator_remains(session, member, LAST_ADMIN_DELETE)
     upcoming = list(session.scalars(select(Booking).where(
         Booking.member_id == member.id,
         Booking.status == BookingStatus.LIVE,
@@ -137,6 +142,7 @@ def _detach_member(session: Session, member_id: int) -> None:
     session.execute(delete(ApiToken).where(ApiToken.user_id == member_id))
     session.execute(delete(EligibilityRequest).where(EligibilityRequest.user_id == member_id))
     session.execute(delete(IdempotencyRecord).where(IdempotencyRecord.user_id == member_id))
+    session.execute(delete(SignInSession).where(SignInSession.user_id == member_id))
     # Mail to the person, sent or not, holds their address and what they booked.
     session.execute(delete(OutboxMessage).where(OutboxMessage.user_id == member_id))
     session.expire_all()

@@ -10,6 +10,26 @@ from ..errors import InvalidRequest, NotPermitted
 from .permissions import is_admin
 
 PAGE_SIZE = 50
+LAST_ADMIN_DELETE = (
+    "You are the only administrator, so your account cannot be deleted yet. Make someone"
+    " else an administrator first (Admin \u2192 Users \u2192 their name \u2192 Role:"
+    " administrator), then delete your account.")
+LAST_ADMIN_ROLE = (
+    "That would leave no administrator. Make someone else an administrator first"
+    " (Admin \u2192 Users \u2192 their name \u2192 Role: administrator), then change this role.")
+
+
+def ensure_an_administrator_remains(session: Session, leaving: User,
+                                    message: str = LAST_ADMIN_ROLE) -> None:
+    """Refuse when `leaving` is the last administrator (their deletion or demotion)."""
+    # Every administrator's row is locked (FOR UPDATE on PostgreSQL; SQLite writers take
+    # turns anyway) and counted in this transaction, so two administrators leaving at
+    # once cannot each count the other as the one who stays.
+    admins = session.scalars(select(User.id).where(User.role == Role.ADMIN,
+                                                   User.deleted_at.is_(None))
+                             .order_by(User.id).with_for_update()).all()
+    if set(admins) <= {leaving.id}:
+        raise InvalidRequest(message)
 
 
 def search_users(session: Session, text: str = "", role: str = "",
@@ -37,6 +57,8 @@ def set_role(session: Session, actor: User, user: User, role: str,
         raise InvalidRequest(f"Unknown role {role!r}.")
     if user.id == actor.id and role != Role.ADMIN:
         raise InvalidRequest("You cannot remove your own administrator role.")
+    if user.role == Role.ADMIN and role != Role.ADMIN:
+        ensure_an_administrator_remains(session, user)
     if role == Role.MANAGER and not site_ids:
         raise InvalidRequest("A site manager needs at least one site.")
     sites = list(session.scalars(select(Site).where(Site.id.in_(site_ids)).order_by(Site.name)))

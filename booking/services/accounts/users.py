@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 import re
+from functools import cache
 
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -11,6 +12,11 @@ from ...models import Role, User
 from ..errors import DuplicateEmail, InvalidRequest
 
 MIN_PASSWORD_LENGTH = 8
+COMMON_PASSWORD_HINT = (
+    "That password is one of the most common passwords, among the first anyone guessing"
+    " would try. Choose another: three or four unrelated words, such as"
+    " \u201cmango ferry monsoon lamp\u201d, make a long password that is easy to remember.")
+EMAIL_PASSWORD_HINT = "Choose a password that is not your email address or part of it."
 # Checked against when the email is unknown, so both paths cost the same.
 _DUMMY_HASH = generate_password_hash("not-a-real-password")
 
@@ -79,10 +85,45 @@ def create_user(
     return user
 
 
-def set_password(user: User, password: str) -> None:
+@cache
+def _common_passwords() -> frozenset[str]:
+    # zxcvbn's list of the 30,000 most used passwords (from leaked password sets), shipped
+    # in the package: nothing is fetched. Loaded on first use (~0.1 s).
+    from zxcvbn.frequency_lists import FREQUENCY_LISTS
+
+    return frozenset(FREQUENCY_LISTS["passwords"])
+
+
+def is_common_password(password: str) -> bool:
+    """True for a password on the list of the most common ones (case is ignored)."""
+    return password.strip().lower() in _common_passwords()
+
+
+def check_password(password: str, email: str | None = None) -> None:
+    """Refuse passwords too short, too common (NIST SP 800-63B), or made of the email."""
     if len(password) < MIN_PASSWORD_LENGTH:
         raise InvalidRequest(f"Passwords need at least {MIN_PASSWORD_LENGTH} characters.")
+    if is_common_password(password):
+        raise InvalidRequest(COMMON_PASSWORD_HINT)
+    if email and password.strip().lower() in {email.lower(), email.lower().partition("@")[0]}:
+        raise InvalidRequest(EMAIL_PASSWORD_HINT)
+
+
+def set_password(user: User, password: str) -> None:
+    """Give the user a new password (registration, change, reset): every session ends."""
+    check_password(password, user.email)
     user.password_hash = generate_password_hash(password)
+    end_all_sessions(user)
+
+
+def end_all_sessions(user: User) -> None:
+    """Sign the user out everywhere: every session and remember-me cookie stops working.
+
+    Moves ``session_version`` on (sign_in_sessions.py checks it on every
+    request). The increment is done in SQL, so two at once both count.
+    """
+    if inspect(user).persistent:  # a user not yet saved has no sessions
+        user.session_version = User.session_version + 1
 
 
 def authenticate(session: Session, email: str, password: str) -> User | None:
