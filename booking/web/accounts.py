@@ -9,7 +9,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from ..clock import now_in_kerala, today_in_kerala
 from ..extensions import get_session
-from ..services.accounts import users as accounts, eligibility, privacy
+from ..services.accounts import users as accounts, eligibility, privacy, verification
 from ..services.errors import BookingError, DuplicateEmail
 from . import bp
 from .forms import (
@@ -21,6 +21,7 @@ from .forms import (
     SignInForm,
     WithdrawRequestForm,
 )
+from .account_mail import account_links
 from .helpers import is_safe_next, show_refusal
 
 
@@ -38,9 +39,9 @@ def register():
     form = RegisterForm()
     if form.validate_on_submit():
         try:
-            user = accounts.create_user(
-                get_session(), form.email.data, form.name.data, form.password.data,
-                phone=form.phone.data or None,
+            user = verification.register_member(
+                get_session(), account_links(), form.email.data, form.name.data,
+                form.password.data, phone=form.phone.data or None,
             )
             if form.eligibility_request.data:
                 eligibility.request_eligibility(get_session(), user,
@@ -49,12 +50,14 @@ def register():
             # Told honestly (registration is rate-limited per address; see SECURITY.md).
             form.email.errors.append(_(
                 "There is already an account for this email. Sign in with it; if you have"
-                " forgotten its password, ask the manager of your centre or hostel."))
+                " forgotten its password, choose “Forgot your password?” on the sign-in page."))
         except BookingError as error:
             show_refusal(form, error)
         else:
             login_user(user)
-            flash(_("Welcome, %(name)s: your account is ready.", name=user.name), "success")
+            flash(_("Welcome, %(name)s: your account is ready. We have sent a link to"
+                    " %(email)s: open it to confirm your address before your first booking.",
+                    name=user.name, email=user.email), "success")
             return redirect(next_url or url_for("web.my_bookings"))
     status = 422 if form.errors or form.form_errors else 200
     return render_template("accounts/register.html", form=form, next_url=next_url), status
