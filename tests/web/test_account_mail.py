@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from email import message_from_bytes, policy
 from urllib.parse import urlsplit
 
 import pytest
@@ -319,3 +320,16 @@ def test_resend_is_limited_per_member(limited_app, db, make, session):
                for _ in range(4)]
     assert answers == [302, 302, 302, 429]
     assert outbox_count(db) == 3
+
+
+def test_without_a_mail_server_the_worker_writes_the_verification_mail_as_a_file(
+        app, client, db, tmp_path, clock):
+    app.config.update(MAIL_URL="", MAIL_DIR=str(tmp_path / "mail"))
+    register(client)
+    result = app.test_cli_runner().invoke(args=["worker", "--once"])
+    assert result.exit_code == 0 and "delivered 1 message" in result.output
+    (eml,) = (tmp_path / "mail").glob("*.eml")
+    text = message_from_bytes(eml.read_bytes(), policy=policy.default).get_body(("plain",))
+    path = urlsplit(LINK.search(text.get_content()).group(0)).path
+    assert client.get(path).status_code == 200
+    assert user(db, "nimmi@example.org").email_verified_at is not None
