@@ -100,8 +100,8 @@ def reset_password(token: str):
             login_user(user)
             flash(_("Your password is changed and you are signed in."), "success")
             return redirect(url_for("web.my_bookings"))
-        else:
-            password_reset.check_reset_link(get_session(), account_links(), token)
+        # The form (again): only while the link is still good.
+        password_reset.check_reset_link(get_session(), account_links(), token)
     except LinkRefused as error:
         return _link_problem(error, "reset")
     except BookingError as error:
