@@ -53,13 +53,21 @@ class RateLimiter:
         return None
 
 
-def apply_rate_limits(app: Flask, limits: dict[str, EndpointLimit]) -> None:
-    """Wrap each named endpoint's view in its limit (unknown names are left to a test)."""
+# One limit, or several counted by different keys (per client and per address typed).
+Limits = EndpointLimit | tuple[EndpointLimit, ...]
+
+
+def apply_rate_limits(app: Flask, limits: dict[str, Limits]) -> None:
+    """Wrap each named endpoint's view in its limits (unknown names are left to a test)."""
     app.extensions["rate_limiter"] = RateLimiter(app.config["RATELIMIT_STORAGE_URI"])
-    for endpoint, rule in limits.items():
+    for endpoint, rules in limits.items():
         view = app.view_functions.get(endpoint)
-        if view is not None:
-            app.view_functions[endpoint] = _limited(view, endpoint, rule)
+        if view is None:
+            continue
+        # The first rule listed is checked first: a refused request counts no further.
+        for rule in reversed(rules if isinstance(rules, tuple) else (rules,)):
+            view = _limited(view, endpoint, rule)
+        app.view_functions[endpoint] = view
 
 
 def _limited(view, endpoint: str, rule: EndpointLimit):

@@ -16,6 +16,7 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
 import math
 import secrets
 import time
@@ -33,8 +34,9 @@ from .api.auth import bearer_secret
 from .auth import TOKEN_ONLY_PREFIX
 from .clock import KOLKATA
 from .errors import error_page, problem, wants_problem_json
-from .ratelimits import EndpointLimit, RateLimited, apply_rate_limits
+from .ratelimits import EndpointLimit, Limits, RateLimited, apply_rate_limits
 from .services.dates import format_day
+from .services.accounts.users import normalise_email
 from .services.accounts.signin_throttle import PER_ACCOUNT, PER_CLIENT, Pause, SignInThrottle
 from .web.forms import SignInForm
 from .web.helpers import is_safe_next
@@ -89,14 +91,37 @@ def by_account() -> str:
     return by_credential()
 
 
+def by_typed_address() -> str:
+    """The email address a form names (or the signed-in member's), normalised and hashed.
+
+    Keyed with the app's secret, so the counters' keys (in Redis) give no
+    address away, and never logged.
+    """
+    email = request.form.get("email") or (current_user.email if current_user.is_authenticated
+                                          else "") or ""
+    secret = current_app.secret_key
+    secret = secret.encode("utf-8") if isinstance(secret, str) else secret
+    address = normalise_email(email).encode("utf-8")
+    digest = hmac.new(secret, address, hashlib.sha256).hexdigest()[:32]
+    return f"email:{digest}"
+
+
 # The one table of rate limits. Names are checked by tests/prod/test_security.py.
-RATE_LIMITS: dict[str, EndpointLimit] = {
+# A tuple counts each of its limits by its own key; the first full one refuses.
+RATE_LIMITS: dict[str, Limits] = {
     # Per address, sized for an office behind one NAT address (a Technopark company at
     # 9 am), not one person; guessing at one account is slowed by the sign-in throttle.
     "web.sign_in": EndpointLimit("100 per minute;500 per hour", key=by_address),
     "web.register": EndpointLimit("5 per minute;20 per hour", key=by_address),
     "web.create_token": EndpointLimit("10 per hour", key=by_account),
     "api.create_booking": EndpointLimit("120 per minute", key=by_credential),
+    # Each asks for a mail to someone's address: a few per address (nobody's inbox is
+    # flooded), more per client (an office NAT), and neither says whether an account exists.
+    "web.forgot_password": (EndpointLimit("3 per 15 minutes;10 per day", key=by_typed_address),
+                            EndpointLimit("10 per minute;50 per hour", key=by_address)),
+    "web.resend_verification": (EndpointLimit("3 per 15 minutes;10 per day",
+                                              key=by_typed_address),
+                                EndpointLimit("10 per minute;50 per hour", key=by_address)),
 }
 
 

@@ -50,6 +50,8 @@ ACTION_LABELS = {
     "photo.add": _l("Photo added"),
     "photo.delete": _l("Photo removed"),
     "photo.move": _l("Photo moved"),
+    "account.email_verified": _l("Email address verified"),
+    "account.password_reset": _l("Password reset by mailed link"),
 }
 ROOM_WORDS = {"women": _l("women's rooms"), "men": _l("men's rooms"),
               None: _l("rooms for anyone only")}
@@ -275,6 +277,14 @@ def _outbox_resend(a: str, row: AuditRow, before: dict, after: dict) -> str:
              target=row.entry.target.replace("outbox:", "#"))
 
 
+def _account_email_verified(a: str, row: AuditRow, before: dict, after: dict) -> str:
+    return _("%(actor)s confirmed their email address with the link mailed to it", actor=a)
+
+
+def _account_password_reset(a: str, row: AuditRow, before: dict, after: dict) -> str:
+    return _("%(actor)s set a new password with a reset link mailed to them", actor=a)
+
+
 SENTENCES: dict[str, Callable[[str, AuditRow, dict, dict], str]] = {
     "outbox.resend": _outbox_resend,
     "booking.cancel": _booking_cancel,
@@ -299,6 +309,8 @@ SENTENCES: dict[str, Callable[[str, AuditRow, dict, dict], str]] = {
     "photo.add": _photo_add,
     "photo.delete": _photo_delete,
     "photo.move": _photo_move,
+    "account.email_verified": _account_email_verified,
+    "account.password_reset": _account_password_reset,
     **{f"{kind}.rename": _rename for kind in ("desk", "bed", "room")},
     **{f"{kind}.retire": _retire for kind in ("desk", "bed", "room")},
 }

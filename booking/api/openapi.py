@@ -202,6 +202,9 @@ PATHS = {
                         "headers": {"Location": {"schema": {"type": "string"}}}},
                 "400": BAD_REQUEST,
                 "401": UNAUTHORISED,
+                "403": _problem("Your email address is not verified yet: open the link mailed"
+                                " to you when you registered (or sign in on the website and"
+                                " choose Resend) before your first booking."),
                 "404": _problem("No such site, or no desk/bed with that label."),
                 "409": _problem("Nothing (or not the named desk/bed) is free then,"
                                 " or you already hold a desk/bed then."),

@@ -55,6 +55,10 @@ class User(Base):
     # Granted by staff (services/accounts/eligibility.py); a member only requests it.
     hostel_eligibility: Mapped[str | None] = mapped_column(String(10))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # When the owner opened the link mailed to the address (services/accounts/
+    # verification.py). NULL only for web self-registration not yet confirmed:
+    # such a member cannot book until it is set.
+    email_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # Bumped to end every sign-in session at once (password set, "sign out everywhere"):
     # a SignInSession counts only while it carries the user's current version.
@@ -81,6 +85,10 @@ class User(Base):
     @property
     def is_admin(self) -> bool:
         return self.role == Role.ADMIN
+
+    @property
+    def is_email_verified(self) -> bool:
+        return self.email_verified_at is not None
 
     @property
     def is_deleted(self) -> bool:

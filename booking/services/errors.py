@@ -97,6 +97,12 @@ class NothingToEnd(RuleViolation):
     """A booking that is over, or whose part under way is all it has left."""
 
 
+class EmailNotVerified(NotPermitted):
+    """A member who registered on the web has not opened the link mailed to them yet."""
+
+    title = "Email address not verified"
+
+
 class DuplicateEmail(BookingError):
     http_status = 409
     title = "Email already registered"
@@ -111,3 +117,28 @@ class ImportFailed(BookingError):
     def __init__(self, message: str, row_errors: list[tuple[int, str]]) -> None:
         super().__init__(message)
         self.row_errors = row_errors
+
+
+# ---------------------------------------------------------------- mailed links
+
+class LinkRefused(BookingError):
+    """A mailed link (verification, password reset) that cannot be used; ask for a new one."""
+
+    http_status = 400
+    title = "This link cannot be used"
+
+
+class LinkInvalid(LinkRefused):
+    """Not a link we made: altered, cut short, or for another purpose."""
+
+
+class LinkExpired(LinkRefused):
+    http_status = 410
+    title = "This link has expired"
+
+
+class LinkUsed(LinkRefused):
+    """Already used, or voided since (the password or the address changed)."""
+
+    http_status = 410
+    title = "This link has already been used"

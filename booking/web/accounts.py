@@ -10,7 +10,7 @@ from flask_login import current_user, login_required
 from ..auth import renew_browser_session, sign_in_browser, sign_out_browser
 from ..clock import now_in_kerala, today_in_kerala
 from ..extensions import get_session
-from ..services.accounts import users as accounts, eligibility, privacy, sign_in_sessions
+from ..services.accounts import users as accounts, eligibility, privacy, sign_in_sessions, verification
 from ..services.errors import BookingError, DuplicateEmail
 from . import bp
 from .forms import (
@@ -23,6 +23,7 @@ from .forms import (
     SignOutOthersForm,
     WithdrawRequestForm,
 )
+from .account_mail import account_links
 from .helpers import is_safe_next, show_refusal
 
 
@@ -43,9 +44,9 @@ def register():
     form = RegisterForm()
     if form.validate_on_submit():
         try:
-            user = accounts.create_user(
-                get_session(), form.email.data, form.name.data, form.password.data,
-                phone=form.phone.data or None,
+            user = verification.register_member(
+                get_session(), account_links(), form.email.data, form.name.data,
+                form.password.data, phone=form.phone.data or None,
             )
             if form.eligibility_request.data:
                 eligibility.request_eligibility(get_session(), user,
@@ -55,12 +56,14 @@ def register():
             # Told honestly (registration is rate-limited per address; see SECURITY.md).
             form.email.errors.append(_(
                 "There is already an account for this email. Sign in with it; if you have"
-                " forgotten its password, ask the manager of your centre or hostel."))
+                " forgotten its password, choose “Forgot your password?” on the sign-in page."))
         except BookingError as error:
             show_refusal(form, error)
         else:
             sign_in_browser(user)
-            flash(_("Welcome, %(name)s: your account is ready.", name=user.name), "success")
+            flash(_("Welcome, %(name)s: your account is ready. We have sent a link to"
+                    " %(email)s: open it to confirm your address before your first booking.",
+                    name=user.name, email=user.email), "success")
             return redirect(next_url or url_for("web.my_bookings"))
     status = 422 if form.errors or form.form_errors else 200
     return render_template("accounts/register.html", form=form, next_url=next_url), status

@@ -101,6 +101,28 @@ class SignInForm(FlaskForm):
     remember = BooleanField(_l("Keep me signed in on this device"))
 
 
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = EmailField(_l("Email"), filters=[_strip], validators=[
+        DataRequired(_l("Enter your email address.")),
+        Email(_l("Enter an email address like name@example.com."), check_deliverability=False),
+        Length(max=254)])
+
+
+class ResetPasswordForm(FlaskForm):
+    password = _new_password(_l("New password"))
+    confirm = PasswordField(_l("Repeat the new password"), validators=[
+        DataRequired(_l("Repeat the new password.")),
+        EqualTo("password", _l("The two passwords do not match."))])
+
+
+class ResendVerificationForm(FlaskForm):
+    """Only the CSRF token: the banner's "Resend" button."""
+
+
 class ProfileForm(ProfileFields, FlaskForm):
     pass
 

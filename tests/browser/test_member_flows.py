@@ -3,12 +3,15 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from email import message_from_bytes, policy
+from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import expect
+from sqlalchemy import select
 
 from booking.clock import now_in_kerala, today_in_kerala
-from booking.models import DayPart
+from booking.models import DayPart, OutboxMessage
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -28,7 +31,16 @@ def _sign_in(page, email: str, password: str = PASSWORD) -> None:
     expect(page.get_by_role("heading", name="My bookings")).to_be_visible()
 
 
-def test_register_sign_in_book_a_desk_then_cancel_it(page, make, session):
+def _mailed_link(db, address: str) -> str:
+    """The path of the link in the last notice written to ``address`` (as the worker would send)."""
+    with db.reader() as s:
+        row = s.scalars(select(OutboxMessage).where(OutboxMessage.to_address == address)
+                        .order_by(OutboxMessage.id.desc())).first()
+    text = message_from_bytes(row.message, policy=policy.default).get_body(("plain",))
+    return urlsplit(re.search(r"https?://\S+", text.get_content()).group(0)).path
+
+
+def test_register_sign_in_book_a_desk_then_cancel_it(page, make, session, db):
     make.centre(name="WNH Kottarakkara", slug="kottarakkara", desks=4, opening_days="012345")
     session.commit()
     day = _next_open_day()
@@ -43,6 +55,10 @@ def test_register_sign_in_book_a_desk_then_cancel_it(page, make, session):
     page.get_by_role("button", name="Create account").click()
     expect(page.get_by_text("your account is ready")).to_be_visible()
     expect(page.get_by_role("heading", name="My bookings")).to_be_visible()  # signed in
+    expect(page.get_by_text("Confirm your email address to book.")).to_be_visible()
+    page.goto(_mailed_link(db, "devika@example.org"))
+    expect(page.get_by_role("heading", name="Your email address is confirmed")).to_be_visible()
+    expect(page.get_by_text("Confirm your email address to book.")).to_have_count(0)
 
     page.get_by_role("link", name="Find a place").first.click()
     page.get_by_role("link", name="WNH Kottarakkara").click()

@@ -92,8 +92,25 @@ def test_the_sites_migration_normalises_existing_districts(scratch_url):
                     "d": "Kollam", "e": "Ernakulam"}
 
 
+def test_the_email_verification_migration_counts_existing_users_as_verified(scratch_url):
+    migrate.upgrade(scratch_url, "0006")
+    engine = create_engine(scratch_url)
+    try:
+        with engine.begin() as connection:
+            connection.execute(text(
+                "INSERT INTO users (email, name, role, created_at)"
+                " VALUES ('old@example.org', 'Old', 'member', '2026-01-01 00:00:00+00')"))
+        migrate.upgrade(scratch_url, "0007a")
+        with engine.connect() as connection:
+            verified = connection.execute(text("SELECT email_verified_at FROM users")).scalar()
+    finally:
+        engine.dispose()
+    assert verified is not None
+
+
 def test_the_sites_migration_names_the_sites_whose_district_it_cannot_place(scratch_url):
     migrate.upgrade(scratch_url, _before_sites_revision(scratch_url))
     _insert_sites(scratch_url, {"good": "Kollam", "odd": "Malabar"})
     with pytest.raises(RuntimeError, match=r"Thiruvananthapuram, Kollam.*odd \('Malabar'\)"):
         migrate.upgrade(scratch_url, "0005")
+

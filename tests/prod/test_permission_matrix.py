@@ -28,7 +28,8 @@ from .conftest import csrf_headers
 
 # Routes anyone may use, signed in or not. Every other route is protected.
 PUBLIC = {"web.home", "web.site_page", "web.site_photo", "web.sign_in", "web.register", "static", "ops.healthz",
-          "api_docs", "api.sites", "api.availability", "api.openapi", "api.ping"}
+          "api_docs", "api.sites", "api.availability", "api.openapi", "api.ping",
+          "web.forgot_password", "web.verify_email", "web.reset_password"}
 # Routes about one member's own booking: another member must not reach it.
 OWN_BOOKING = {"web.booking_page", "web.cancel_booking_page", "api.get_booking",
                "api.delete_booking", "web.end_booking_page", "api.end_booking"}
@@ -70,7 +71,7 @@ def world(make, session) -> World:
     ids = {"site_id": site.id, "booking_id": booking.id, "slug": site.slug, "kind": "desk",
            "thing_id": site.desks[0].id, "closure_id": closure.id, "user_id": member.id,
            "filename": "css/app.css", "token_id": member_token.id, "photo_id": photo.id,
-           "size": "thumb", "action": "first"}
+           "size": "thumb", "action": "first", "token": "not-a-mailed-link"}
     users = {"member": member.id, "other_member": other.id, "other_manager": manager.id,
              "admin": admin.id}
     booking_id = booking.id

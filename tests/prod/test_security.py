@@ -57,8 +57,10 @@ INLINE = [
 
 
 def test_templates_need_nothing_the_policy_blocks():
+    # Mail bodies (templates/mail/) are read in mail clients, not served under the CSP,
+    # and most clients honour only inline styles.
     found = [f"{path.relative_to(TEMPLATES)}: {what}"
-             for path in TEMPLATES.rglob("*.html")
+             for path in TEMPLATES.rglob("*.html") if path.parent.name != "mail"
              for pattern, what in INLINE if pattern.search(path.read_text())]
     assert found == []
 

@@ -8,7 +8,7 @@ from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from ...models import Role, User
+from ...models import Role, User, utcnow
 from ..errors import DuplicateEmail, InvalidRequest
 
 MIN_PASSWORD_LENGTH = 8
@@ -64,8 +64,14 @@ def create_user(
     role: str = Role.MEMBER,
     phone: str | None = None,
     hostel_eligibility: str | None = None,
+    email_verified: bool = True,
 ) -> User:
-    """Create an account; the email must be new (compared case-insensitively)."""
+    """Create an account; the email must be new (compared case-insensitively).
+
+    Accounts made by staff, the CLI or the demo seed count as verified; only
+    web self-registration (``verification.register_member``) passes
+    ``email_verified=False``.
+    """
     email = normalise_email(email)
     if "@" not in email or len(email) > 254:
         raise InvalidRequest(f"{email!r} is not an email address.")
@@ -77,7 +83,8 @@ def create_user(
         raise DuplicateEmail("An account with that email already exists.")
     phone = normalise_phone(phone) if phone else None
     user = User(email=email, name=name.strip(), role=role, phone=phone,
-                hostel_eligibility=hostel_eligibility or None)
+                hostel_eligibility=hostel_eligibility or None,
+                email_verified_at=utcnow() if email_verified else None)
     if password is not None:
         set_password(user, password)
     session.add(user)

@@ -40,6 +40,8 @@ from ...models import (
     User,
 )
 from . import rules
+from ..accounts.verification import RESEND_PATH as VERIFY_RESEND_PATH
+from ..notices.settings import mail_settings
 from ..dates import format_day
 from ..errors import MemberAlreadyBooked, NoLongerAvailable, NotFound, NotPermitted, SiteClosedOn
 
@@ -74,6 +76,7 @@ def book(session: Session, member: User, request: DeskRequest | StayRequest, *,
     now = now or now_in_kerala()
     if member.is_deleted:
         raise NotPermitted("This account has been deleted.")
+    rules.check_email_verified(member, mail_settings(session).link(VERIFY_RESEND_PATH))
     plan = _plan_desk(session, member, request, now) if isinstance(request, DeskRequest) \
         else _plan_stay(session, member, request, now)
     for attempt in range(MAX_ATTEMPTS):

@@ -11,6 +11,7 @@ from ...models import Booking, DayPart, Designation, Room, Site, SiteStatus, Use
 from ..dates import MIDDAY, at_kerala, format_day
 from ..errors import (
     CancellationClosed,
+    EmailNotVerified,
     InPast,
     InvalidRequest,
     NotEligible,
@@ -19,6 +20,15 @@ from ..errors import (
     SiteNotBookable,
     StayTooLong,
 )
+
+
+def check_email_verified(member: User, resend_url: str) -> None:
+    """A member who registered on the web books only once their address is verified."""
+    if member.email_verified_at is None:
+        raise EmailNotVerified(
+            f"Verify your email address before your first booking: open the link in the mail"
+            f" we sent to {member.email}. No mail, or the link expired? Choose “Resend” at"
+            f" {resend_url} (signed in) for a new one.")
 
 
 def check_site_bookable(site: Site) -> None:
