@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -26,6 +25,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from ..forms import BaseForm
 from ..services.accounts.users import MIN_PASSWORD_LENGTH, normalise_phone
 from ..services.dates import format_day
 from ..services.errors import InvalidRequest
@@ -67,7 +67,7 @@ class ProfileFields:
         description=_l("An Indian mobile number; the site's staff may call you about a booking."))
 
 
-class RegisterForm(ProfileFields, FlaskForm):
+class RegisterForm(ProfileFields, BaseForm):
     # Only a request: hostel staff decide (services/accounts/eligibility.py).
     eligibility_request = SelectField(
         _l("Women's or men's hostel rooms (optional)"),
@@ -84,26 +84,26 @@ class RegisterForm(ProfileFields, FlaskForm):
         EqualTo("password", _l("The two passwords do not match."))])
 
 
-class SignInForm(FlaskForm):
+class SignInForm(BaseForm):
     email = EmailField(_l("Email"), validators=[DataRequired(_l("Enter your email address."))])
     password = PasswordField(_l("Password"), validators=[DataRequired(_l("Enter your password."))])
     remember = BooleanField(_l("Keep me signed in on this device"))
 
 
-class ProfileForm(ProfileFields, FlaskForm):
+class ProfileForm(ProfileFields, BaseForm):
     pass
 
 
-class EligibilityRequestForm(FlaskForm):
+class EligibilityRequestForm(BaseForm):
     requested = RadioField(_l("Rooms you are asking for"), choices=REQUEST_CHOICES,
                            validators=[InputRequired(_l("Choose women's rooms or men's rooms."))])
 
 
-class WithdrawRequestForm(FlaskForm):
+class WithdrawRequestForm(BaseForm):
     """Only the CSRF token: withdrawing needs no more."""
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(BaseForm):
     current = PasswordField(_l("Current password"), validators=[
         DataRequired(_l("Enter your current password."))])
     password = _new_password(_l("New password"))
@@ -112,14 +112,14 @@ class ChangePasswordForm(FlaskForm):
         EqualTo("password", _l("The two passwords do not match."))])
 
 
-class DeleteAccountForm(FlaskForm):
+class DeleteAccountForm(BaseForm):
     password = PasswordField(_l("Your password"), validators=[
         DataRequired(_l("Enter your password to confirm."))])
     understood = BooleanField(_l("I understand this cannot be undone"), validators=[
         DataRequired(_l("Tick the box to confirm."))])
 
 
-class DeskBookingForm(FlaskForm):
+class DeskBookingForm(BaseForm):
     """One form for both steps: step 1's day and part are what is booked.
 
     shown_day and shown_part say which day and part step 2 (the desk list)
@@ -148,7 +148,7 @@ class DeskBookingForm(FlaskForm):
         return True
 
 
-class BedBookingForm(FlaskForm):
+class BedBookingForm(BaseForm):
     """One form for both steps, like DeskBookingForm: shown_* say what step 2 was built for."""
 
     check_in = DateField(_l("Check-in"), validators=[InputRequired(_l("Choose a check-in date."))])
@@ -175,9 +175,9 @@ class BedBookingForm(FlaskForm):
         return True
 
 
-class CancelForm(FlaskForm):
+class CancelForm(BaseForm):
     """Only the CSRF token: the confirmation step itself."""
 
 
-class EndEarlyForm(FlaskForm):
+class EndEarlyForm(BaseForm):
     """Only the CSRF token: confirming "end this booking now"."""
