@@ -140,7 +140,20 @@ def check_request() -> None:
     if request.mimetype in FORM_TYPES:
         _check_pairs(_("The form field"), request.form.items(multi=True))
     elif request.is_json and request.content_length != 0:
-        json_body()
+        payload = json_body()
+        if request.blueprint != "api":
+            _check_form_json(payload)
+
+
+def _check_form_json(payload: object) -> None:
+    """A page's form posted as JSON (Flask-WTF reads it as form data) must be what a form
+    can send: an object of text values (or lists of text)."""
+    def is_text(value: object) -> bool:
+        return isinstance(value, str) or (
+            isinstance(value, list) and all(isinstance(v, str) for v in value))
+
+    if not isinstance(payload, dict) or not all(is_text(v) for v in payload.values()):
+        raise InvalidRequest(_("A form sent as JSON must be an object whose values are text."))
 
 
 def _too_large(error: RequestEntityTooLarge):

@@ -190,6 +190,19 @@ def test_a_web_form_posted_as_json_with_bad_text_is_a_400(make_app, email):
     assert "&#39;email&#39; in the JSON body contains" in response.get_data(as_text=True)
 
 
+@pytest.mark.parametrize("body", [
+    {"email": {"a": 1}, "password": "wrong-password-1"}, {"email": "a@b.org", "password": 5},
+    {"email": None, "password": [1, 2]}, [1, 2], "a@b.org", {"email": 10**400}])
+def test_a_web_form_posted_as_json_must_hold_only_text(make_app, body):
+    app = make_app()
+    client = app.test_client()
+    response = client.post("/sign-in", data=json.dumps(body), headers={
+        **csrf_headers(app, client), "Content-Type": "application/json"})
+    assert response.status_code == 400
+    assert "A form sent as JSON must be an object whose values are text." in response.get_data(
+        as_text=True)
+
+
 # ---------------------------------------------------------------- 413
 
 def test_a_70_kb_sign_in_form_is_a_413_page_with_the_security_headers(make_app):
