@@ -107,7 +107,7 @@ def test_arbitrary_json_in_any_body_field_never_gets_a_server_error(app, make, s
             body = {k: v for k, v in example.items() if k != field}
             if value is not MISSING:
                 body[field] = value
-            data = json.dumps(body)  # ensure_ascii: lone surrogates travel as \\udXXX escapes
+            data = json.dumps(body)  # ensure_ascii: lone surrogates travel as \udXXX escapes
             _assert_a_clean_answer(
                 client.open(path, method=method, data=data, headers=headers), body)
 
