@@ -24,8 +24,10 @@ def register_extensions(app: Flask) -> None:
     from .auth import init_login
     from .extensions import babel, csrf, init_database
     from .i18n import init_i18n
+    from .inputs import init_inputs
 
     init_database(app)
+    init_inputs(app)  # before CSRF: size and text are checked before anything reads the body
     csrf.init_app(app)
     babel.init_app(app, default_timezone="Asia/Kolkata")
     init_login(app)

@@ -15,6 +15,7 @@ PostgreSQL notes. Pooled connections are pre-pinged on checkout (SQLAlchemy's
 """
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 from sqlalchemy import Engine, create_engine, event
@@ -52,6 +53,9 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA synchronous=NORMAL")
+        # Deleted rows are overwritten with zeros, not just marked free: erased
+        # personal data must not stay readable in the file (see erase_after_commit).
+        cursor.execute("PRAGMA secure_delete=ON")
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -61,6 +65,35 @@ def _configure_sqlite(engine: Engine) -> None:
             return  # each statement on its own; no snapshot held between them
         mode = "IMMEDIATE" if options.get("sqlite_immediate") else "DEFERRED"
         conn.exec_driver_sql(f"BEGIN {mode}")
+
+
+def checkpoint_after_commit(session: Session) -> None:
+    """Once this session's transaction commits, fold SQLite's WAL into the database file
+    and truncate it.
+
+    For erasures: with ``secure_delete`` the database file's pages are zeroed,
+    but older copies of the same pages (holding the erased data) stay in the
+    write-ahead log until a checkpoint resets it. Nothing to do on PostgreSQL.
+    """
+    engine = session.get_bind().engine
+    if engine.dialect.name != "sqlite":
+        return
+
+    def _checkpoint(_session: Session) -> None:
+        # A pooled connection outside any transaction (ours issue BEGIN themselves),
+        # as a checkpoint must be: it waits (busy timeout) for readers to move on.
+        connection = engine.raw_connection()
+        try:
+            cursor = connection.cursor()
+            busy, _log, _done = cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+            cursor.close()
+        finally:
+            connection.close()
+        if busy:
+            logging.getLogger("booking").warning(
+                "The WAL checkpoint after an erasure was blocked; the next one completes it")
+
+    event.listen(session, "after_commit", _checkpoint, once=True)
 
 
 @dataclass

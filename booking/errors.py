@@ -87,7 +87,8 @@ def init_error_handlers(app: Flask) -> None:
         # Views catch these to show form errors; this is the safety net.
         end_session(commit=False)
         if wants_problem_json():
-            return problem(error.http_status, error.title, error.message)
+            return problem(error.http_status, error.title, error.message,
+                           **getattr(error, "problem_extras", {}))
         return render_template("errors/generic.html", error=error), error.http_status
 
     @app.errorhandler(DBAPIError)

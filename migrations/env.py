@@ -33,18 +33,22 @@ def run_migrations_offline() -> None:
 
 def run_migrations_online() -> None:
     engine = make_engine(config.get_main_option("sqlalchemy.url"))
-    with engine.connect() as connection:
-        context.configure(
-            connection=connection,
-            target_metadata=target_metadata,
-            # SQLite cannot ALTER most things; batch mode rebuilds tables.
-            render_as_batch=connection.dialect.name == "sqlite",
-            compare_type=True,
-            render_item=render_item,
-        )
-        with context.begin_transaction():
-            context.run_migrations()
-    engine.dispose()
+    try:
+        with engine.connect() as connection:
+            context.configure(
+                connection=connection,
+                target_metadata=target_metadata,
+                # SQLite cannot ALTER most things; batch mode rebuilds tables.
+                render_as_batch=connection.dialect.name == "sqlite",
+                compare_type=True,
+                render_item=render_item,
+            )
+            with context.begin_transaction():
+                context.run_migrations()
+    finally:
+        # Also when a migration fails: a pooled connection left open is closed only
+        # by the garbage collector, with a ResourceWarning in whatever runs then.
+        engine.dispose()
 
 
 if context.is_offline_mode():

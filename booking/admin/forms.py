@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     DateField,
@@ -29,6 +28,7 @@ from wtforms.validators import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from ..forms import BaseForm
 from ..models.site import KERALA_DISTRICTS, WEEKDAY_NAMES
 
 
@@ -51,7 +51,7 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class SiteForm(FlaskForm):
+class SiteForm(BaseForm):
     slug = StringField(_l("Slug (web address)"), validators=[
         DataRequired(), Length(max=60),
         Regexp(r"^[a-z0-9]+(-[a-z0-9]+)*$", message=_l("Lower-case letters, digits, hyphens."))])
@@ -103,7 +103,7 @@ class SiteEditForm(SiteForm):
     kind = None
 
 
-class PhotoForm(FlaskForm):
+class PhotoForm(BaseForm):
     photo = FileField(_l("Photo (JPEG, PNG or WebP, up to 8 MB)"),
                       validators=[FileRequired(message=_l("Choose a photo to upload."))])
     alt_text = StringField(_l("Describe the photo for people who cannot see it"), validators=[
@@ -111,38 +111,38 @@ class PhotoForm(FlaskForm):
         Length(max=250)])
 
 
-class StatusForm(FlaskForm):
+class StatusForm(BaseForm):
     status = HiddenField(validators=[DataRequired()])
 
 
-class ImportForm(FlaskForm):
+class ImportForm(BaseForm):
     file = FileField(_l("CSV file"))
     csv_text = HiddenField()
 
 
-class AddDesksForm(FlaskForm):
+class AddDesksForm(BaseForm):
     count = IntegerField(_l("How many desks"), default=1,
                          validators=[InputRequired(), NumberRange(1, 500)])
     zone = StringField(_l("Zone"), default="A", validators=[DataRequired(), Length(max=10)])
 
 
-class AddRoomForm(FlaskForm):
+class AddRoomForm(BaseForm):
     name = StringField(_l("Room name"), validators=[DataRequired(), Length(max=40)])
     beds = IntegerField(_l("Beds"), default=4, validators=[InputRequired(), NumberRange(1, 100)])
     room_type = SelectField(_l("Room type"), choices=choices(ROOM_TYPES))
     designation = SelectField(_l("For"), choices=choices(DESIGNATIONS))
 
 
-class RenameForm(FlaskForm):
+class RenameForm(BaseForm):
     label = StringField(_l("New name"), validators=[DataRequired(), Length(max=40)])
 
 
-class RetireForm(FlaskForm):
+class RetireForm(BaseForm):
     from_on = DateField(_l("Out of service from"), validators=[InputRequired()])
     confirmed = HiddenField()
 
 
-class ClosureForm(FlaskForm):
+class ClosureForm(BaseForm):
     starts_on = DateField(_l("First closed day"), validators=[InputRequired()])
     ends_on = DateField(_l("Last closed day"), validators=[InputRequired()])
     reason = StringField(_l("Reason (members see it)"), validators=[DataRequired(), Length(max=200)])
@@ -153,32 +153,32 @@ class ClosureForm(FlaskForm):
     confirmed = HiddenField()
 
 
-class CancelForm(FlaskForm):
+class CancelForm(BaseForm):
     reason = StringField(_l("Reason (the member sees it)"),
                          validators=[DataRequired(), Length(max=200)])
 
 
-class EndEarlyForm(FlaskForm):
+class EndEarlyForm(BaseForm):
     """Ending a member's booking in progress (a member who left); use with prefix="end"."""
 
     reason = StringField(_l("Reason (the member sees it)"),
                          validators=[DataRequired(), Length(max=200)])
 
 
-class ConflictForm(FlaskForm):
+class ConflictForm(BaseForm):
     action = HiddenField(validators=[DataRequired()])
     note = StringField(_l("Note"), validators=[Optional(), Length(max=200)])
 
 
-class ResendForm(FlaskForm):
+class ResendForm(BaseForm):
     """Only the CSRF token: the message is in the URL."""
 
 
-class DeleteForm(FlaskForm):
+class DeleteForm(BaseForm):
     """A bare CSRF-protected button."""
 
 
-class RoleForm(FlaskForm):
+class RoleForm(BaseForm):
     role = SelectField(_l("Role"), choices=choices(ROLES))
     sites = SelectMultipleField(_l("Sites they manage"), coerce=int)
 
@@ -187,7 +187,7 @@ ELIGIBILITY = [("", _l("Rooms for anyone only")), ("women", _l("Women's rooms"))
                ("men", _l("Men's rooms"))]
 
 
-class EligibilityDecisionForm(FlaskForm):
+class EligibilityDecisionForm(BaseForm):
     """Grant or refuse one pending request (the button pressed says which)."""
 
     request_id = IntegerField(validators=[InputRequired(), NumberRange(1, 2**31 - 1)])
@@ -196,11 +196,11 @@ class EligibilityDecisionForm(FlaskForm):
     refuse = SubmitField(_l("Refuse"))
 
 
-class EligibilityForm(FlaskForm):
+class EligibilityForm(BaseForm):
     hostel_eligibility = SelectField(_l("Hostel rooms they may book"), choices=choices(ELIGIBILITY))
 
 
-class BookingFilterForm(FlaskForm):
+class BookingFilterForm(BaseForm):
     class Meta:
         csrf = False
 
@@ -211,7 +211,7 @@ class BookingFilterForm(FlaskForm):
     status = SelectField(_l("Status"), choices=choices(STATUSES), default="")
 
 
-class PeriodForm(FlaskForm):
+class PeriodForm(BaseForm):
     class Meta:
         csrf = False
 
@@ -219,14 +219,14 @@ class PeriodForm(FlaskForm):
     last = DateField(_l("To"), validators=[Optional()])
 
 
-class DayForm(FlaskForm):
+class DayForm(BaseForm):
     class Meta:
         csrf = False
 
     day = DateField(_l("Day"), validators=[Optional()])
 
 
-class AuditFilterForm(FlaskForm):
+class AuditFilterForm(BaseForm):
     class Meta:
         csrf = False
 
@@ -235,7 +235,7 @@ class AuditFilterForm(FlaskForm):
     action = SelectField(_l("What"), default="", validators=[Optional()])
 
 
-class HolidayForm(FlaskForm):
+class HolidayForm(BaseForm):
     days = MultiCheckboxField(_l("Holidays to close on"))
     scope = RadioField(_l("Which centres"), default="all", choices=choices([
         ("all", _l("All my centres")), ("chosen", _l("Only the districts and centres ticked below"))]))

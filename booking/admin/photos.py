@@ -1,18 +1,19 @@
 """A site's photos: upload (resized, EXIF stripped, alt text required), delete, show first.
 
 Administrators only. The upload form is the one page that takes more than the
-app-wide 64 kB request limit, so it is exempt from the app-wide CSRF check
-(which would read the body under the small limit) and runs the same check
-itself once it has raised the limit.
+app-wide 64 kB request limit (``accepts_body_up_to``, checked at the edge), and
+it is exempt from the app-wide CSRF check so that it can answer a body over its
+own limit with a form error, then runs the same check itself.
 """
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from ..extensions import csrf, get_session
+from ..inputs import accepts_body_up_to, is_body_refused
 from ..models import SitePhoto
 from ..services.sites import photos as site_photos
 from ..services.errors import BookingError
@@ -33,9 +34,10 @@ def _template_helpers(state) -> None:
 
 def _read_photo_form() -> tuple[PhotoForm, int]:
     """The upload form, CSRF-checked; a body over the limit is a form error (413)."""
-    request.max_content_length = MAX_REQUEST_BYTES
     try:
-        csrf.protect()  # what the app-wide check would have done, with the larger limit
+        if is_body_refused():  # refused at the edge: nothing of it was read
+            raise RequestEntityTooLarge()
+        csrf.protect()  # what the app-wide check would have done (a chunked body may be too large)
     except RequestEntityTooLarge:
         form = PhotoForm(formdata=None)  # nothing was read, so nothing can change
         form.photo.errors = [_("The photo is larger than 8 MB; upload a smaller one.")]
@@ -46,6 +48,7 @@ def _read_photo_form() -> tuple[PhotoForm, int]:
 @bp.route("/sites/<int:site_id>/photos", methods=["GET", "POST"])
 @admin_required
 @csrf.exempt
+@accepts_body_up_to(MAX_REQUEST_BYTES)
 def site_photos_page(site_id: int):
     form, status = _read_photo_form()
     site = get_site_or_404(site_id)

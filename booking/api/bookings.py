@@ -15,12 +15,10 @@ from ..services.bookings.member import cancel_booking, get_member_bookings
 from ..services.sites.finding import find_site_by_slug
 from . import bp
 from .auth import api_member, token_required
-from .parsing import json_object, parse_date, reject_unknown, take_string
+from .parsing import check_body, json_object, parse_date
 from .serialize import booking_json
 from .views import compact_json
 
-DESK_FIELDS = {"site", "date", "part", "desk"}
-BED_FIELDS = {"site", "check_in", "check_out", "bed"}
 MAX_ID = 2**31 - 1  # the id column's range on PostgreSQL
 
 
@@ -46,26 +44,31 @@ def create_booking():
 
 
 def _booking_request(session, payload: dict) -> DeskRequest | StayRequest:
-    """The JSON body as a booking request, or a 4xx naming the field at fault."""
-    slug = take_string(payload, "site", max_length=60)
+    """The JSON body as a booking request, or a 4xx naming the field at fault.
+
+    The site's kind says which request schema of the OpenAPI document applies,
+    so the site is checked (and found) first, then the whole body.
+    """
+    check_body(payload, "DeskRequest", fields=["site"])
+    slug = payload["site"].strip()
     site = find_site_by_slug(session, slug)
     if site is None:
         raise NotFound(f"There is no site with the slug {slug!r} (see GET /api/v1/sites).")
     if site.is_centre:
-        reject_unknown(payload, DESK_FIELDS)
-        day = parse_date(payload.get("date"), "date")
-        part = payload.get("part", "full")
-        if part not in {p.value for p in DayPart}:
-            raise InvalidRequest("'part' must be one of morning, afternoon, full.")
-        desk = take_string(payload, "desk", required=False, max_length=40)
-        return DeskRequest(site, day, DayPart(part), desk)
-    reject_unknown(payload, BED_FIELDS)
-    check_in = parse_date(payload.get("check_in"), "check_in")
-    check_out = parse_date(payload.get("check_out"), "check_out")
+        check_body(payload, "DeskRequest")
+        day = parse_date(payload["date"], "date")
+        return DeskRequest(site, day, DayPart(payload.get("part", "full")),
+                           _label(payload.get("desk")))
+    check_body(payload, "BedRequest")
+    check_in = parse_date(payload["check_in"], "check_in")
+    check_out = parse_date(payload["check_out"], "check_out")
     if check_out <= check_in:
         raise InvalidRequest("'check_out' must be after 'check_in' (check-out day is not a night).")
-    bed = take_string(payload, "bed", required=False, max_length=40)
-    return StayRequest(site, check_in, check_out, bed)
+    return StayRequest(site, check_in, check_out, _label(payload.get("bed")))
+
+
+def _label(value: str | None) -> str | None:
+    return value.strip() if value is not None else None
 
 
 @bp.get("/bookings")

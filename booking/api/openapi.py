@@ -24,11 +24,22 @@ def _problem(description: str) -> dict:
 
 
 UNAUTHORISED = _problem("No token, a malformed Authorization header, or a revoked token.")
-BAD_REQUEST = _problem("Malformed JSON, a missing field or a badly written date.")
+BAD_REQUEST = _problem("Malformed JSON, a field missing, unknown or of the wrong type (see"
+                       " `errors`), a badly written date, or text with a NUL or an"
+                       " unpaired surrogate.")
 TOO_LARGE = _problem("The request body is larger than 64 KiB.")
 BEARER = [{"bearerToken": []}]
 
 DATE = {"type": "string", "format": "date", "examples": ["2026-12-01"]}
+# Non-blank text (`pattern`: at least one character that is not a space).
+SLUG = {"type": "string", "minLength": 1, "maxLength": 60, "pattern": "\\S",
+        "description": "A site's slug (see GET /sites)."}
+
+
+def _label(description: str) -> dict:
+    return {"type": ["string", "null"], "minLength": 1, "maxLength": 40, "pattern": "\\S",
+            "description": description}
+
 COUNT = {"type": "object", "required": ["free", "total"], "properties": {
     "free": {"type": "integer", "minimum": 0}, "total": {"type": "integer", "minimum": 0}}}
 
@@ -36,8 +47,16 @@ SCHEMAS = {
     "Problem": {
         "type": "object", "required": ["type", "title", "status", "detail"],
         "description": "RFC 9457 problem details.",
-        "properties": {"type": {"type": "string"}, "title": {"type": "string"},
-                       "status": {"type": "integer"}, "detail": {"type": "string"}},
+        "properties": {
+            "type": {"type": "string"}, "title": {"type": "string"},
+            "status": {"type": "integer"}, "detail": {"type": "string"},
+            "errors": {
+                "type": "array", "description": "A request body that does not fit its schema:"
+                " each field at fault (`pointer`, RFC 6901 in a URI fragment) and what it"
+                " should be.",
+                "items": {"type": "object", "required": ["pointer", "detail"], "properties": {
+                    "pointer": {"type": "string"}, "detail": {"type": "string"}}}},
+        },
     },
     "Site": {
         "type": "object",
@@ -111,18 +130,20 @@ SCHEMAS = {
     },
     "BookingEnvelope": {"type": "object", "required": ["booking"],
                         "properties": {"booking": _ref("Booking")}},
+    # Request bodies are checked against these schemas before anything reads them
+    # (booking/api/parsing.py): the document is the validation, not a description of it.
     "DeskRequest": {
         "type": "object", "required": ["site", "date"], "additionalProperties": False,
-        "properties": {"site": {"type": "string"}, "date": DATE,
+        "properties": {"site": SLUG, "date": DATE,
                        "part": {"enum": ["morning", "afternoon", "full"], "default": "full"},
-                       "desk": {"type": "string", "description": "A desk label; omit for any."}},
+                       "desk": _label("A desk label; omit (or null) for any.")},
     },
     "BedRequest": {
         "type": "object", "required": ["site", "check_in", "check_out"],
         "additionalProperties": False,
-        "properties": {"site": {"type": "string"}, "check_in": DATE,
+        "properties": {"site": SLUG, "check_in": DATE,
                        "check_out": {**DATE, "description": "Exclusive: the morning you leave."},
-                       "bed": {"type": "string", "description": "A bed label; omit for any."}},
+                       "bed": _label("A bed label; omit (or null) for any.")},
     },
 }
 

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -26,6 +25,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from ..forms import BaseForm
 from ..services.accounts.users import MIN_PASSWORD_LENGTH, is_common_password, normalise_phone
 from ..services.dates import format_day
 from ..services.errors import InvalidRequest
@@ -78,7 +78,7 @@ class ProfileFields:
         description=_l("An Indian mobile number; the site's staff may call you about a booking."))
 
 
-class RegisterForm(ProfileFields, FlaskForm):
+class RegisterForm(ProfileFields, BaseForm):
     # Only a request: hostel staff decide (services/accounts/eligibility.py).
     eligibility_request = SelectField(
         _l("Women's or men's hostel rooms (optional)"),
@@ -95,7 +95,7 @@ class RegisterForm(ProfileFields, FlaskForm):
         EqualTo("password", _l("The two passwords do not match."))])
 
 
-class SignInForm(FlaskForm):
+class SignInForm(BaseForm):
     email = EmailField(_l("Email"), validators=[DataRequired(_l("Enter your email address."))])
     password = PasswordField(_l("Password"), validators=[DataRequired(_l("Enter your password."))])
     remember = BooleanField(_l("Keep me signed in on this device"))
@@ -105,42 +105,42 @@ def _strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
-class ForgotPasswordForm(FlaskForm):
+class ForgotPasswordForm(BaseForm):
     email = EmailField(_l("Email"), filters=[_strip], validators=[
         DataRequired(_l("Enter your email address.")),
         Email(_l("Enter an email address like name@example.com."), check_deliverability=False),
         Length(max=254)])
 
 
-class ResetPasswordForm(FlaskForm):
+class ResetPasswordForm(BaseForm):
     password = _new_password(_l("New password"))
     confirm = PasswordField(_l("Repeat the new password"), validators=[
         DataRequired(_l("Repeat the new password.")),
         EqualTo("password", _l("The two passwords do not match."))])
 
 
-class ResendVerificationForm(FlaskForm):
+class ResendVerificationForm(BaseForm):
     """Only the CSRF token: the banner's "Resend" button."""
 
 
-class ProfileForm(ProfileFields, FlaskForm):
+class ProfileForm(ProfileFields, BaseForm):
     pass
 
 
-class EligibilityRequestForm(FlaskForm):
+class EligibilityRequestForm(BaseForm):
     requested = RadioField(_l("Rooms you are asking for"), choices=REQUEST_CHOICES,
                            validators=[InputRequired(_l("Choose women's rooms or men's rooms."))])
 
 
-class WithdrawRequestForm(FlaskForm):
+class WithdrawRequestForm(BaseForm):
     """Only the CSRF token: withdrawing needs no more."""
 
 
-class SignOutOthersForm(FlaskForm):
+class SignOutOthersForm(BaseForm):
     """Only the CSRF token: "sign out of all other devices" needs no more."""
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(BaseForm):
     current = PasswordField(_l("Current password"), validators=[
         DataRequired(_l("Enter your current password."))])
     password = _new_password(_l("New password"))
@@ -149,14 +149,14 @@ class ChangePasswordForm(FlaskForm):
         EqualTo("password", _l("The two passwords do not match."))])
 
 
-class DeleteAccountForm(FlaskForm):
+class DeleteAccountForm(BaseForm):
     password = PasswordField(_l("Your password"), validators=[
         DataRequired(_l("Enter your password to confirm."))])
     understood = BooleanField(_l("I understand this cannot be undone"), validators=[
         DataRequired(_l("Tick the box to confirm."))])
 
 
-class DeskBookingForm(FlaskForm):
+class DeskBookingForm(BaseForm):
     """One form for both steps: step 1's day and part are what is booked.
 
     shown_day and shown_part say which day and part step 2 (the desk list)
@@ -185,7 +185,7 @@ class DeskBookingForm(FlaskForm):
         return True
 
 
-class BedBookingForm(FlaskForm):
+class BedBookingForm(BaseForm):
     """One form for both steps, like DeskBookingForm: shown_* say what step 2 was built for."""
 
     check_in = DateField(_l("Check-in"), validators=[InputRequired(_l("Choose a check-in date."))])
@@ -212,9 +212,9 @@ class BedBookingForm(FlaskForm):
         return True
 
 
-class CancelForm(FlaskForm):
+class CancelForm(BaseForm):
     """Only the CSRF token: the confirmation step itself."""
 
 
-class EndEarlyForm(FlaskForm):
+class EndEarlyForm(BaseForm):
     """Only the CSRF token: confirming "end this booking now"."""

@@ -5,10 +5,10 @@ from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import Length
 
+from ..forms import BaseForm
 from ..clock import KOLKATA
 from ..extensions import get_session
 from ..services.dates import format_day
@@ -17,12 +17,12 @@ from ..services.errors import BookingError
 from . import bp
 
 
-class TokenForm(FlaskForm):
+class TokenForm(BaseForm):
     name = StringField(_l("Token name"), validators=[Length(max=tokens.MAX_NAME_LENGTH)],
                        description=_l("Something to recognise it by, e.g. “HR portal”."))
 
 
-class RevokeForm(FlaskForm):
+class RevokeForm(BaseForm):
     """Only the CSRF token: the token to revoke is in the URL."""
 
 

@@ -84,7 +84,22 @@ def test_the_csv_export_holds_exactly_the_filtered_bookings(client, world, booki
 
 def test_the_csv_export_defuses_spreadsheet_formulas():
     text = "".join(admin_bookings.to_csv([["1", "=HYPERLINK(\"x\")", "+1", "ok"]]))
-    assert "'=HYPERLINK" in text and "'+1" in text and ",ok" in text
+    assert "'=HYPERLINK" in text and "'+1" in text and ',"ok"' in text
+
+
+@pytest.mark.parametrize("cell", [
+    "=1+1", "+1", "-1", "@SUM(A1)", "\t=1+1", "\r=1+1", "\n=1+1", "\x00=1", "\uff1d1+1",
+    "\uff0b1", "\uff0d1", "\uff20SUM(A1)"])
+def test_a_cell_starting_with_any_owasp_formula_sign_is_read_back_as_text(cell):
+    text = "".join(admin_bookings.to_csv([["1", cell, "Onam"]]))
+    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
+    assert rows[1] == ["1", "'" + cell, "Onam"]  # one cell each, the quote in front
+
+
+def test_every_cell_is_quoted_so_a_separator_cannot_start_a_new_cell():
+    text = "".join(admin_bookings.to_csv([["1", 'Closed, "Onam"\r\n=2+2', "x"]]))
+    assert text.splitlines()[1].startswith('"1","Closed, ""Onam""')
+    assert list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))[1][1] == 'Closed, "Onam"\r\n=2+2'
 
 
 def test_a_bad_filter_gets_a_clear_400_not_a_500(client, world):
@@ -103,6 +118,19 @@ def test_the_day_sheet_shows_who_is_in_and_who_arrives(session, world, bookings,
     sign_in(client, world.manager_a)
     html = client.get(f"/admin/sites/{world.hostel.id}/today").get_data(as_text=True)
     assert "Meera Member" in html
+
+
+def test_a_reason_typed_with_control_characters_is_kept_without_them_and_exports_as_text(
+        client, world, bookings, reader):
+    sign_in(client, world.manager_a)
+    booking_id = bookings["a1"].id
+    response = client.post(f"/admin/bookings/{booking_id}/cancel", data={
+        "reason": "\t=HYPERLINK(\"http://x\")\x1b[2J\r\nclosed", "csrf_token": csrf_token(client)})
+    assert response.status_code == 302
+    assert reader.get(Booking, booking_id).cancel_reason == '=HYPERLINK("http://x")[2J closed'
+    export = client.get(f"/admin/bookings.csv?site={world.site_a.id}&status=cancelled")
+    rows = list(csv.DictReader(io.StringIO(export.data.decode("utf-8-sig"))))
+    assert "'=HYPERLINK(\"http://x\")[2J closed" in [r["cancel_reason"] for r in rows]
 
 
 def test_a_manager_cancels_for_a_member_with_a_reason(client, world, bookings, reader):

@@ -86,7 +86,7 @@ def test_a_room_for_someone_else_is_422(authed, hostel, tomorrow):
     ("{", "not valid JSON"),
     ("", "Send a JSON object"),
     ("[1, 2]", "must be a JSON object"),
-    ('{"site": "kottarakkara"}', "'date' must be a date"),
+    ('{"site": "kottarakkara"}', "'date' is required: it must be a date written YYYY-MM-DD"),
     ('{"site": "kottarakkara", "date": "tomorrow"}', "YYYY-MM-DD"),
     ('{"site": "kottarakkara", "date": "2026-12-02", "part": "evening"}', "morning, afternoon, full"),
     ('{"site": "kottarakkara", "date": "2026-12-02", "nights": 3}', "Unknown field(s): nights"),

@@ -20,6 +20,7 @@ from booking.models import ApiToken, Booking, BookingStatus
 from booking.services.sites import capacity, photos as site_photos
 from booking.services.accounts import roles as users_admin
 from booking.services.accounts.tokens import create_token
+from booking.services.notices.outbox import compose, enqueue
 
 from tests.conftest import sign_in_as
 from tests.images import photo_bytes
@@ -66,12 +67,15 @@ def world(make, session) -> World:
               "other_manager": create_token(session, manager, "x")[1],
               "admin": create_token(session, admin, "a")[1]}
     member_token = create_token(session, member, "kept")[0]
+    mail = enqueue(session, compose(sender="no-reply@localhost", to="m@example.org",
+                                    subject="Your desk", text="Desk 1."), kind="test")
     # Read everything before committing: a lazy load afterwards would reopen a write
     # transaction (BEGIN IMMEDIATE on SQLite) and lock the app's writers out.
     ids = {"site_id": site.id, "booking_id": booking.id, "slug": site.slug, "kind": "desk",
            "thing_id": site.desks[0].id, "closure_id": closure.id, "user_id": member.id,
            "filename": "css/app.css", "token_id": member_token.id, "photo_id": photo.id,
-           "size": "thumb", "action": "first", "token": "not-a-mailed-link"}
+           "size": "thumb", "action": "first", "token": "not-a-mailed-link",
+           "message_id": mail.id}
     users = {"member": member.id, "other_member": other.id, "other_manager": manager.id,
              "admin": admin.id}
     booking_id = booking.id
@@ -157,7 +161,7 @@ def test_every_route_answers_everyone_without_5xx_and_refuses_whom_it_should(mak
 
 
 INT_ARGS = {"site_id", "booking_id", "thing_id", "closure_id", "user_id", "token_id",
-            "photo_id"}
+            "photo_id", "message_id"}
 
 
 @pytest.mark.parametrize("huge", [2**31, 2**63, 10**30])

@@ -95,3 +95,37 @@ def test_deleted_email_can_register_afresh(client, member, session):
     assert response.status_code == 302 and response.location == "/bookings"  # signed in
     submit(client, "/sign-out", {}, form_url="/bookings")
     sign_in(client, "asha@example.org", "fresh-start-1")
+
+
+def test_a_deleted_account_leaves_no_readable_trace_in_the_sqlite_files(tmp_path):
+    """secure_delete zeroes the erased rows, and a checkpoint after the erasure's commit
+    empties the WAL, which still held the pages as they were before."""
+    from booking import create_app, migrate
+
+    path = tmp_path / "erasure.sqlite3"
+    migrate.upgrade(f"sqlite:///{path}")
+    app = create_app({"TESTING": True, "DATABASE_URL": f"sqlite:///{path}",
+                      "SECRET_KEY": "test-secret", "RATELIMIT_ENABLED": False,
+                      "WTF_CSRF_ENABLED": False})
+    email, name, phone = "zq.erasable.7f3a@example.org", "Qwertina Erasable", "9447012345"
+    password = "an-unusual-passphrase-4821"
+    client = app.test_client()
+    response = client.post("/register", data={
+        "name": name, "email": email, "phone": phone, "password": password,
+        "confirm": password, "eligibility_request": ""})
+    assert response.status_code == 302
+    wal = path.with_name(path.name + "-wal")
+
+    def files() -> bytes:  # read while the app runs: closing its last connection checkpoints
+        return path.read_bytes() + (wal.read_bytes() if wal.exists() else b"")
+
+    assert email.encode() in files()  # it was written, so the check below means something
+    response = client.post("/account/delete", data={"password": password, "understood": "y"})
+    assert response.status_code == 302
+    leftovers = files()
+    with app.extensions["booking_db"].engine.connect() as connection:
+        # Set by the app: Debian's SQLite has it on by default, python.org's builds do not.
+        assert connection.exec_driver_sql("PRAGMA secure_delete").scalar() == 1
+    app.extensions["booking_db"].dispose()
+    for secret in (email, name, phone):
+        assert secret.encode() not in leftovers, secret

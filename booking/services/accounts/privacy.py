@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session, joinedload
 
+from ...db import checkpoint_after_commit
 from ...models import (
     ApiToken,
     BedNight,
@@ -113,6 +114,7 @@ def delete_account(session: Session, member: User, today: date) -> int:
     member.deleted_at = utcnow()
     member.managed_sites.clear()
     session.flush()
+    checkpoint_after_commit(session)  # no old copy of the erased rows left in SQLite's WAL
     return len(upcoming)
 
 

@@ -89,18 +89,31 @@ def _row(b: Booking) -> list[str]:
             b.status, b.conflict or "", b.cancel_reason or "", b.created_at.isoformat()]
 
 
+# What makes a spreadsheet read a cell as a formula (OWASP, CSV injection): = + - @,
+# a tab or a carriage return (ASVS 1.2.10 adds NUL; a line feed is the same trick),
+# and the full-width forms some Excel locales also take as formula signs.
+FORMULA_STARTS = frozenset("=+-@\t\r\n\x00\uff1d\uff0b\uff0d\uff20")
+
+
+def defuse_cell(cell: str) -> str:
+    """A cell a spreadsheet shows as text: a leading formula sign gets a quote before it."""
+    return "'" + cell if cell[:1] in FORMULA_STARTS else cell
+
+
 def to_csv(rows: Iterable[list[str]]) -> Iterator[str]:
     """CSV text, header first; cells that a spreadsheet would run as formulas are defused.
 
-    It starts with a byte-order mark: without it Excel reads the file as the
-    local ANSI code page and shows Malayalam names as mojibake.
+    Per OWASP's guidance every cell is also quoted (quotes inside doubled), so a
+    separator or line break inside one cannot start a new cell. It starts with a
+    byte-order mark: without it Excel reads the file as the local ANSI code page
+    and shows Malayalam names as mojibake.
     """
     buffer = io.StringIO()
     buffer.write("\ufeff")
-    writer = csv.writer(buffer)
+    writer = csv.writer(buffer, quoting=csv.QUOTE_ALL)
     writer.writerow(CSV_COLUMNS)
     for row in rows:
-        writer.writerow(["'" + c if c[:1] in ("=", "+", "-", "@") else c for c in row])
+        writer.writerow([defuse_cell(c) for c in row])
         if buffer.tell() > 32_000:
             yield buffer.getvalue()
             buffer.seek(0)

@@ -21,6 +21,7 @@ from ...models import Site, SiteStatus
 from ...models.site import WEEKDAY_NAMES
 from . import capacity
 from ..errors import ImportFailed, InvalidRequest
+from ..text import clean_line
 from .details import clean_site_details
 
 REQUIRED = ("slug", "name", "district", "desks")
@@ -84,7 +85,7 @@ def parse_centres_csv(text: str) -> tuple[list[CentreRow], list[tuple[int, str]]
         if index - 1 > MAX_ROWS:
             errors.append((index, f"more than {MAX_ROWS} rows; split the file"))
             break
-        values = {(k or "").strip(): (v or "").strip() for k, v in raw.items() if k}
+        values = {(k or "").strip(): clean_line(v or "").strip() for k, v in raw.items() if k}
         try:
             row = _parse_row(index, values)
         except ValueError as error:
