@@ -1,0 +1,1 @@
+"""Notices to people: calendar files for bookings (and, later, mail and the outbox)."""
