@@ -91,6 +91,11 @@ RATE_LIMITS: dict[str, EndpointLimit] = {
     "web.register": EndpointLimit("5 per minute;20 per hour", key=by_address),
     "web.create_token": EndpointLimit("10 per hour", key=by_account),
     "api.create_booking": EndpointLimit("120 per minute", key=by_credential),
+    # Calendar feeds: the 256-bit secret is what stops guessing; this stops one client
+    # hammering. Generous, since a calendar service fetches many members' feeds
+    # from the same few addresses.
+    "web.calendar_feed": EndpointLimit("300 per minute", key=by_address, methods=("GET",)),
+    "web.create_calendar_feed": EndpointLimit("20 per hour", key=by_account),
 }
 
 

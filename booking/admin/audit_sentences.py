@@ -49,6 +49,9 @@ ACTION_LABELS = {
     "photo.add": _l("Photo added"),
     "photo.delete": _l("Photo removed"),
     "photo.move": _l("Photo moved"),
+    "calendar_feed.create": _l("Calendar feed created"),
+    "calendar_feed.regenerate": _l("Calendar feed address renewed"),
+    "calendar_feed.revoke": _l("Calendar feed turned off"),
 }
 ROOM_WORDS = {"women": _l("women's rooms"), "men": _l("men's rooms"),
               None: _l("rooms for anyone only")}
@@ -269,6 +272,19 @@ def _photo_move(a: str, row: AuditRow, before: dict, after: dict) -> str:
     return _("%(actor)s moved a photo of %(site)s to the front", actor=a, site=_site(row))
 
 
+def _calendar_feed_create(a: str, row: AuditRow, before: dict, after: dict) -> str:
+    return _("%(actor)s created a private calendar feed of their bookings", actor=a)
+
+
+def _calendar_feed_regenerate(a: str, row: AuditRow, before: dict, after: dict) -> str:
+    return _("%(actor)s gave their calendar feed a new address (the old one stopped working)",
+             actor=a)
+
+
+def _calendar_feed_revoke(a: str, row: AuditRow, before: dict, after: dict) -> str:
+    return _("%(actor)s turned off their calendar feed", actor=a)
+
+
 SENTENCES: dict[str, Callable[[str, AuditRow, dict, dict], str]] = {
     "booking.cancel": _booking_cancel,
     "closure.add": _closure_add,
@@ -292,6 +308,9 @@ SENTENCES: dict[str, Callable[[str, AuditRow, dict, dict], str]] = {
     "photo.add": _photo_add,
     "photo.delete": _photo_delete,
     "photo.move": _photo_move,
+    "calendar_feed.create": _calendar_feed_create,
+    "calendar_feed.regenerate": _calendar_feed_regenerate,
+    "calendar_feed.revoke": _calendar_feed_revoke,
     **{f"{kind}.rename": _rename for kind in ("desk", "bed", "room")},
     **{f"{kind}.retire": _retire for kind in ("desk", "bed", "room")},
 }

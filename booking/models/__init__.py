@@ -2,6 +2,7 @@
 from .audit import ApiToken, AuditEntry, IdempotencyRecord
 from .base import Base, utcnow
 from .booking import BedNight, Booking, BookingEvent, BookingStatus, DayPart, DeskCell
+from .calendar_feed import CalendarFeed
 from .capacity import Bed, Designation, Desk, Room, RoomType
 from .eligibility import EligibilityRequest, RequestStatus
 from .outbox import OutboxMessage, OutboxStatus
@@ -11,8 +12,9 @@ from .user import Eligibility, Role, User, site_managers
 
 __all__ = [
     "ApiToken", "AuditEntry", "Base", "Bed", "BedNight", "Booking", "BookingEvent",
-    "BookingStatus", "Closure", "DayPart", "Designation", "Desk", "DeskCell",
-    "Eligibility", "EligibilityRequest", "IdempotencyRecord", "OutboxMessage", "OutboxStatus", "RequestStatus", "Role", "Room",
+    "BookingStatus", "CalendarFeed", "Closure", "DayPart", "Designation", "Desk", "DeskCell",
+    "Eligibility", "EligibilityRequest", "IdempotencyRecord", "OutboxMessage", "OutboxStatus",
+    "RequestStatus", "Role", "Room",
     "RoomType", "Site", "SiteKind", "SitePhoto", "SiteRevision", "SiteStatus", "User",
     "site_managers", "utcnow",
 ]

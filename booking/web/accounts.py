@@ -21,6 +21,7 @@ from .forms import (
     SignInForm,
     WithdrawRequestForm,
 )
+from .feed import feed_context
 from .helpers import is_safe_next, show_refusal
 
 
@@ -106,7 +107,8 @@ def _render_profile(form, request_form=None):
     return render_template(
         "accounts/profile.html", form=form, request_form=request_form,
         withdraw_form=WithdrawRequestForm(formdata=None),
-        latest_request=eligibility.get_latest_request(get_session(), member))
+        latest_request=eligibility.get_latest_request(get_session(), member),
+        **feed_context(member))
 
 
 @bp.post("/account/eligibility")

@@ -20,6 +20,7 @@ from booking.models import ApiToken, Booking, BookingStatus
 from booking.services.sites import capacity, photos as site_photos
 from booking.services.accounts import roles as users_admin
 from booking.services.accounts.tokens import create_token
+from booking.services.notices.feed import create_feed
 
 from tests.images import photo_bytes
 
@@ -27,7 +28,8 @@ from .conftest import csrf_headers
 
 # Routes anyone may use, signed in or not. Every other route is protected.
 PUBLIC = {"web.home", "web.site_page", "web.site_photo", "web.sign_in", "web.register", "static", "ops.healthz",
-          "api_docs", "api.sites", "api.availability", "api.openapi", "api.ping"}
+          "api_docs", "api.sites", "api.availability", "api.openapi", "api.ping",
+          "web.calendar_feed"}  # the feed's secret address is its key (asked with a live one)
 # Routes about one member's own booking: another member must not reach it.
 OWN_BOOKING = {"web.booking_page", "web.cancel_booking_page", "api.get_booking",
                "api.delete_booking", "web.end_booking_page", "api.end_booking"}
@@ -64,12 +66,13 @@ def world(make, session) -> World:
               "other_manager": create_token(session, manager, "x")[1],
               "admin": create_token(session, admin, "a")[1]}
     member_token = create_token(session, member, "kept")[0]
+    feed_secret = create_feed(session, member, b"test-secret")[1]
     # Read everything before committing: a lazy load afterwards would reopen a write
     # transaction (BEGIN IMMEDIATE on SQLite) and lock the app's writers out.
     ids = {"site_id": site.id, "booking_id": booking.id, "slug": site.slug, "kind": "desk",
            "thing_id": site.desks[0].id, "closure_id": closure.id, "user_id": member.id,
            "filename": "css/app.css", "token_id": member_token.id, "photo_id": photo.id,
-           "size": "thumb", "action": "first"}
+           "size": "thumb", "action": "first", "secret": feed_secret}
     users = {"member": member.id, "other_member": other.id, "other_manager": manager.id,
              "admin": admin.id}
     booking_id = booking.id
