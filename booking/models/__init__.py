@@ -5,6 +5,7 @@ from .booking import BedNight, Booking, BookingEvent, BookingStatus, DayPart, De
 from .calendar_feed import CalendarFeed
 from .capacity import Bed, Designation, Desk, Room, RoomType
 from .eligibility import EligibilityRequest, RequestStatus
+from .notice import NoticeOptOut
 from .outbox import OutboxMessage, OutboxStatus
 from .revision import SiteRevision
 from .site import Closure, Site, SiteKind, SitePhoto, SiteStatus
@@ -13,7 +14,7 @@ from .user import Eligibility, Role, User, site_managers
 __all__ = [
     "ApiToken", "AuditEntry", "Base", "Bed", "BedNight", "Booking", "BookingEvent",
     "BookingStatus", "CalendarFeed", "Closure", "DayPart", "Designation", "Desk", "DeskCell",
-    "Eligibility", "EligibilityRequest", "IdempotencyRecord", "OutboxMessage", "OutboxStatus",
+    "Eligibility", "EligibilityRequest", "IdempotencyRecord", "NoticeOptOut", "OutboxMessage", "OutboxStatus",
     "RequestStatus", "Role", "Room",
     "RoomType", "Site", "SiteKind", "SitePhoto", "SiteRevision", "SiteStatus", "User",
     "site_managers", "utcnow",

@@ -22,6 +22,7 @@ from .forms import (
     WithdrawRequestForm,
 )
 from .feed import feed_context
+from .notices import notices_context
 from .helpers import is_safe_next, show_refusal
 
 
@@ -108,7 +109,7 @@ def _render_profile(form, request_form=None):
         "accounts/profile.html", form=form, request_form=request_form,
         withdraw_form=WithdrawRequestForm(formdata=None),
         latest_request=eligibility.get_latest_request(get_session(), member),
-        **feed_context(member))
+        **feed_context(member), **notices_context(member))
 
 
 @bp.post("/account/eligibility")

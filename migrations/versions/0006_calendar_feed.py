@@ -4,7 +4,7 @@ A new table, so nothing existing is rebuilt. Dropping it loses only feed
 addresses; members make new ones on their account page.
 
 Revision ID: 0006c
-Revises: 0005
+Revises: 0006
 """
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0006c'
-down_revision = '0005'
+down_revision = '0006'
 branch_labels = None
 depends_on = None
 

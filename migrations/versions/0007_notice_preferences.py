@@ -1,0 +1,36 @@
+"""notice preferences: the optional notices each member has turned off
+
+A new table, so nothing existing is rebuilt. Dropping it turns every
+optional notice back on for everyone.
+
+Revision ID: 0007n
+Revises: 0006c
+"""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = '0007n'
+down_revision = '0006c'
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        'notice_opt_outs',
+        sa.Column('user_id', sa.Integer(), autoincrement=False, nullable=False),
+        sa.Column('topic', sa.String(length=20), nullable=False),
+        sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+        sa.CheckConstraint("topic IN ('own_bookings', 'reminders')",
+                           name=op.f('ck_notice_opt_outs_topic')),
+        sa.ForeignKeyConstraint(['user_id'], ['users.id'],
+                                name=op.f('fk_notice_opt_outs_user_id_users'),
+                                ondelete='CASCADE'),
+        sa.PrimaryKeyConstraint('user_id', 'topic', name=op.f('pk_notice_opt_outs')),
+    )
+
+
+def downgrade() -> None:
+    op.drop_table('notice_opt_outs')
