@@ -1,7 +1,8 @@
-"""notice preferences: the optional notices each member has turned off
+"""notice preferences: the optional notices each member has turned off; bookings by start day
 
-A new table, so nothing existing is rebuilt. Dropping it turns every
-optional notice back on for everyone.
+A new table and an index, so nothing existing is rebuilt. Dropping the table
+turns every optional notice back on for everyone. The index serves the
+worker's day-before reminders (every site's bookings starting tomorrow).
 
 Revision ID: 0007n
 Revises: 0006c
@@ -30,7 +31,9 @@ def upgrade() -> None:
                                 ondelete='CASCADE'),
         sa.PrimaryKeyConstraint('user_id', 'topic', name=op.f('pk_notice_opt_outs')),
     )
+    op.create_index('ix_bookings_starts_on', 'bookings', ['starts_on'])
 
 
 def downgrade() -> None:
+    op.drop_index('ix_bookings_starts_on', table_name='bookings')
     op.drop_table('notice_opt_outs')

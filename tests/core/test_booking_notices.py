@@ -318,3 +318,25 @@ def test_newlines_in_names_reasons_and_site_names_never_become_headers(session, 
         assert [a.addr_spec for a in message["To"].addresses] == ["victim@example.org"]
         head = row.message.split(b"\r\n\r\n", 1)[0]
         assert not any(line.lower().startswith(b"bcc") for line in head.split(b"\r\n"))
+
+
+def test_staff_changing_room_eligibility_tells_the_member_of_each_stay_it_flags(session, make):
+    from booking.services.accounts import eligibility
+
+    hostel = make.hostel(rooms=(("W1", "dormitory", "women", 2), ("A1", "dormitory", "anyone", 2)))
+    member = make.member(hostel_eligibility="women")
+    flagged = make.bed_booking(member=member, site=hostel, bed="W1-1", check_in=TOMORROW)
+    make.bed_booking(member=member, site=hostel, bed="A1-1", check_in=TOMORROW + timedelta(5))
+    eligibility.set_eligibility(session, make.member(role="admin"), member, None, TODAY)
+    (row,) = rows(session, "booking_conflict")
+    assert row.user_id == member.id and "Room W1 is for women" in text_of(row)
+    assert f"/bookings/{flagged.id}" in text_of(row)
+
+
+def test_deleting_an_account_forgets_its_mail_choices(session, make, asha):
+    from booking.models import NoticeOptOut
+    from booking.services.accounts import privacy
+
+    preferences.set_wanted(session, asha, {preferences.REMINDERS: False})
+    privacy.delete_account(session, asha, TODAY)
+    assert list(session.scalars(select(NoticeOptOut))) == []

@@ -22,6 +22,7 @@ from ...models import (
     DeskCell,
     EligibilityRequest,
     IdempotencyRecord,
+    NoticeOptOut,
     OutboxMessage,
     User,
     utcnow,
@@ -141,4 +142,5 @@ def _detach_member(session: Session, member_id: int) -> None:
     session.execute(delete(IdempotencyRecord).where(IdempotencyRecord.user_id == member_id))
     # Mail to the person, sent or not, holds their address and what they booked.
     session.execute(delete(OutboxMessage).where(OutboxMessage.user_id == member_id))
+    session.execute(delete(NoticeOptOut).where(NoticeOptOut.user_id == member_id))
     session.expire_all()

@@ -31,6 +31,8 @@ from .settings import mail_settings
 PART_WORDS = {"morning": "morning", "afternoon": "afternoon", "full": "full day"}
 # Reminders for tomorrow's bookings go out from this hour (Kerala time).
 REMINDER_HOUR = time(17, 0)
+# A worker looks for reminders to write at most this often (it polls every few seconds).
+REMINDER_EVERY = timedelta(minutes=5)
 
 
 def booking_path(booking: Booking) -> str:
@@ -196,9 +198,14 @@ def send_reminders(session: Session, *, now: datetime | None = None) -> int:
 
 
 def reminder_task(clock: Callable[[], datetime] = now_in_kerala) -> Callable[[Session], None]:
-    """The worker's periodic task; ``clock`` is injected by tests."""
+    """The worker's periodic task, looking every REMINDER_EVERY; ``clock`` is injected by tests."""
+    last: list[datetime] = []
 
     def task(session: Session) -> None:
-        send_reminders(session, now=clock())
+        now = clock()
+        if last and now - last[0] < REMINDER_EVERY:
+            return
+        send_reminders(session, now=now)
+        last[:] = [now]
 
     return task
