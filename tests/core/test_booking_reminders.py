@@ -5,6 +5,7 @@ real SMTP server and counts what arrives.
 """
 from __future__ import annotations
 
+import threading
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -109,3 +110,30 @@ def test_the_worker_run_twice_delivers_one_reminder_over_smtp(db, database_url, 
     assert "is waiting for you tomorrow" in got.get_body(("plain",)).get_content()
     assert f"https://booking.example.org/bookings/{booking.id}" in got.get_body(
         ("html",)).get_content()
+
+
+def test_two_workers_at_once_write_each_reminder_once(db, session, make):
+    for _ in range(3):
+        make.desk_booking(day=TOMORROW)
+    session.execute(delete(OutboxMessage))
+    session.commit()
+    barrier, written, errors = threading.Barrier(2), [], []
+
+    def worker():
+        try:
+            with db.writer() as own:
+                own.info["mail"] = SETTINGS
+                barrier.wait(timeout=30)
+                with own.begin():
+                    written.append(send_reminders(own, now=EVENING))
+        except Exception as error:  # reported below, not lost in the thread
+            errors.append(error)
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+    # However the two interleave, each booking is reminded by exactly one of them.
+    assert sum(written) == 3 and len(reminders(session)) == 3

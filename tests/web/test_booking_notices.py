@@ -2,6 +2,7 @@
 chosen on the account page, and turned off from the mail itself (one-click, no sign-in)."""
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from urllib.parse import urlsplit
 
@@ -106,11 +107,16 @@ def test_the_account_page_lets_a_member_choose_optional_mail(member_client, memb
                                                              session):
     page = text_of(member_client.get("/account"))
     assert 'id="notices"' in page and "A reminder the day before each booking" in page
-    assert page.count('checked') >= 2  # both on until the member says otherwise
+    # Both on until the member says otherwise.
+    assert re.search(r'<input checked[^>]*id="own_bookings"', page)
+    assert re.search(r'<input checked[^>]*id="reminders"', page)
 
     response = submit(member_client, "/account/notices", {"reminders": "y"}, form_url="/account")
     assert response.status_code == 302 and response.location.endswith("/account#notices")
     assert opt_outs(session, member) == {"own_bookings"}
+    page = text_of(member_client.get("/account"))
+    assert not re.search(r'<input checked[^>]*id="own_bookings"', page)
+    assert re.search(r'<input checked[^>]*id="reminders"', page)
     book_desk(member_client, centre)
     assert outbox(session) == []  # own confirmations are off
 
