@@ -20,8 +20,7 @@ from ..services.notices import preferences
 from . import bp
 
 TOPIC_LABELS = {
-    preferences.OWN_BOOKINGS: _l("Confirmations and cancellations of bookings I make or cancel"
-                                 " myself"),
+    preferences.OWN_BOOKINGS: _l("Confirmations when I book, cancel or end a booking myself"),
     preferences.REMINDERS: _l("A reminder the day before each booking"),
 }
 

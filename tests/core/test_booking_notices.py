@@ -16,7 +16,7 @@ from booking.clock import KOLKATA
 from booking.models import DayPart, OutboxMessage
 from booking.services.admin.bookings import cancel_for_member
 from booking.services.bookings.book import book_desk
-from booking.services.bookings.ending import end_early_for_member
+from booking.services.bookings.ending import end_booking_early, end_early_for_member
 from booking.services.bookings.member import cancel_booking
 from booking.services.errors import NoLongerAvailable, SiteClosedOn
 from booking.services.notices import preferences
@@ -192,12 +192,25 @@ def test_staff_ending_a_stay_early_tells_the_member(session, make, asha, staff):
     stay = make.bed_booking(member=asha, site=hostel, check_in=TODAY - timedelta(days=1),
                             nights=5, now=NOW - timedelta(days=1))
     end_early_for_member(session, staff, stay, "Left for a new job", now=NOW)
-    (row,) = rows(session, "booking_ended")
+    (row,) = rows(session, "booking_ended_by_staff")
+    assert "List-Unsubscribe" not in parsed(row)
     assert "Staff at Infopark Hostel have ended your booking early." in text_of(row)
     assert "Reason: Left for a new job" in text_of(row)
     method, event = calendar_of(row)
     assert method == "PUBLISH" and event["SEQUENCE"] == 1
     assert event.decoded("DTEND") == stay.ends_on
+
+
+def test_a_member_ending_their_own_stay_early_gets_an_optional_update(session, make, asha):
+    hostel = make.hostel(name="Infopark Hostel")
+    stay = make.bed_booking(member=asha, site=hostel, check_in=TODAY - timedelta(days=1),
+                            nights=5, now=NOW - timedelta(days=1))
+    end_booking_early(session, stay, asha, now=NOW)
+    (row,) = rows(session, "booking_ended")
+    assert row.subject == "Ended early: Infopark Hostel, from Mon 30 Nov 2026"
+    assert "You have ended your booking early." in text_of(row)
+    assert parsed(row)["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert calendar_of(row)[1].decoded("DTEND") == stay.ends_on == TODAY
 
 
 # ---------------------------------------------------------------- capacity and closures

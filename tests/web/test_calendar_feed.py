@@ -23,6 +23,12 @@ from .conftest import sign_in, submit, text_of
 FEED_URL = re.compile(r'id="calendar-feed-url"[^>]*value="([^"]+)"')
 
 
+@pytest.fixture(autouse=True)
+def _public_url_is_the_test_clients(app):
+    # Feed addresses start with PUBLIC_URL (always set since the outbox); here, the test client's.
+    app.config["PUBLIC_URL"] = "http://localhost"
+
+
 def _now():
     return datetime.combine(today_in_kerala(), time(7), tzinfo=KOLKATA)
 

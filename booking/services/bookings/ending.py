@@ -149,8 +149,7 @@ def end_booking_early(
                              at=booking.ended_early_at,
                              detail=detail[:1000]))
     session.flush()
-    if not is_owner:
-        notices.booking_ended_by_staff(session, booking, summary, reason)
+    notices.booking_ended(session, booking, summary, reason, by_staff=not is_owner)
     return booking
 
 

@@ -148,12 +148,15 @@ def booking_closure(session: Session, booking: Booking, *, where: str, span: str
                  context={"where": where, "span": span, "reason": reason, "moved": moved})
 
 
-def booking_ended_by_staff(session: Session, booking: Booking, summary: str,
-                           reason: str | None) -> OutboxMessage | None:
-    """Staff ended the member's booking early: what is kept, what went back, and why."""
-    return _send(session, booking, kind="booking_ended", template="booking_ended",
-                 subject=f"Your booking at {booking.site.name} was ended early",
-                 context={"summary": summary, "reason": reason or ""})
+def booking_ended(session: Session, booking: Booking, summary: str, reason: str | None, *,
+                  by_staff: bool) -> OutboxMessage | None:
+    """The booking was ended early: what is kept, what went back; by staff, always, with why."""
+    return _send(session, booking,
+                 kind="booking_ended_by_staff" if by_staff else "booking_ended",
+                 template="booking_ended",
+                 subject=f"Ended early: {booking.site.name}, {_when(booking)}",
+                 topic=None if by_staff else preferences.OWN_BOOKINGS,
+                 context={"by_staff": by_staff, "summary": summary, "reason": reason or ""})
 
 
 # ---------------------------------------------------------------- reminders

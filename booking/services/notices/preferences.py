@@ -21,10 +21,10 @@ from .settings import MailSettings
 
 OWN_BOOKINGS = "own_bookings"
 REMINDERS = "reminders"
-# In the order the account page lists them; the words are for that page and the mails.
+# The optional topics (the account page words them, web/notices.py).
 TOPICS = {
-    OWN_BOOKINGS: "Confirmations and cancellations of bookings you make or cancel yourself",
-    REMINDERS: "A reminder the day before a booking",
+    OWN_BOOKINGS: "confirmations of what members book, cancel or end early themselves",
+    REMINDERS: "the day-before reminder",
 }
 _SALT = "notice-unsubscribe"
 
