@@ -68,7 +68,8 @@ def end_session(*, commit: bool) -> None:
 
 
 def mail_settings_from(config) -> MailSettings:
-    return MailSettings(sender=config["MAIL_FROM"], public_url=config["PUBLIC_URL"])
+    return MailSettings(sender=config["MAIL_FROM"], public_url=config["PUBLIC_URL"],
+                        secret_key=config["SECRET_KEY"] or "")
 
 
 def init_database(app: Flask) -> None:

@@ -38,6 +38,8 @@ _SECRET_PATTERNS = [
      r"\1\2[REDACTED]"),
     (re.compile(r"(?i)\b(password|passwd|secret|secret_key|token|api_key|csrf_token|session)"
                 r"(['\"]?\s*[:=]\s*['\"]?)[^\s&,;'\"]+"), r"\1\2[REDACTED]"),
+    # A calendar feed's address is its key (the access log records paths).
+    (re.compile(r"/calendar/[^/\s?]+\.ics"), "/calendar/[REDACTED].ics"),
     # Postgres/Redis URLs with a password: keep the user, drop the password.
     (re.compile(r"(?i)(\w+(?:\+\w+)?://[^:/@\s]+:)[^@\s]+@"), r"\1[REDACTED]@"),
     # Email addresses (personal data, and an account name for guessing), after the URL
@@ -49,7 +51,8 @@ _SECRET_PATTERNS = [
 # Every pattern above starts from one of these words; most lines (the access
 # log's "GET /path 200") contain none, and one search is cheaper than five.
 _MAYBE_SECRET = re.compile(
-    r"(?i)wnh_|bearer|basic|authorization|cookie|passw|secret|token|api_key|session|://|@")
+    r"(?i)wnh_|bearer|basic|authorization|cookie|passw|secret|token|api_key|session|://|@"
+    r"|/calendar/")
 
 
 def redact(message: str) -> str:
@@ -159,11 +162,12 @@ def init_request_ids(app: Flask) -> None:
         response.headers[REQUEST_ID_HEADER] = request_id
         started = g.get("request_started")
         access_log.info(
-            "%s %s %s", request.method, request.path, response.status_code,
+            "%s %s %s", request.method, redact(request.path), response.status_code,
             extra={
                 "request_id": request_id,
                 "method": request.method,
-                "path": request.path,  # never the query string: it may carry secrets
+                # Never the query string, and no feed secret: they may carry credentials.
+                "path": redact(request.path),
                 "status": response.status_code,
                 "duration_ms": round((time.perf_counter() - started) * 1000, 1) if started else None,
                 "user_id": _signed_in_user_id(),

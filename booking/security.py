@@ -122,6 +122,11 @@ RATE_LIMITS: dict[str, Limits] = {
     "web.resend_verification": (EndpointLimit("3 per 15 minutes;10 per day",
                                               key=by_typed_address),
                                 EndpointLimit("10 per minute;50 per hour", key=by_address)),
+    # Calendar feeds: the 256-bit secret is what stops guessing; this stops one client
+    # hammering. Generous, since a calendar service fetches many members' feeds
+    # from the same few addresses.
+    "web.calendar_feed": EndpointLimit("300 per minute", key=by_address, methods=("GET",)),
+    "web.create_calendar_feed": EndpointLimit("20 per hour", key=by_account),
 }
 
 

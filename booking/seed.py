@@ -232,7 +232,7 @@ def _seed_bookings(session: Session) -> int:
         for index, member in enumerate(members):
             part = (DayPart.FULL, DayPart.MORNING, DayPart.AFTERNOON)[(offset + index) % 3]
             try:
-                book_desk(session, member, kottarakkara, day, part, now=now)
+                book_desk(session, member, kottarakkara, day, part, now=now, confirm=False)
                 count += 1
             except BookingError:
                 pass  # e.g. a Sunday: the centre is shut
@@ -240,7 +240,8 @@ def _seed_bookings(session: Session) -> int:
     for index, member in enumerate(members):
         check_in = now.date() + timedelta(days=2 + index * 3)
         try:
-            book_bed(session, member, technopark, check_in, check_in + timedelta(days=3), now=now)
+            book_bed(session, member, technopark, check_in, check_in + timedelta(days=3), now=now,
+                     confirm=False)
             count += 1
         except BookingError:
             pass
@@ -254,7 +255,7 @@ def _seed_stays_under_way(session: Session, hostel: Site, members: list[User], n
         check_in = today - timedelta(days=3)
         try:  # 5 nights: clear of their stays that start in two days or later
             stay = book_bed(session, member, hostel, check_in, check_in + timedelta(days=5),
-                            now=at_kerala(check_in, time(9, 0)))
+                            now=at_kerala(check_in, time(9, 0)), confirm=False)
             if ends_early:
                 end_booking_early(session, stay, member, now=now)
             count += 1

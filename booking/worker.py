@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from .db import open_database
 from .extensions import mail_settings_from
+from .services.notices.bookings import reminder_task
 from .services.notices.delivery import sender_from_config
 from .services.notices.outbox import deliver_due
 
@@ -80,7 +81,7 @@ class Worker:
 
 def periodic_tasks() -> list[tuple[str, PeriodicTask]]:
     """The tasks every worker round runs, in order (later issues add theirs here)."""
-    return []
+    return [("booking reminders", reminder_task())]
 
 
 def worker_from_app() -> Worker:

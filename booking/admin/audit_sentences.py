@@ -52,6 +52,9 @@ ACTION_LABELS = {
     "photo.move": _l("Photo moved"),
     "account.email_verified": _l("Email address verified"),
     "account.password_reset": _l("Password reset by mailed link"),
+    "calendar_feed.create": _l("Calendar feed created"),
+    "calendar_feed.regenerate": _l("Calendar feed address renewed"),
+    "calendar_feed.revoke": _l("Calendar feed turned off"),
 }
 ROOM_WORDS = {"women": _l("women's rooms"), "men": _l("men's rooms"),
               None: _l("rooms for anyone only")}
@@ -283,6 +286,17 @@ def _account_email_verified(a: str, row: AuditRow, before: dict, after: dict) ->
 
 def _account_password_reset(a: str, row: AuditRow, before: dict, after: dict) -> str:
     return _("%(actor)s set a new password with a reset link mailed to them", actor=a)
+def _calendar_feed_create(a: str, row: AuditRow, before: dict, after: dict) -> str:
+    return _("%(actor)s created a private calendar feed of their bookings", actor=a)
+
+
+def _calendar_feed_regenerate(a: str, row: AuditRow, before: dict, after: dict) -> str:
+    return _("%(actor)s gave their calendar feed a new address (the old one stopped working)",
+             actor=a)
+
+
+def _calendar_feed_revoke(a: str, row: AuditRow, before: dict, after: dict) -> str:
+    return _("%(actor)s turned off their calendar feed", actor=a)
 
 
 SENTENCES: dict[str, Callable[[str, AuditRow, dict, dict], str]] = {
@@ -311,6 +325,9 @@ SENTENCES: dict[str, Callable[[str, AuditRow, dict, dict], str]] = {
     "photo.move": _photo_move,
     "account.email_verified": _account_email_verified,
     "account.password_reset": _account_password_reset,
+    "calendar_feed.create": _calendar_feed_create,
+    "calendar_feed.regenerate": _calendar_feed_regenerate,
+    "calendar_feed.revoke": _calendar_feed_revoke,
     **{f"{kind}.rename": _rename for kind in ("desk", "bed", "room")},
     **{f"{kind}.retire": _retire for kind in ("desk", "bed", "room")},
 }

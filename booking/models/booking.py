@@ -66,6 +66,8 @@ class Booking(Base):
         CheckConstraint("ends_on > starts_on", name="date_order"),
         Index("ix_bookings_member_id_starts_on", "member_id", "starts_on"),
         Index("ix_bookings_site_id_starts_on", "site_id", "starts_on"),
+        # The day-before reminders: every site's bookings starting tomorrow.
+        Index("ix_bookings_starts_on", "starts_on"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -124,3 +124,5 @@ from . import accounts, bookings, sites  # noqa: E402,F401  (routes register on 
 from . import tokens  # noqa: E402,F401  (API tokens on the account page)
 from . import ending  # noqa: E402,F401  (ending a booking in progress early)
 from . import account_mail  # noqa: E402,F401  (verification and password-reset links)
+from . import feed  # noqa: E402,F401  (the private calendar feed)
+from . import notices  # noqa: E402,F401  (mail choices, unsubscribe links)

@@ -24,6 +24,8 @@ from .forms import (
     WithdrawRequestForm,
 )
 from .account_mail import account_links
+from .feed import feed_context
+from .notices import notices_context
 from .helpers import is_safe_next, show_refusal
 
 
@@ -131,7 +133,8 @@ def _render_profile(form, request_form=None):
         "accounts/profile.html", form=form, request_form=request_form,
         withdraw_form=WithdrawRequestForm(formdata=None),
         sign_out_others_form=SignOutOthersForm(formdata=None),
-        latest_request=eligibility.get_latest_request(get_session(), member))
+        latest_request=eligibility.get_latest_request(get_session(), member),
+        **feed_context(member), **notices_context(member))
 
 
 @bp.post("/account/eligibility")

@@ -100,7 +100,7 @@ def test_the_email_verification_migration_counts_existing_users_as_verified(scra
             connection.execute(text(
                 "INSERT INTO users (email, name, role, created_at)"
                 " VALUES ('old@example.org', 'Old', 'member', '2026-01-01 00:00:00+00')"))
-        migrate.upgrade(scratch_url, "0007a")
+        migrate.upgrade(scratch_url, "0008")
         with engine.connect() as connection:
             verified = connection.execute(text("SELECT email_verified_at FROM users")).scalar()
     finally:

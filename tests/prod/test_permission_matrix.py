@@ -21,6 +21,9 @@ from booking.services.sites import capacity, photos as site_photos
 from booking.services.accounts import roles as users_admin
 from booking.services.accounts.tokens import create_token
 from booking.services.notices.outbox import compose, enqueue
+from booking.services.notices.feed import create_feed
+from booking.services.notices.preferences import unsubscribe_path
+from booking.services.notices.settings import MailSettings
 
 from tests.conftest import sign_in_as
 from tests.images import photo_bytes
@@ -30,7 +33,10 @@ from .conftest import csrf_headers
 # Routes anyone may use, signed in or not. Every other route is protected.
 PUBLIC = {"web.home", "web.site_page", "web.site_photo", "web.sign_in", "web.register", "static", "ops.healthz",
           "api_docs", "api.sites", "api.availability", "api.openapi", "api.ping",
-          "web.forgot_password", "web.verify_email", "web.reset_password"}
+          "web.forgot_password", "web.verify_email", "web.reset_password",
+          "web.calendar_feed",  # the feed's secret address is its key (asked with a live one)
+          # The signed link in a mail is its key (RFC 8058 one-click: no sign-in, no CSRF).
+          "web.unsubscribe_page", "web.unsubscribe"}
 # Routes about one member's own booking: another member must not reach it.
 OWN_BOOKING = {"web.booking_page", "web.cancel_booking_page", "api.get_booking",
                "api.delete_booking", "web.end_booking_page", "api.end_booking"}
@@ -69,12 +75,15 @@ def world(make, session) -> World:
     member_token = create_token(session, member, "kept")[0]
     mail = enqueue(session, compose(sender="no-reply@localhost", to="m@example.org",
                                     subject="Your desk", text="Desk 1."), kind="test")
+    feed_secret = create_feed(session, member, b"test-secret")[1]
     # Read everything before committing: a lazy load afterwards would reopen a write
     # transaction (BEGIN IMMEDIATE on SQLite) and lock the app's writers out.
     ids = {"site_id": site.id, "booking_id": booking.id, "slug": site.slug, "kind": "desk",
            "thing_id": site.desks[0].id, "closure_id": closure.id, "user_id": member.id,
            "filename": "css/app.css", "token_id": member_token.id, "photo_id": photo.id,
-           "size": "thumb", "action": "first", "token": "not-a-mailed-link",
+           "size": "thumb", "action": "first", "secret": feed_secret,
+           "token": unsubscribe_path(MailSettings(secret_key="test-secret"), member,
+                                     "reminders").rsplit("/", 1)[1],
            "message_id": mail.id}
     users = {"member": member.id, "other_member": other.id, "other_manager": manager.id,
              "admin": admin.id}

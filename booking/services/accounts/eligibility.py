@@ -28,6 +28,7 @@ from ..admin import audit
 from ..sites import capacity
 from ..bookings import rules
 from ..dates import format_day
+from ..notices import bookings as notices
 from ..errors import InvalidRequest, NotFound, NotPermitted
 from .permissions import can_decide_eligibility, is_admin
 
@@ -235,6 +236,7 @@ def _flag_stays_not_allowed(session: Session, actor: User, member: User,
             session, stay, actor,
             f"Room {room.name} is for {room.designation}; the member's room eligibility"
             f" changed to {_label(member.hostel_eligibility)} on {format_day(today)}.")
+        notices.booking_in_conflict(session, stay)
         flagged.append(stay)
     return flagged
 

@@ -19,9 +19,11 @@ from ...models import (
     Booking,
     BookingEvent,
     BookingStatus,
+    CalendarFeed,
     DeskCell,
     EligibilityRequest,
     IdempotencyRecord,
+    NoticeOptOut,
     OutboxMessage,
     Role,
     SignInSession,
@@ -142,9 +144,11 @@ def _detach_member(session: Session, member_id: int) -> None:
         update(BookingEvent).where(BookingEvent.actor_id == member_id).values(actor_id=None)
     )
     session.execute(delete(ApiToken).where(ApiToken.user_id == member_id))
+    session.execute(delete(CalendarFeed).where(CalendarFeed.user_id == member_id))
     session.execute(delete(EligibilityRequest).where(EligibilityRequest.user_id == member_id))
     session.execute(delete(IdempotencyRecord).where(IdempotencyRecord.user_id == member_id))
     session.execute(delete(SignInSession).where(SignInSession.user_id == member_id))
     # Mail to the person, sent or not, holds their address and what they booked.
     session.execute(delete(OutboxMessage).where(OutboxMessage.user_id == member_id))
+    session.execute(delete(NoticeOptOut).where(NoticeOptOut.user_id == member_id))
     session.expire_all()

@@ -42,6 +42,7 @@ from ...models import (
 from . import rules
 from ..accounts.verification import RESEND_PATH as VERIFY_RESEND_PATH
 from ..notices.settings import mail_settings
+from ..notices import bookings as notices
 from ..dates import format_day
 from ..errors import MemberAlreadyBooked, NoLongerAvailable, NotFound, NotPermitted, SiteClosedOn
 
@@ -71,8 +72,12 @@ class StayRequest:
 
 
 def book(session: Session, member: User, request: DeskRequest | StayRequest, *,
-         now: datetime | None = None) -> Booking:
-    """Book what the request asks for, or raise the typed refusal a person can act on."""
+         now: datetime | None = None, confirm: bool = True) -> Booking:
+    """Book what the request asks for, or raise the typed refusal a person can act on.
+
+    The member's confirmation (``confirm``; demo seeding says no) goes into the
+    outbox in the same transaction.
+    """
     now = now or now_in_kerala()
     if member.is_deleted:
         raise NotPermitted("This account has been deleted.")
@@ -85,23 +90,31 @@ def book(session: Session, member: User, request: DeskRequest | StayRequest, *,
         if place is None:
             raise NoLongerAvailable(plan.none_free)
         try:
-            return _insert(session, member, plan, place)
+            booking = _insert(session, member, plan, place)
         except NoLongerAvailable:
             if plan.named:
                 raise
+            continue
+        if confirm:
+            notices.booking_confirmed(session, booking, member)
+        return booking
     raise NoLongerAvailable(plan.none_free)
 
 
 def book_desk(session: Session, member: User, site: Site, day: date, part: DayPart,
-              desk_label: str | None = None, *, now: datetime | None = None) -> Booking:
+              desk_label: str | None = None, *, now: datetime | None = None,
+              confirm: bool = True) -> Booking:
     """Book a named desk, or the best free one, for a day part."""
-    return book(session, member, DeskRequest(site, day, part, desk_label), now=now)
+    return book(session, member, DeskRequest(site, day, part, desk_label), now=now,
+                confirm=confirm)
 
 
 def book_bed(session: Session, member: User, site: Site, check_in: date, check_out: date,
-             bed_label: str | None = None, *, now: datetime | None = None) -> Booking:
+             bed_label: str | None = None, *, now: datetime | None = None,
+             confirm: bool = True) -> Booking:
     """Book a named bed, or a suitable free one, from check-in to check-out (exclusive)."""
-    return book(session, member, StayRequest(site, check_in, check_out, bed_label), now=now)
+    return book(session, member, StayRequest(site, check_in, check_out, bed_label), now=now,
+                confirm=confirm)
 
 
 # ---------------------------------------------------------------- plans

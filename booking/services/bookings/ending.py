@@ -30,6 +30,7 @@ from sqlalchemy.orm import Session
 from ...clock import now_in_kerala
 from ...models import BedNight, Booking, BookingEvent, DayPart, DeskCell, User
 from ..admin import audit
+from ..notices import bookings as notices
 from ..dates import at_kerala, format_day
 from ..errors import AlreadyCancelled, NotFound, NothingToEnd, NotStartedYet
 from ..accounts.permissions import can_manage_site
@@ -148,6 +149,7 @@ def end_booking_early(
                              at=booking.ended_early_at,
                              detail=detail[:1000]))
     session.flush()
+    notices.booking_ended(session, booking, summary, reason, by_staff=not is_owner)
     return booking
 
 

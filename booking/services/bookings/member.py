@@ -9,13 +9,14 @@ from sqlalchemy.orm import Session, joinedload
 from ...clock import now_in_kerala
 from ...models import BedNight, Booking, BookingEvent, BookingStatus, DeskCell, User, utcnow
 from . import rules
+from ..notices import bookings as notices
 from ..errors import AlreadyCancelled, BookingError, NotFound, NotPermitted
 from ..accounts.permissions import can_manage_site
 
 
 def cancel_booking(session: Session, booking: Booking, actor: User, *,
                    reason: str | None = None, now: datetime | None = None) -> Booking:
-    """Cancel a live booking: free its cells, keep the record (who, when, why)."""
+    """Cancel a live booking: free its cells, keep the record (who, when, why); tell the member."""
     now = now or now_in_kerala()
     is_owner = booking.member_id == actor.id
     is_staff = can_manage_site(actor, booking.site)
@@ -38,6 +39,7 @@ def cancel_booking(session: Session, booking: Booking, actor: User, *,
     session.add(BookingEvent(booking_id=booking.id, actor_id=actor.id, kind="cancelled",
                              detail=booking.cancel_reason))
     session.flush()
+    notices.booking_cancelled(session, booking, by_staff=not is_owner)
     return booking
 
 

@@ -1,1 +1,1 @@
-"""Notices: mail to people, written to the outbox with the change they report."""
+"""Notices: mail to people, written to the outbox with the change they report, and calendar files."""

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.headerregistry import Address
 from email.message import EmailMessage
-from email.policy import SMTP
+from email.policy import EmailPolicy
 from email.utils import format_datetime, make_msgid
 
 from sqlalchemy import func, select
@@ -36,6 +36,25 @@ LEASE = timedelta(minutes=5)
 BACKOFF = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=30),
            timedelta(hours=2), timedelta(hours=6))
 MAX_ATTEMPTS = len(BACKOFF) + 1
+
+
+class _SmtpPolicy(EmailPolicy):
+    """``email.policy.SMTP``, except that headers made of URLs are never folded.
+
+    A URL has no space to fold at, so the standard library would turn a long
+    one into RFC 2047 encoded-words, which no mail client reads as a URL
+    (``List-Unsubscribe`` is plain ASCII, RFC 2369); a line may be 998 long.
+    """
+
+    def fold_binary(self, name, value):
+        text = str(value)
+        if name.lower() in _URL_HEADERS and text.isascii() and len(name) + len(text) < 996:
+            return f"{name}: {text}{self.linesep}".encode("ascii")
+        return super().fold_binary(name, value)
+
+
+_URL_HEADERS = {"list-unsubscribe", "list-unsubscribe-post"}
+SMTP = _SmtpPolicy(linesep="\r\n")
 
 
 @dataclass(frozen=True)

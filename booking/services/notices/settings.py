@@ -6,7 +6,7 @@ writes a notice needs no Flask and no extra argument.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from sqlalchemy.orm import Session
@@ -19,6 +19,8 @@ DEFAULT_SENDER = "Kerala WNH Booking <no-reply@localhost>"
 class MailSettings:
     sender: str = DEFAULT_SENDER
     public_url: str = DEFAULT_PUBLIC_URL
+    # Signs the unsubscribe links in optional notices (the app's SECRET_KEY).
+    secret_key: str = field(default="", repr=False)
 
     @property
     def domain(self) -> str:

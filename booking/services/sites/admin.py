@@ -17,7 +17,8 @@ from . import capacity, importing as site_import
 from ..bookings.member import cancel_booking
 from .details import clean_site_details
 from .capacity import CapacityChange
-from ..dates import format_span
+from ..dates import format_day, format_span
+from ..notices import bookings as notices
 from ..errors import InvalidRequest
 
 SITE_FIELDS = (
@@ -91,6 +92,7 @@ def set_site_status(session: Session, actor: User, site: Site, status: str,
         for booking in _future_live_bookings(session, site, today):
             capacity._flag_conflict(session, booking, actor, f"{site.name} has closed.")
             change.conflicts.append(booking)
+            notices.booking_in_conflict(session, booking)
     audit.record(session, actor, "site.status", site=site, target=f"site:{site.slug}",
                  before={"status": before},
                  after={"status": status, "conflicts": [b.id for b in change.conflicts]})
@@ -163,9 +165,20 @@ def retire(session: Session, actor: User, site: Site, thing: Desk | Bed | Room,
     retirer = {"desk": capacity.retire_desk, "bed": capacity.retire_bed,
                "room": capacity.retire_room}[kind]
     change = retirer(session, thing, from_on, actor)
+    name = thing.name if isinstance(thing, Room) else thing.label
+    _tell_members(session, change, f"{kind.capitalize()} {name} is out of service from"
+                                   f" {format_day(from_on)}.")
     audit.record(session, actor, f"{kind}.retire", site=site, target=f"{kind}:{thing.id}",
                  before=before, after=_change_summary(change) | {"retired_on": from_on})
     return change
+
+
+def _tell_members(session: Session, change: CapacityChange, why: str) -> None:
+    """Each member whose booking a capacity change moved or left without a place hears of it."""
+    for booking in change.moved:
+        notices.booking_moved(session, booking, why)
+    for booking in change.conflicts:
+        notices.booking_in_conflict(session, booking)
 
 
 def _change_summary(change: CapacityChange) -> dict:
@@ -180,10 +193,14 @@ def add_closure(session: Session, actor: User, site: Site, starts_on: date, ends
         raise InvalidRequest("A closure starts today or later.")
     closure, change = capacity.add_closure(session, site, starts_on, ends_on, reason=reason,
                                            room=room, actor=actor)
-    if cancel_affected:
-        why = f"{reason or 'Closure'} (closed {format_span(starts_on, ends_on)})"
+    span = format_span(starts_on, ends_on)
+    if cancel_affected:  # each member hears of it as a cancellation by staff, with the reason
+        why = f"{reason or 'Closure'} (closed {span})"
         for booking in change.conflicts:
             cancel_booking(session, booking, actor, reason=why[:200])
+    for booking in change.moved + ([] if cancel_affected else change.conflicts):
+        notices.booking_closure(session, booking, where=f"Room {room.name}" if room else site.name,
+                                span=span, reason=reason, moved=booking in change.moved)
     audit.record(session, actor, "closure.add", site=site, target=f"closure:{closure.id}",
                  after={"starts_on": starts_on, "ends_on": ends_on, "reason": reason,
                         "room": room.name if room else None, "cancelled": cancel_affected}
@@ -197,6 +214,8 @@ def resolve_conflict(session: Session, actor: User, booking: Booking, *, action:
     before = {"conflict": booking.conflict, "desk_id": booking.desk_id, "bed_id": booking.bed_id}
     if action == "move":
         done = capacity.retry_conflict(session, booking, actor)
+        if done:
+            notices.booking_moved(session, booking, "Staff have found you another place.")
     elif action == "resolve":
         capacity.clear_conflict(session, booking, actor, note)
         done = True

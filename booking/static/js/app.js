@@ -60,4 +60,26 @@
       step2.scrollIntoView({ block: "start" });
     }
   }
+
+  // "Copy" beside a read-only address (the calendar feed): shown only with this
+  // script; without it the field is there to select and copy by hand.
+  Array.prototype.forEach.call(document.querySelectorAll("button[data-copy]"), function (button) {
+    var field = document.getElementById(button.getAttribute("data-copy"));
+    if (!field) { return; }
+    button.hidden = false;
+    var label = button.textContent;
+    button.addEventListener("click", function () {
+      field.focus();
+      field.select();
+      var done = function () {
+        button.textContent = button.getAttribute("data-copied");
+        window.setTimeout(function () { button.textContent = label; }, 2000);
+      };
+      if (navigator.clipboard && window.isSecureContext) {
+        navigator.clipboard.writeText(field.value).then(done, function () {});
+      } else if (document.execCommand && document.execCommand("copy")) {
+        done();
+      }
+    });
+  });
 })();

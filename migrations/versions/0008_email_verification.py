@@ -5,8 +5,8 @@ on SQLite that would delete bookings through their cascades). Everyone who
 already has an account counts as verified: they were made by staff, the CLI
 or the demo seed, or registered before addresses were checked.
 
-Revision ID: 0007a
-Revises: 0006s
+Revision ID: 0008
+Revises: 0007
 """
 from __future__ import annotations
 
@@ -14,8 +14,8 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0007a'
-down_revision = '0006s'
+revision = '0008'
+down_revision = '0007'
 branch_labels = None
 depends_on = None
 

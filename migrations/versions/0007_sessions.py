@@ -4,7 +4,7 @@ users.session_version is added in place (never a batch rebuild: on SQLite that
 would drop users and cascade-delete every booking). sign_in_sessions holds
 only a SHA-256 of each session's key.
 
-Revision ID: 0006s
+Revision ID: 0007
 Revises: 0006
 """
 from __future__ import annotations
@@ -13,7 +13,7 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = '0006s'
+revision = '0007'
 down_revision = '0006'
 branch_labels = None
 depends_on = None
