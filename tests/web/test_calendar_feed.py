@@ -136,11 +136,15 @@ def test_each_feed_action_is_audited_with_a_sentence(member_client, member, sess
     "a" * 43,
     "short",
     "x" * 400,
-    "%00",
 ])
 def test_unknown_secrets_are_404(app, client, member_client, desk, secret):
     create_feed(member_client)
     assert app.test_client().get(f"/calendar/{secret}.ics").status_code == 404
+
+
+def test_a_nul_in_the_secret_is_refused_at_the_edge(app, member_client, desk):
+    create_feed(member_client)
+    assert app.test_client().get("/calendar/%00.ics").status_code == 400
 
 
 def test_another_members_bookings_never_appear(app, make, session, member_client, member,
