@@ -6,12 +6,13 @@ from .capacity import Bed, Designation, Desk, Room, RoomType
 from .eligibility import EligibilityRequest, RequestStatus
 from .outbox import OutboxMessage, OutboxStatus
 from .revision import SiteRevision
+from .series import BookingSeries
 from .site import Closure, Site, SiteKind, SitePhoto, SiteStatus
 from .user import Eligibility, Role, SignInSession, User, site_managers
 
 __all__ = [
     "ApiToken", "AuditEntry", "Base", "Bed", "BedNight", "Booking", "BookingEvent",
-    "BookingStatus", "Closure", "DayPart", "Designation", "Desk", "DeskCell",
+    "BookingSeries", "BookingStatus", "Closure", "DayPart", "Designation", "Desk", "DeskCell",
     "Eligibility", "EligibilityRequest", "IdempotencyRecord", "OutboxMessage", "OutboxStatus",
     "RequestStatus", "Role", "Room", "RoomType", "SignInSession", "Site", "SiteKind", "SitePhoto",
     "SiteRevision", "SiteStatus", "User",
