@@ -97,6 +97,8 @@ RATE_LIMITS: dict[str, EndpointLimit] = {
     "web.register": EndpointLimit("5 per minute;20 per hour", key=by_address),
     "web.create_token": EndpointLimit("10 per hour", key=by_account),
     "api.create_booking": EndpointLimit("120 per minute", key=by_credential),
+    # One series books up to 92 days of desks: fewer requests than single bookings.
+    "api.create_booking_series": EndpointLimit("20 per minute", key=by_credential),
 }
 
 
