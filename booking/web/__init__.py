@@ -105,6 +105,7 @@ def _template_helpers(state) -> None:
         "short_day": short_day,
         "month": month,
         "opening_days": opening_days,
+        "weekday_list": lambda numbers: ", ".join(str(WEEKDAYS[n]) for n in numbers),
         "opening_hours": opening_hours,
         "clock_time": clock_time,
         "tel_uri": tel_uri,
@@ -123,3 +124,4 @@ def _template_helpers(state) -> None:
 from . import accounts, bookings, sites  # noqa: E402,F401  (routes register on import)
 from . import tokens  # noqa: E402,F401  (API tokens on the account page)
 from . import ending  # noqa: E402,F401  (ending a booking in progress early)
+from . import series  # noqa: E402,F401  (weekly desk bookings)

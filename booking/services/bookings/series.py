@@ -191,6 +191,15 @@ def get_member_series(session: Session, member: User, series_id: int) -> Booking
     return series
 
 
+def get_current_series(session: Session, member: User, today: date) -> list[BookingSeries]:
+    """The member's series not cancelled and not over, soonest first."""
+    return list(session.scalars(
+        select(BookingSeries).options(joinedload(BookingSeries.site))
+        .where(BookingSeries.member_id == member.id, BookingSeries.cancelled_at.is_(None),
+               BookingSeries.ends_on >= today)
+        .order_by(BookingSeries.starts_on, BookingSeries.id)))
+
+
 def get_occurrences(session: Session, series: BookingSeries) -> list[Booking]:
     """Every booking of the series, live or not, soonest first."""
     return list(session.scalars(
