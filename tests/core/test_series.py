@@ -79,10 +79,12 @@ def test_a_weekday_the_centre_is_not_open_is_refused_as_such(session, make):
 def test_all_or_nothing_books_nothing_when_one_date_is_refused(session, make):
     member, other, centre = make.member(), make.member(), make.centre(desks=1)
     book_desk(session, other, centre, TODAY + timedelta(days=9), DayPart.FULL, now=NOW)
+    book_desk(session, other, centre, TODAY + timedelta(days=14), DayPart.FULL, now=NOW)
     with pytest.raises(SeriesRefused) as refused:
         book_series(session, member, centre, DayPart.FULL, TUE_THU, TODAY + timedelta(days=1),
                     TODAY + timedelta(days=14), all_or_nothing=True, now=NOW)
-    assert [r.day.isoformat() for r in refused.value.refused] == ["2026-12-10"]
+    # Every date at fault is named, not just the first.
+    assert [r.day.isoformat() for r in refused.value.refused] == ["2026-12-10", "2026-12-15"]
     assert "all or nothing" in refused.value.message
     assert _count(session, BookingSeries) == 0
     assert session.scalar(select(func.count()).select_from(Booking)

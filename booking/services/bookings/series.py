@@ -148,9 +148,8 @@ def book_series(session: Session, member: User, site: Site, part: DayPart, weekd
                 session.flush()
         except BookingError as error:
             code = "not_open" if not site.is_open_weekday(day) else _refusal_code(error)
+            # All or nothing goes on: the person learns every date at fault at once.
             result.refused.append(Refusal(day, error.message, code))
-            if all_or_nothing:
-                break
         else:
             result.booked.append(booking)
     if result.refused and (all_or_nothing or not result.booked):
@@ -176,8 +175,9 @@ def _refusal_code(error: BookingError) -> str:
 def _nothing_booked(refused: list[Refusal], all_or_nothing: bool) -> str:
     first = refused[0]
     if all_or_nothing:
-        return (f"Nothing was booked: you asked for all or nothing, and"
-                f" {format_day(first.day)} could not be booked. {first.reason}")
+        count = "1 date" if len(refused) == 1 else f"{len(refused)} dates"
+        return (f"Nothing was booked: you asked for all or nothing, and {count} could not be"
+                f" booked, the first {format_day(first.day)}: {first.reason}")
     return f"Nothing was booked: none of the {len(refused)} dates could be. {first.reason}"
 
 
