@@ -127,6 +127,8 @@ RATE_LIMITS: dict[str, Limits] = {
     # from the same few addresses.
     "web.calendar_feed": EndpointLimit("300 per minute", key=by_address, methods=("GET",)),
     "web.create_calendar_feed": EndpointLimit("20 per hour", key=by_account),
+    # One series books up to 92 days of desks: fewer requests than single bookings.
+    "api.create_booking_series": EndpointLimit("20 per minute", key=by_credential),
 }
 
 

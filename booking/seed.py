@@ -16,6 +16,7 @@ from .models import Booking, DayPart, Site, SitePhoto, SiteStatus, User
 from .services.accounts import users as accounts, eligibility
 from .services.sites import capacity, holidays as public_holidays, photos as site_photos
 from .services.bookings.book import book_bed, book_desk
+from .services.bookings.series import book_series
 from .services.dates import at_kerala
 from .services.bookings.ending import end_booking_early
 from .services.errors import BookingError
@@ -245,7 +246,19 @@ def _seed_bookings(session: Session) -> int:
             count += 1
         except BookingError:
             pass
+    count += _seed_series(session, kottarakkara, members[0], now)
     return count + _seed_stays_under_way(session, technopark, members, now)
+
+
+def _seed_series(session: Session, centre: Site, member: User, now) -> int:
+    """A weekly desk booking (Tuesdays and Thursdays), after the single bookings above."""
+    first = now.date() + timedelta(days=15)
+    try:
+        result = book_series(session, member, centre, DayPart.FULL, "13", first,
+                             first + timedelta(days=13), now=now)
+    except BookingError:
+        return 0
+    return len(result.booked)
 
 
 def _seed_stays_under_way(session: Session, hostel: Site, members: list[User], now) -> int:

@@ -18,6 +18,17 @@ def render_item(type_, obj, autogen_context):
     return False
 
 
+def _is_inline_sqlite_fk(obj, type_, dialect_name: str) -> bool:
+    """bookings.series_id's foreign key, added by ALTER TABLE on SQLite (migration 0011).
+
+    SQLite keeps it inline on the column, and SQLAlchemy reflects such a key
+    without its name or ON DELETE, so autogenerate would see a difference
+    that is not there. It exists and is enforced; nothing to compare.
+    """
+    return (dialect_name == "sqlite" and type_ == "foreign_key_constraint"
+            and obj.table.name == "bookings" and [c.name for c in obj.columns] == ["series_id"])
+
+
 def run_migrations_offline() -> None:
     context.configure(
         url=config.get_main_option("sqlalchemy.url"),
@@ -42,6 +53,8 @@ def run_migrations_online() -> None:
                 render_as_batch=connection.dialect.name == "sqlite",
                 compare_type=True,
                 render_item=render_item,
+                include_object=lambda obj, _name, type_, _reflected, _other:
+                    not _is_inline_sqlite_fk(obj, type_, connection.dialect.name),
             )
             with context.begin_transaction():
                 context.run_migrations()

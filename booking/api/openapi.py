@@ -30,6 +30,7 @@ BAD_REQUEST = _problem("Malformed JSON, a field missing, unknown or of the wrong
 TOO_LARGE = _problem("The request body is larger than 64 KiB.")
 BEARER = [{"bearerToken": []}]
 
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 DATE = {"type": "string", "format": "date", "examples": ["2026-12-01"]}
 # Non-blank text (`pattern`: at least one character that is not a space).
 SLUG = {"type": "string", "minLength": 1, "maxLength": 60, "pattern": "\\S",
@@ -144,6 +145,49 @@ SCHEMAS = {
         "properties": {"site": SLUG, "check_in": DATE,
                        "check_out": {**DATE, "description": "Exclusive: the morning you leave."},
                        "bed": _label("A bed label; omit (or null) for any.")},
+    },
+    "Refusal": {
+        "type": "object", "required": ["date", "reason"],
+        "description": "A date of a weekly booking that could not be booked, and why.",
+        "properties": {
+            "date": DATE, "reason": {"type": "string"},
+            "code": {"enum": ["closed", "full", "already_booked", "not_open", "past", "rule"],
+                     "description": "closed: a closure; full: no desk free; already_booked:"
+                                    " you hold a desk then; not_open: the centre is shut that"
+                                    " weekday; past: already over; rule: another rule."},
+        },
+    },
+    "Series": {
+        "type": "object",
+        "required": ["id", "site", "part", "weekdays", "from", "until", "bookings", "refused"],
+        "properties": {
+            "id": {"type": "integer"}, "site": {"type": "string"},
+            "part": {"enum": ["morning", "afternoon", "full"]},
+            "weekdays": {"type": "array", "items": {"enum": list(WEEKDAYS)}},
+            "from": DATE, "until": DATE, "all_or_nothing": {"type": "boolean"},
+            "created_at": {"type": "string", "format": "date-time"},
+            "cancelled_at": {"type": ["string", "null"], "format": "date-time",
+                             "description": "When the rest of the series was cancelled."},
+            "bookings": {"type": "array", "items": _ref("Booking"),
+                         "description": "The occurrences: ordinary bookings, one per date."},
+            "refused": {"type": "array", "items": _ref("Refusal"),
+                        "description": "Dates not booked when the series was made, and why."},
+            "url": {"type": "string"},
+        },
+    },
+    "SeriesEnvelope": {"type": "object", "required": ["series"],
+                       "properties": {"series": _ref("Series")}},
+    "SeriesRequest": {
+        "type": "object", "required": ["site", "weekdays", "from", "until"],
+        "additionalProperties": False,
+        "properties": {
+            "site": {"type": "string", "description": "A centre's slug."},
+            "part": {"enum": ["morning", "afternoon", "full"], "default": "full"},
+            "weekdays": {"type": "array", "minItems": 1, "maxItems": 7,
+                         "items": {"enum": list(WEEKDAYS)}},
+            "from": DATE, "until": {**DATE, "description": "Inclusive."},
+            "all_or_nothing": {"type": "boolean", "default": False},
+        },
     },
 }
 
@@ -274,6 +318,63 @@ PATHS = {
                           "422": _problem("Cancelled, not started yet (cancel it instead),"
                                           " over, or nothing left to give back (the part"
                                           " under way, or the last night, is all it has).")},
+        },
+    },
+    "/booking-series": {"post": {
+        "summary": "Book a desk every week", "operationId": "createBookingSeries",
+        "security": BEARER,
+        "description": (
+            "A desk at a centre for a day part on every chosen weekday from `from` to `until`"
+            " (inclusive, within the centre's booking window, at most 92 days). Each date is"
+            " an ordinary booking (cancel one with DELETE /bookings/{id}); dates that cannot be"
+            " booked (closed, full, already booked, not open that weekday) are listed in"
+            " `refused` with the reason. With `all_or_nothing` any refusal books nothing"
+            " (409, the refusals in the problem's `refused`); so does a series none of whose"
+            " dates could be booked."
+        ),
+        "requestBody": {"required": True, "content": {"application/json": {
+            "schema": _ref("SeriesRequest"),
+            "examples": {"tuesdays-and-thursdays": {"value": {
+                "site": "kottarakkara", "part": "full", "weekdays": ["tue", "thu"],
+                "from": "2026-12-01", "until": "2026-12-18", "all_or_nothing": False}}}}}},
+        "responses": {
+            "201": {**_json(_ref("SeriesEnvelope"), "Booked what could be booked."),
+                    "headers": {"Location": {"schema": {"type": "string"}}}},
+            "400": _problem("Malformed JSON, an unknown field, no weekdays, a badly written"
+                            " date, or `until` before `from`."),
+            "401": UNAUTHORISED,
+            "404": _problem("No site with that slug."),
+            "409": _problem("Nothing booked: all or nothing and a date was refused, or no"
+                            " date could be booked. `refused` lists each date and why."),
+            "413": TOO_LARGE,
+            "422": _problem("A booking rule forbids it: a hostel, a site not open for"
+                            " bookings, `from` in the past, `until` beyond the booking"
+                            " window, or a span over 92 days."),
+        },
+    }},
+    "/booking-series/{series_id}": {
+        "parameters": [{"name": "series_id", "in": "path", "required": True,
+                        "schema": {"type": "integer", "minimum": 1}}],
+        "get": {
+            "summary": "One of your weekly bookings", "operationId": "getBookingSeries",
+            "security": BEARER,
+            "description": "Every occurrence, live or cancelled, and the dates refused.",
+            "responses": {"200": _json(_ref("SeriesEnvelope"), "The series."),
+                          "401": UNAUTHORISED,
+                          "404": _problem("No weekly booking of yours has that id.")},
+        },
+        "delete": {
+            "summary": "Cancel the rest of a weekly booking", "operationId": "cancelBookingSeries",
+            "security": BEARER,
+            "description": (
+                "Cancels each occurrence that has not started, as DELETE /bookings/{id} would"
+                " (the cancellation cut-off applies: occurrences past it are kept). Occurrences"
+                " already begun or over are kept."
+            ),
+            "responses": {"204": {"description": "The rest is cancelled."},
+                          "401": UNAUTHORISED,
+                          "404": _problem("No weekly booking of yours has that id."),
+                          "422": _problem("The rest of this series is already cancelled.")},
         },
     },
     "/openapi.json": {"get": {

@@ -8,14 +8,15 @@ from .eligibility import EligibilityRequest, RequestStatus
 from .notice import NoticeOptOut
 from .outbox import OutboxMessage, OutboxStatus
 from .revision import SiteRevision
+from .series import BookingSeries
 from .site import Closure, Site, SiteKind, SitePhoto, SiteStatus
 from .user import Eligibility, Role, SignInSession, User, site_managers
 
 __all__ = [
     "ApiToken", "AuditEntry", "Base", "Bed", "BedNight", "Booking", "BookingEvent",
-    "BookingStatus", "CalendarFeed", "Closure", "DayPart", "Designation", "Desk", "DeskCell",
-    "Eligibility", "EligibilityRequest", "IdempotencyRecord", "NoticeOptOut", "OutboxMessage",
-    "OutboxStatus", "RequestStatus", "Role", "Room", "RoomType", "SignInSession", "Site",
-    "SiteKind", "SitePhoto", "SiteRevision", "SiteStatus", "User",
+    "BookingSeries", "BookingStatus", "CalendarFeed", "Closure", "DayPart", "Designation", "Desk",
+    "DeskCell", "Eligibility", "EligibilityRequest", "IdempotencyRecord", "NoticeOptOut",
+    "OutboxMessage", "OutboxStatus", "RequestStatus", "Role", "Room", "RoomType", "SignInSession",
+    "Site", "SiteKind", "SitePhoto", "SiteRevision", "SiteStatus", "User",
     "site_managers", "utcnow",
 ]

@@ -97,6 +97,10 @@ class Booking(Base):
     ended_early_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     original_ends_on: Mapped[date | None] = mapped_column(Date)
     original_part: Mapped[str | None] = mapped_column(String(10))
+    # An occurrence of a weekly series (models/series.py); otherwise an ordinary booking.
+    series_id: Mapped[int | None] = mapped_column(
+        ForeignKey("booking_series.id", ondelete="SET NULL"), index=True
+    )
 
     member: Mapped[User | None] = relationship(foreign_keys=[member_id])
     site: Mapped[Site] = relationship()

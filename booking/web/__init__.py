@@ -105,6 +105,7 @@ def _template_helpers(state) -> None:
         "short_day": short_day,
         "month": month,
         "opening_days": opening_days,
+        "weekday_list": lambda numbers: ", ".join(str(WEEKDAYS[n]) for n in numbers),
         "opening_hours": opening_hours,
         "clock_time": clock_time,
         "tel_uri": tel_uri,
@@ -126,3 +127,4 @@ from . import ending  # noqa: E402,F401  (ending a booking in progress early)
 from . import account_mail  # noqa: E402,F401  (verification and password-reset links)
 from . import feed  # noqa: E402,F401  (the private calendar feed)
 from . import notices  # noqa: E402,F401  (mail choices, unsubscribe links)
+from . import series  # noqa: E402,F401  (weekly desk bookings)

@@ -22,6 +22,7 @@ from ..models import Booking, DayPart, Site
 from ..services.bookings.preview import Preview, preview_desk, preview_stay
 from ..services.bookings.book import book_bed, book_desk
 from ..services.bookings.ending import is_endable
+from ..services.bookings.series import get_current_series
 from ..services.errors import BookingError
 from ..services.bookings.member import (
     cancel_booking,
@@ -167,7 +168,8 @@ def my_bookings():
                      key=lambda b: (b.starts_on, b.id), reverse=True)
     cancellable = {b.id for b in upcoming if is_cancellable_by_member(b, now)}
     return render_template("bookings/mine.html", upcoming=upcoming, past=history[:50],
-                           cancellable=cancellable)
+                           cancellable=cancellable,
+                           series=get_current_series(session, current_user, now.date()))
 
 
 @bp.route("/bookings/<int:booking_id>/cancel", methods=["GET", "POST"])

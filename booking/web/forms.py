@@ -12,9 +12,11 @@ from wtforms import (
     RadioField,
     SelectChoice,
     SelectField,
+    SelectMultipleField,
     StringField,
     TelField,
 )
+from wtforms.widgets import CheckboxInput, ListWidget
 from wtforms.validators import (
     DataRequired,
     Email,
@@ -218,3 +220,32 @@ class CancelForm(BaseForm):
 
 class EndEarlyForm(BaseForm):
     """Only the CSRF token: confirming "end this booking now"."""
+
+
+WEEKDAY_CHOICES = [SelectChoice(str(n), label) for n, label in enumerate(
+    (_l("Mon"), _l("Tue"), _l("Wed"), _l("Thu"), _l("Fri"), _l("Sat"), _l("Sun")))]
+
+
+class SeriesForm(FlaskForm):
+    """A weekly desk booking: weekdays from one date until another (both inclusive)."""
+
+    part = RadioField(_l("Time"), choices=PART_CHOICES, default="full",
+                      validators=[InputRequired(_l("Choose morning, afternoon or full day."))])
+    weekdays = SelectMultipleField(
+        _l("Every"), choices=WEEKDAY_CHOICES,
+        option_widget=CheckboxInput(), widget=ListWidget(prefix_label=False),
+        validators=[DataRequired(_l("Tick at least one weekday."))])
+    first = DateField(_l("From"), validators=[InputRequired(_l("Choose the first date."))])
+    until = DateField(_l("Until"), validators=[InputRequired(_l("Choose the last date."))],
+                      description=_l("The last date to book, included."))
+    all_or_nothing = BooleanField(
+        _l("All or nothing"),
+        description=_l("Book nothing unless every date can be booked."))
+
+    def validate_until(self, field):
+        if self.first.data and field.data and field.data < self.first.data:
+            raise ValidationError(_l("The last date must be on or after the first."))
+
+
+class CancelSeriesForm(FlaskForm):
+    """Only the CSRF token: confirming "cancel the rest of this series"."""

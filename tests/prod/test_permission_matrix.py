@@ -16,7 +16,8 @@ from datetime import date, timedelta
 import pytest
 from flask import url_for
 
-from booking.models import ApiToken, Booking, BookingStatus
+from booking.models import ApiToken, Booking, BookingStatus, DayPart
+from booking.services.bookings.series import book_series
 from booking.services.sites import capacity, photos as site_photos
 from booking.services.accounts import roles as users_admin
 from booking.services.accounts.tokens import create_token
@@ -39,7 +40,9 @@ PUBLIC = {"web.home", "web.site_page", "web.site_photo", "web.sign_in", "web.reg
           "web.unsubscribe_page", "web.unsubscribe"}
 # Routes about one member's own booking: another member must not reach it.
 OWN_BOOKING = {"web.booking_page", "web.cancel_booking_page", "api.get_booking",
-               "api.delete_booking", "web.end_booking_page", "api.end_booking"}
+               "api.delete_booking", "web.end_booking_page", "api.end_booking",
+               "web.series_page", "web.cancel_series_page", "api.get_booking_series",
+               "api.delete_booking_series"}
 # Admin routes about one site (site A): a manager of another site must not reach them.
 SITE_SCOPED_ARGS = {"site_id", "booking_id", "closure_id", "thing_id", "photo_id"}
 REFUSED = {401, 403, 404}
@@ -66,6 +69,9 @@ def world(make, session) -> World:
     users_admin.set_role(session, admin, manager, "manager", [elsewhere.id])
     booking = make.desk_booking(member=member, site=site, now=None,
                                 day=date.today() + timedelta(days=5))
+    series = book_series(session, member, site, DayPart.FULL, "0123456",
+                         date.today() + timedelta(days=10), date.today() + timedelta(days=12)
+                         ).series
     closure, _ = capacity.add_closure(session, site, date(2030, 1, 1), date(2030, 1, 2))
     photo = site_photos.add_photo(session, admin, site, photo_bytes((400, 300)), "Desks")
     tokens = {"member": create_token(session, member, "m")[1],
@@ -84,7 +90,7 @@ def world(make, session) -> World:
            "size": "thumb", "action": "first", "secret": feed_secret,
            "token": unsubscribe_path(MailSettings(secret_key="test-secret"), member,
                                      "reminders").rsplit("/", 1)[1],
-           "message_id": mail.id}
+           "series_id": series.id, "message_id": mail.id}
     users = {"member": member.id, "other_member": other.id, "other_manager": manager.id,
              "admin": admin.id}
     booking_id = booking.id
@@ -170,7 +176,7 @@ def test_every_route_answers_everyone_without_5xx_and_refuses_whom_it_should(mak
 
 
 INT_ARGS = {"site_id", "booking_id", "thing_id", "closure_id", "user_id", "token_id",
-            "photo_id", "message_id"}
+            "photo_id", "series_id", "message_id"}
 
 
 @pytest.mark.parametrize("huge", [2**31, 2**63, 10**30])

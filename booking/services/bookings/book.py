@@ -37,6 +37,7 @@ from ...models import (
     DeskCell,
     Room,
     Site,
+    SiteRevision,
     User,
 )
 from . import rules
@@ -214,6 +215,7 @@ def _insert(session: Session, member: User, plan: _Plan, place: Desk | Bed) -> B
         with session.begin_nested():
             session.add(booking)
             session.flush()
+            _hold_site_revision(session, plan.site)
             # The cells and the history line are only written, never read back
             # here: ORM bulk INSERTs (one multi-row statement), no unit of work.
             table, rows = _cells(booking, plan, place)
@@ -233,6 +235,21 @@ def _insert(session: Session, member: User, plan: _Plan, place: Desk | Bed) -> B
                         ("desk" if is_desk else "bed", place)):
         set_committed_value(booking, name, value)
     return booking
+
+
+def _hold_site_revision(session: Session, site: Site) -> None:
+    """PostgreSQL: take the site's revision row before inserting cells, not after.
+
+    The cells' insert trigger updates that row (models/revision.py), so a
+    transaction holds it from its first cells to its commit anyway. Taking it
+    first puts every booking at a site in the same lock order: without this a
+    transaction booking several days (a weekly series) could wait on a racer's
+    uncommitted cell while the racer waits on the row it holds: a deadlock.
+    SQLite already runs one writer at a time.
+    """
+    if session.get_bind().dialect.name != "sqlite":
+        session.execute(select(SiteRevision.site_id)
+                        .where(SiteRevision.site_id == site.id).with_for_update())
 
 
 def _check_still_open(session: Session, plan: _Plan, place: Desk | Bed) -> None:
