@@ -181,7 +181,7 @@ SCHEMAS = {
         "type": "object", "required": ["site", "weekdays", "from", "until"],
         "additionalProperties": False,
         "properties": {
-            "site": {"type": "string", "description": "A centre's slug."},
+            "site": {**SLUG, "description": "A centre's slug."},
             "part": {"enum": ["morning", "afternoon", "full"], "default": "full"},
             "weekdays": {"type": "array", "minItems": 1, "maxItems": 7,
                          "items": {"enum": list(WEEKDAYS)}},

@@ -111,6 +111,9 @@ def describe(field: dict) -> str:
         return "a date written YYYY-MM-DD, e.g. 2026-12-01"
     types = field.get("type")
     types = [types] if isinstance(types, str) else list(types or [])
+    if types == ["array"] and "items" in field:
+        most = f", at most {field['maxItems']}" if "maxItems" in field else ""
+        return f"a list of {describe(field['items'])} (at least {field.get('minItems', 0)}{most})"
     if "string" in types:
         words = "a non-empty string"
         if "maxLength" in field:

@@ -15,33 +15,27 @@ from ..services.bookings.series import (
     get_occurrences,
     weekdays_from_codes,
 )
-from ..services.errors import InvalidRequest, NotFound
+from ..services.errors import NotFound
 from ..services.sites.finding import find_site_by_slug
 from . import bp
 from .auth import api_member, token_required
-from .parsing import json_object, parse_date, reject_unknown, take_string
+from .parsing import check_body, json_object, parse_date
 from .serialize import booking_json
 from .views import compact_json
-
-SERIES_FIELDS = {"site", "part", "weekdays", "from", "until", "all_or_nothing"}
-
 
 @bp.post("/booking-series")
 @token_required
 def create_booking_series():
     payload = json_object()
-    reject_unknown(payload, SERIES_FIELDS)
+    # Types, the weekday names and unknown fields: the OpenAPI document's own schema.
+    check_body(payload, "SeriesRequest")
     session, member = get_session(), api_member()
-    slug = take_string(payload, "site", max_length=60)
+    slug = payload["site"].strip()
     part = payload.get("part", "full")
-    if part not in {p.value for p in DayPart}:
-        raise InvalidRequest("'part' must be one of morning, afternoon, full.")
-    weekdays = _weekdays(payload.get("weekdays"))
-    first = parse_date(payload.get("from"), "from")
-    until = parse_date(payload.get("until"), "until")
+    weekdays = weekdays_from_codes(payload["weekdays"])
+    first = parse_date(payload["from"], "from")
+    until = parse_date(payload["until"], "until")
     all_or_nothing = payload.get("all_or_nothing", False)
-    if not isinstance(all_or_nothing, bool):
-        raise InvalidRequest("'all_or_nothing' must be true or false.")
     site = find_site_by_slug(session, slug)
     if site is None:
         raise NotFound(f"There is no site with the slug {slug!r} (see GET /api/v1/sites).")
@@ -56,14 +50,6 @@ def create_booking_series():
     response = compact_json({"series": body}, status=201)
     response.headers["Location"] = body["url"]
     return response
-
-
-def _weekdays(value: object) -> str:
-    if not isinstance(value, list) or not value or len(value) > len(WEEKDAY_CODES) \
-            or not all(isinstance(v, str) for v in value):
-        raise InvalidRequest("'weekdays' must be a non-empty list of weekdays such as"
-                             f" [\"tue\", \"thu\"] ({', '.join(WEEKDAY_CODES)}).")
-    return weekdays_from_codes(value)
 
 
 def series_json(series: BookingSeries, bookings, refused: list[dict]) -> dict:

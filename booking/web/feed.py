@@ -4,16 +4,16 @@ from __future__ import annotations
 from flask import Response, abort, current_app, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 
 from ..clock import today_in_kerala
+from ..forms import BaseForm
 from ..extensions import get_session
 from ..services.errors import BookingError
 from ..services.notices import feed
 from . import bp
 
 
-class FeedForm(FlaskForm):
+class FeedForm(BaseForm):
     """Only the CSRF token: create, regenerate and revoke act on the member's own feed."""
 
 

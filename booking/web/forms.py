@@ -226,7 +226,7 @@ WEEKDAY_CHOICES = [SelectChoice(str(n), label) for n, label in enumerate(
     (_l("Mon"), _l("Tue"), _l("Wed"), _l("Thu"), _l("Fri"), _l("Sat"), _l("Sun")))]
 
 
-class SeriesForm(FlaskForm):
+class SeriesForm(BaseForm):
     """A weekly desk booking: weekdays from one date until another (both inclusive)."""
 
     part = RadioField(_l("Time"), choices=PART_CHOICES, default="full",
@@ -247,5 +247,5 @@ class SeriesForm(FlaskForm):
             raise ValidationError(_l("The last date must be on or after the first."))
 
 
-class CancelSeriesForm(FlaskForm):
+class CancelSeriesForm(BaseForm):
     """Only the CSRF token: confirming "cancel the rest of this series"."""

@@ -12,9 +12,9 @@ from flask import current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 from wtforms import BooleanField
 
+from ..forms import BaseForm
 from ..extensions import csrf, get_session
 from ..services.notices import preferences
 from . import bp
@@ -25,7 +25,7 @@ TOPIC_LABELS = {
 }
 
 
-class NoticePreferencesForm(FlaskForm):
+class NoticePreferencesForm(BaseForm):
     own_bookings = BooleanField(TOPIC_LABELS[preferences.OWN_BOOKINGS])
     reminders = BooleanField(TOPIC_LABELS[preferences.REMINDERS])
 

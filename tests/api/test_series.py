@@ -80,10 +80,10 @@ def test_all_or_nothing_refusal_is_409_listing_the_dates_and_books_nothing(
 @pytest.mark.parametrize(("change", "status", "words"), [
     ({"weekdays": []}, 400, "weekdays"),
     ({"weekdays": "tue"}, 400, "weekdays"),
-    ({"weekdays": ["tuesday"]}, 400, "Unknown weekday"),
+    ({"weekdays": ["tuesday"]}, 400, "a list of one of mon, tue, wed, thu, fri, sat, sun"),
     ({"weekdays": [1]}, 400, "weekdays"),
     ({"weekdays": ["mon"] * 8}, 400, "weekdays"),
-    ({"from": "2026-02-30"}, 400, "not a real date"),
+    ({"from": "2026-02-30"}, 400, "'from' must be a date written YYYY-MM-DD"),
     ({"until": "tomorrow"}, 400, "YYYY-MM-DD"),
     ({"part": "evening"}, 400, "part"),
     ({"all_or_nothing": "yes"}, 400, "true or false"),
