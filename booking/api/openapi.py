@@ -88,7 +88,10 @@ SCHEMAS = {
         "type": "object", "required": ["id", "site", "status", "kind"],
         "properties": {
             "id": {"type": "integer"}, "site": {"type": "string"},
-            "site_name": {"type": "string"}, "status": {"enum": ["live", "cancelled"]},
+            "site_name": {"type": "string"}, "status": {
+                "enum": ["live", "cancelled", "no_show"],
+                "description": "`no_show`: a desk not checked in by the centre's deadline was"
+                               " released for others (the record stays, like a cancellation)."},
             "kind": {"enum": ["desk", "bed"]},
             "desk": {"type": "string"}, "date": DATE,
             "part": {"enum": ["morning", "afternoon", "full"]},
@@ -102,6 +105,9 @@ SCHEMAS = {
                                "description": "When the rest of the booking was given back"
                                               " (POST .../end); `part` or `check_out` then say"
                                               " what was held."},
+            "checked_in_at": {"type": ["string", "null"], "format": "date-time",
+                              "description": "When the member checked in at the centre"
+                                             " (QR code at the entrance, or staff)."},
             "original_part": {"enum": ["morning", "afternoon", "full"],
                               "description": "Ended early: the part that had been booked."},
             "original_check_out": {

@@ -111,3 +111,19 @@ class ImportFailed(BookingError):
     def __init__(self, message: str, row_errors: list[tuple[int, str]]) -> None:
         super().__init__(message)
         self.row_errors = row_errors
+
+
+class InvalidCheckInCode(BookingError):
+    """A check-in code that is not today's code of this site (old, another site's, made up)."""
+
+    http_status = 400
+    title = "Invalid check-in code"
+
+
+class NothingToCheckIn(RuleViolation):
+    """No live booking of the member at this site for the day part now."""
+
+
+class AlreadyCheckedIn(BookingError):
+    http_status = 409
+    title = "Already checked in"
