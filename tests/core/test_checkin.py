@@ -25,6 +25,7 @@ from booking.services.errors import (
     NotFound,
     NotPermitted,
     NothingToCheckIn,
+    OutsideBookingWindow,
 )
 from booking.worker import periodic_tasks
 from tests.conftest import NOW, TODAY
@@ -241,3 +242,24 @@ def test_two_releases_at_once_release_each_booking_once(db, session, make):
                         .where(DeskCell.site_id == site.id)) == 0
         assert {b.status for b in s.scalars(select(Booking))} == {"no_show"}
         assert s.get(Site, site.id).no_show_after_minutes == 60
+
+
+def test_a_member_with_three_no_shows_books_only_as_far_ahead_as_the_site_allows(session, make):
+    site = _ruled_centre(make, desks=2)
+    site.no_show_limit_days = 2
+    member, other = make.member(), make.member()
+    far = TODAY + timedelta(days=5)
+    assert book_desk(session, member, site, far, DayPart.MORNING, now=NOW).is_live
+    for days_ago in (1, 2, 3):
+        booked_at = NOW - timedelta(days=days_ago + 1)
+        book_desk(session, member, site, TODAY - timedelta(days=days_ago), DayPart.MORNING,
+                  now=booked_at).created_at = booked_at
+        release_no_shows(session, NOW.replace(hour=10) - timedelta(days=days_ago))
+    assert count_no_shows(session, member, TODAY) == 3
+    with pytest.raises(OutsideBookingWindow, match="up to 2 days ahead"):
+        book_desk(session, member, site, far, DayPart.AFTERNOON, now=NOW)
+    assert book_desk(session, member, site, TODAY + timedelta(days=2), DayPart.FULL,
+                     now=NOW).is_live
+    assert book_desk(session, other, site, far, DayPart.AFTERNOON, now=NOW).is_live
+    site.no_show_limit_days = None
+    assert book_desk(session, member, site, far, DayPart.AFTERNOON, now=NOW).is_live

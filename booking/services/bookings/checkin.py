@@ -26,7 +26,10 @@ from ...models import Booking, BookingEvent, BookingStatus, DayPart, DeskCell, S
 from ..accounts.permissions import can_manage_site
 from ..admin import audit
 from ..dates import format_day
-from ..errors import AlreadyCheckedIn, InvalidCheckInCode, NotFound, NotPermitted, NothingToCheckIn
+from ..errors import (
+    AlreadyCheckedIn, InvalidCheckInCode, NotFound, NotPermitted, NothingToCheckIn,
+    OutsideBookingWindow,
+)
 from ..notices.notify import notify
 from .rules import part_ends_at, part_starts_at
 
@@ -224,6 +227,21 @@ def count_no_shows(session: Session, member: User, today: date) -> int:
         select(func.count()).select_from(Booking)
         .where(Booking.member_id == member.id, Booking.status == BookingStatus.NO_SHOW,
                Booking.starts_on > since, Booking.starts_on <= today)) or 0
+
+
+def check_no_show_limit(session: Session, member: User, site: Site, day: date,
+                        now: datetime) -> None:
+    """Refuse a desk too far ahead for a member with repeated no-shows, where the site says so."""
+    limit = site.no_show_limit_days
+    if limit is None or day <= now.date() + timedelta(days=limit):
+        return
+    if count_no_shows(session, member, now.date()) < NO_SHOW_LIMIT_COUNT:
+        return
+    last = now.date() + timedelta(days=limit)
+    raise OutsideBookingWindow(
+        f"You did not check in for {NO_SHOW_LIMIT_COUNT} or more bookings in the last"
+        f" {NO_SHOW_WINDOW_DAYS} days, so at {site.name} you can book up to {limit} days ahead"
+        f" for now (until {format_day(last)}).")
 
 
 def no_show_counts(session: Session, member_ids: list[int], today: date) -> dict[int, int]:
