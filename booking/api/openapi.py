@@ -258,6 +258,33 @@ PATHS = {
                                           " under way, or the last night, is all it has).")},
         },
     },
+    "/bookings/{booking_id}/check-in": {
+        "parameters": [BOOKING_ID],
+        "post": {
+            "summary": "Check in at the centre with today's code",
+            "operationId": "checkInBooking", "security": BEARER,
+            "description": (
+                "The code is the last part of the address in the QR code posted at the centre's"
+                " entrance; it changes every day and belongs to one centre. A desk booking can be"
+                " checked in from 30 minutes before its part starts until it ends; then"
+                " `checked_in_at` is set and the centre's no-show rule no longer releases it."
+            ),
+            "requestBody": {"required": True, "content": {"application/json": {
+                "schema": {"type": "object", "required": ["code"],
+                           "additionalProperties": False,
+                           "properties": {"code": {"type": "string", "maxLength": 100}}},
+                "examples": {"code": {"value": {"code": "3f9a0c1b2d4e5f607182"}}}}}},
+            "responses": {"200": _json(_ref("BookingEnvelope"), "Checked in."),
+                          "400": _problem("No JSON object or no code, or the code is not"
+                                          " today's code of the booking's centre."),
+                          "401": UNAUTHORISED,
+                          "404": _problem("No booking of yours has that id."),
+                          "409": _problem("Already checked in."),
+                          "413": TOO_LARGE,
+                          "422": _problem("Not a live desk booking for now (cancelled,"
+                                          " released as a no-show, another day or part).")},
+        },
+    },
     "/openapi.json": {"get": {
         "summary": "This document", "operationId": "getOpenApi",
         "responses": {"200": _json({"type": "object"}, "OpenAPI 3.1.")},

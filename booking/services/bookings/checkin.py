@@ -124,6 +124,22 @@ def check_in_member(session: Session, member: User, site: Site, code: str, secre
     return _mark_checked_in(session, booking, member, now, "Checked in with the site's code")
 
 
+def check_in_own_booking(session: Session, member: User, booking: Booking, code: str,
+                         secret_key: str, *, now: datetime) -> Booking:
+    """A member checks in one named booking of theirs with the site's code (the API)."""
+    if booking.member_id != member.id:
+        raise NotFound("No such booking.")
+    check_code(secret_key, booking.site, code, now)
+    if booking.is_checked_in:
+        raise AlreadyCheckedIn("This booking is already checked in.")
+    if not booking.is_live or not is_check_in_time(booking, now):
+        raise NothingToCheckIn(
+            "This booking cannot be checked in now: only a live desk booking, from"
+            f" {int(EARLY_CHECK_IN.total_seconds() // 60)} minutes before its part starts"
+            " until it ends.")
+    return _mark_checked_in(session, booking, member, now, "Checked in with the site's code")
+
+
 def check_in_by_staff(session: Session, actor: User, booking: Booking, *,
                       now: datetime) -> Booking:
     """Staff check a member in from the day sheet (today's desk bookings), audited."""
