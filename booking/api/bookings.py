@@ -114,9 +114,10 @@ def end_booking(booking_id: int):
 def check_in_booking(booking_id: int):
     """Check in a desk booking with the code of the centre's QR (the last part of its URL)."""
     member = api_member()
+    booking = _own_booking(member, booking_id)  # first: someone else's is 404 whatever the body
     payload = json_object()
     reject_unknown(payload, {"code"})
     code = take_string(payload, "code", max_length=100)
-    booking = check_in_own_booking(get_session(), member, _own_booking(member, booking_id), code,
+    booking = check_in_own_booking(get_session(), member, booking, code,
                                    current_app.config["SECRET_KEY"], now=now_in_kerala())
     return compact_json({"booking": booking_json(booking)})

@@ -55,7 +55,8 @@ def test_the_code_is_tied_to_the_site_and_changes_daily(make):
     assert _code(one) != _code(one, TODAY + timedelta(days=1))
     assert _code(one) != check_in_code("another-secret", one, TODAY)
     check_code(SECRET, one, _code(one).upper(), NOW)  # what a scanner may hand over
-    for wrong in (_code(one, TODAY - timedelta(days=1)), _code(two), "", "0" * 20):
+    for wrong in (_code(one, TODAY - timedelta(days=1)), _code(two), "", "0" * 20, "ക" * 20,
+                  "\ud800"):
         with pytest.raises(InvalidCheckInCode):
             check_code(SECRET, one, wrong, NOW)
 

@@ -31,7 +31,8 @@ PUBLIC = {"web.home", "web.site_page", "web.site_photo", "web.sign_in", "web.reg
           "api_docs", "api.sites", "api.availability", "api.openapi", "api.ping"}
 # Routes about one member's own booking: another member must not reach it.
 OWN_BOOKING = {"web.booking_page", "web.cancel_booking_page", "api.get_booking",
-               "api.delete_booking", "web.end_booking_page", "api.end_booking"}
+               "api.delete_booking", "web.end_booking_page", "api.end_booking",
+               "api.check_in_booking"}
 # Admin routes about one site (site A): a manager of another site must not reach them.
 SITE_SCOPED_ARGS = {"site_id", "booking_id", "closure_id", "thing_id", "photo_id"}
 REFUSED = {401, 403, 404}
@@ -70,7 +71,7 @@ def world(make, session) -> World:
     ids = {"site_id": site.id, "booking_id": booking.id, "slug": site.slug, "kind": "desk",
            "thing_id": site.desks[0].id, "closure_id": closure.id, "user_id": member.id,
            "filename": "css/app.css", "token_id": member_token.id, "photo_id": photo.id,
-           "size": "thumb", "action": "first"}
+           "size": "thumb", "action": "first", "code": "not-todays-code"}
     users = {"member": member.id, "other_member": other.id, "other_manager": manager.id,
              "admin": admin.id}
     booking_id = booking.id

@@ -52,7 +52,9 @@ def check_in_code(secret_key: str, site: Site, day: date) -> str:
 def check_code(secret_key: str, site: Site, code: str, now: datetime) -> None:
     """Refuse a code that is not today's code of this site."""
     expected = check_in_code(secret_key, site, now.date())
-    if not hmac.compare_digest(expected, code.strip().lower()):
+    code = code.strip().lower()
+    # Anything may be typed: only hex reaches compare_digest (it refuses non-ASCII str).
+    if not (code.isascii() and hmac.compare_digest(expected, code)):
         raise InvalidCheckInCode(
             f"This check-in code is not valid for {site.name} today ({format_day(now.date())})."
             " Scan the code posted at the entrance today.")
