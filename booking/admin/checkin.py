@@ -30,7 +30,8 @@ def site_check_in_code(site_id: int):
     day = now_in_kerala().date()
     url = check_in_url(site, day)
     # Inline SVG drawn here: no image request, no external QR service, prints sharp.
-    svg = segno.make(url, error="m").svg_inline(scale=8, border=2, title=site.name)
+    svg = segno.make(url, error="m").svg_inline(border=4, omitsize=True, light="#fff",
+                                                  title=site.name)
     return render_template("admin/check_in_code.html", site=site, day=day, url=url, svg=svg)
 
 
