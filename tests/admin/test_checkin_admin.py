@@ -117,3 +117,10 @@ def test_an_admin_sets_the_no_show_rule_on_the_site_form(world, as_user, reader)
     assert (site.no_show_after_minutes, site.no_show_limit_days) == (60, 3)
     detail = client.get(f"/admin/sites/{a.id}").get_data(as_text=True)
     assert "released 60 min after the start if not checked in" in detail
+
+
+def test_the_booking_page_shows_the_check_in(world, as_user, booking_id):
+    client = as_user(world.admin)
+    client.post(f"/admin/bookings/{booking_id}/check-in", data={"csrf_token": client.csrf})
+    page = client.get(f"/admin/bookings/{booking_id}").get_data(as_text=True)
+    assert "Checked in" in page and "1 Dec 2026" in page
