@@ -21,9 +21,11 @@ from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy.orm import Session
 
+from .clock import now_in_kerala
 from .db import open_database
 from .extensions import mail_settings_from
 from .services.notices.bookings import reminder_task
+from .services.bookings.checkin import release_no_shows
 from .services.notices.delivery import sender_from_config
 from .services.notices.outbox import deliver_due
 
@@ -79,9 +81,16 @@ class Worker:
             self._stopping.wait(self.poll_seconds)
 
 
+def release_no_shows_task(session: Session) -> None:
+    """Release today's desk bookings not checked in by their site's no-show deadline."""
+    released = release_no_shows(session, now_in_kerala())
+    if released:
+        log.info("released %d no-show booking(s)", len(released))
+
+
 def periodic_tasks() -> list[tuple[str, PeriodicTask]]:
     """The tasks every worker round runs, in order (later issues add theirs here)."""
-    return [("booking reminders", reminder_task())]
+    return [("release_no_shows", release_no_shows_task), ("booking reminders", reminder_task())]
 
 
 def worker_from_app() -> Worker:

@@ -14,6 +14,7 @@ from . import (  # noqa: E402,F401
     audit_log,
     bookings,
     capacity,
+    checkin,
     closures,
     dashboard,
     holidays,

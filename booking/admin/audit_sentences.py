@@ -22,6 +22,7 @@ THING_WORDS = {"desk": _l("desk"), "bed": _l("bed"), "room": _l("room")}
 # The action select shows these words; actions missing here show their code.
 ACTION_LABELS = {
     "booking.cancel": _l("Booking cancelled"),
+    "booking.check_in": _l("Member checked in"),
     "closure.add": _l("Closure added"),
     "closure.remove": _l("Closure removed"),
     "conflict.move": _l("Conflict: booking moved"),
@@ -127,6 +128,12 @@ def _closure_remove(a: str, row: AuditRow, before: dict, after: dict) -> str:
 def _booking_cancel(a: str, row: AuditRow, before: dict, after: dict) -> str:
     return _("%(actor)s cancelled %(member)s’s booking at %(site)s: %(reason)s", actor=a,
              member=_member(row), site=_site(row), reason=after.get("reason") or "")
+
+
+def _booking_check_in(a: str, row: AuditRow, before: dict, after: dict) -> str:
+    return _("%(actor)s checked %(member)s in at %(site)s (%(part)s, %(day)s)", actor=a,
+             member=_member(row), site=_site(row), part=after.get("part") or "?",
+             day=_day(after.get("day")))
 
 
 def _conflict_move(a: str, row: AuditRow, before: dict, after: dict) -> str:
@@ -302,6 +309,7 @@ def _calendar_feed_revoke(a: str, row: AuditRow, before: dict, after: dict) -> s
 SENTENCES: dict[str, Callable[[str, AuditRow, dict, dict], str]] = {
     "outbox.resend": _outbox_resend,
     "booking.cancel": _booking_cancel,
+    "booking.check_in": _booking_check_in,
     "closure.add": _closure_add,
     "closure.remove": _closure_remove,
     "conflict.move": _conflict_move,

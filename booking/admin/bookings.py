@@ -149,4 +149,5 @@ def site_today(site_id: int):
     sheet = admin_bookings.get_day_sheet(get_session(), site, day)
     audit_personal_view(site, "day", f"day:{day.isoformat()}",
                         [b.member for b in sheet.in_today + sheet.departures])
-    return render_template("admin/today.html", site=site, form=form, day=day, sheet=sheet)
+    return render_template("admin/today.html", site=site, form=form, day=day, sheet=sheet,
+                           today=today_in_kerala())

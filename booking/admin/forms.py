@@ -43,7 +43,7 @@ ROOM_TYPES = [("dormitory", _l("Dormitory")), ("twin", _l("Twin")), ("single", _
 DESIGNATIONS = [("anyone", _l("Anyone")), ("women", _l("Women")), ("men", _l("Men"))]
 ROLES = [("member", _l("Member")), ("manager", _l("Site manager")), ("admin", _l("Administrator"))]
 STATUSES = [("", _l("Any status")), ("live", _l("Live")), ("conflict", _l("Needs attention")),
-            ("cancelled", _l("Cancelled"))]
+            ("cancelled", _l("Cancelled")), ("no_show", _l("No-show (released)"))]
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -82,11 +82,18 @@ class SiteForm(BaseForm):
                                    validators=[InputRequired(), NumberRange(1, 366)])
     cancel_cutoff_hours = IntegerField(_l("Cancellation cut-off (hours before start)"),
                                        validators=[InputRequired(), NumberRange(0, 720)])
+    no_show_after_minutes = IntegerField(
+        _l("Release no-shows after (minutes from the start; empty: never)"),
+        validators=[Optional(), NumberRange(1, 600)])
+    no_show_limit_days = IntegerField(
+        _l("Members with 3+ no-shows in 30 days book at most (days ahead; empty: no limit)"),
+        validators=[Optional(), NumberRange(0, 365)])
 
     DETAIL_FIELDS = ("name", "district", "town", "host_institution", "it_park", "address",
                      "latitude", "longitude", "phone", "email", "description", "amenities",
                      "opens_at", "closes_at", "check_in_time", "check_out_time",
-                     "advance_days", "max_stay_nights", "cancel_cutoff_hours")
+                     "advance_days", "max_stay_nights", "cancel_cutoff_hours",
+                     "no_show_after_minutes", "no_show_limit_days")
 
     def changes(self) -> dict:
         values = {name: getattr(self, name).data for name in self.DETAIL_FIELDS}
@@ -217,6 +224,10 @@ class PeriodForm(BaseForm):
 
     first = DateField(_l("From"), validators=[Optional()])
     last = DateField(_l("To"), validators=[Optional()])
+
+
+class CheckInForm(BaseForm):
+    """Staff check a member in from the day sheet (only the CSRF token)."""
 
 
 class DayForm(BaseForm):

@@ -3,12 +3,14 @@ from __future__ import annotations
 
 import json
 
-from flask import Response, request
+from flask import Response, current_app, request
 
+from ..clock import now_in_kerala
 from ..extensions import get_session
 from ..models import Booking, DayPart, User
 from ..services.bookings import idempotency
 from ..services.bookings.book import DeskRequest, StayRequest, book
+from ..services.bookings.checkin import check_in_own_booking
 from ..services.bookings.ending import end_booking_early
 from ..services.errors import InvalidRequest, NotFound
 from ..services.bookings.member import cancel_booking, get_member_bookings
@@ -107,4 +109,18 @@ def end_booking(booking_id: int):
     """End a booking in progress now: the rest goes back, the part held stays on record."""
     member = api_member()
     booking = end_booking_early(get_session(), _own_booking(member, booking_id), member)
+    return compact_json({"booking": booking_json(booking)})
+
+
+@bp.post("/bookings/<int:booking_id>/check-in")
+@token_required
+def check_in_booking(booking_id: int):
+    """Check in a desk booking with the code of the centre's QR (the last part of its URL)."""
+    member = api_member()
+    booking = _own_booking(member, booking_id)  # first: someone else's is 404 whatever the body
+    payload = json_object()
+    reject_unknown(payload, {"code"})
+    code = take_string(payload, "code", max_length=100)
+    booking = check_in_own_booking(get_session(), member, booking, code,
+                                   current_app.config["SECRET_KEY"], now=now_in_kerala())
     return compact_json({"booking": booking_json(booking)})

@@ -108,7 +108,10 @@ SCHEMAS = {
         "type": "object", "required": ["id", "site", "status", "kind"],
         "properties": {
             "id": {"type": "integer"}, "site": {"type": "string"},
-            "site_name": {"type": "string"}, "status": {"enum": ["live", "cancelled"]},
+            "site_name": {"type": "string"}, "status": {
+                "enum": ["live", "cancelled", "no_show"],
+                "description": "`no_show`: a desk not checked in by the centre's deadline was"
+                               " released for others (the record stays, like a cancellation)."},
             "kind": {"enum": ["desk", "bed"]},
             "desk": {"type": "string"}, "date": DATE,
             "part": {"enum": ["morning", "afternoon", "full"]},
@@ -122,6 +125,9 @@ SCHEMAS = {
                                "description": "When the rest of the booking was given back"
                                               " (POST .../end); `part` or `check_out` then say"
                                               " what was held."},
+            "checked_in_at": {"type": ["string", "null"], "format": "date-time",
+                              "description": "When the member checked in at the centre"
+                                             " (QR code at the entrance, or staff)."},
             "original_part": {"enum": ["morning", "afternoon", "full"],
                               "description": "Ended early: the part that had been booked."},
             "original_check_out": {
@@ -375,6 +381,33 @@ PATHS = {
                           "401": UNAUTHORISED,
                           "404": _problem("No weekly booking of yours has that id."),
                           "422": _problem("The rest of this series is already cancelled.")},
+        },
+    },
+    "/bookings/{booking_id}/check-in": {
+        "parameters": [BOOKING_ID],
+        "post": {
+            "summary": "Check in at the centre with today's code",
+            "operationId": "checkInBooking", "security": BEARER,
+            "description": (
+                "The code is the last part of the address in the QR code posted at the centre's"
+                " entrance; it changes every day and belongs to one centre. A desk booking can be"
+                " checked in from 30 minutes before its part starts until it ends; then"
+                " `checked_in_at` is set and the centre's no-show rule no longer releases it."
+            ),
+            "requestBody": {"required": True, "content": {"application/json": {
+                "schema": {"type": "object", "required": ["code"],
+                           "additionalProperties": False,
+                           "properties": {"code": {"type": "string", "maxLength": 100}}},
+                "examples": {"code": {"value": {"code": "3f9a0c1b2d4e5f607182"}}}}}},
+            "responses": {"200": _json(_ref("BookingEnvelope"), "Checked in."),
+                          "400": _problem("No JSON object or no code, or the code is not"
+                                          " today's code of the booking's centre."),
+                          "401": UNAUTHORISED,
+                          "404": _problem("No booking of yours has that id."),
+                          "409": _problem("Already checked in."),
+                          "413": TOO_LARGE,
+                          "422": _problem("Not a live desk booking for now (cancelled,"
+                                          " released as a no-show, another day or part).")},
         },
     },
     "/openapi.json": {"get": {

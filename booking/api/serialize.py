@@ -63,6 +63,7 @@ def booking_json(booking: Booking) -> dict:
         "cancelled_at": booking.cancelled_at.isoformat() if booking.cancelled_at else None,
         "conflict": booking.conflict,
         "ended_early_at": booking.ended_early_at.isoformat() if booking.ended_early_at else None,
+        "checked_in_at": booking.checked_in_at.isoformat() if booking.checked_in_at else None,
         "url": url_for("api.get_booking", booking_id=booking.id),
     }
     if booking.desk_id is not None:

@@ -36,6 +36,8 @@ if TYPE_CHECKING:
 class BookingStatus(StrEnum):
     LIVE = "live"
     CANCELLED = "cancelled"
+    # Released by the site's no-show rule: the record stays, its cells are freed.
+    NO_SHOW = "no_show"
 
 
 class DayPart(StrEnum):
@@ -54,7 +56,7 @@ class DayPart(StrEnum):
 class Booking(Base):
     __tablename__ = "bookings"
     __table_args__ = (
-        CheckConstraint("status IN ('live', 'cancelled')", name="status"),
+        CheckConstraint("status IN ('live', 'cancelled', 'no_show')", name="status"),
         CheckConstraint(
             "(desk_id IS NOT NULL AND bed_id IS NULL AND part IS NOT NULL)"
             " OR (desk_id IS NULL AND bed_id IS NOT NULL AND part IS NULL)",
@@ -101,6 +103,9 @@ class Booking(Base):
     series_id: Mapped[int | None] = mapped_column(
         ForeignKey("booking_series.id", ondelete="SET NULL"), index=True
     )
+    # When the member showed up (QR at the entrance, or staff from the day sheet);
+    # who did it is the actor of the booking's "checked_in" event.
+    checked_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     member: Mapped[User | None] = relationship(foreign_keys=[member_id])
     site: Mapped[Site] = relationship()
@@ -113,6 +118,14 @@ class Booking(Base):
     @property
     def is_live(self) -> bool:
         return self.status == BookingStatus.LIVE
+
+    @property
+    def is_no_show(self) -> bool:
+        return self.status == BookingStatus.NO_SHOW
+
+    @property
+    def is_checked_in(self) -> bool:
+        return self.checked_in_at is not None
 
     @property
     def is_ended_early(self) -> bool:
@@ -151,7 +164,8 @@ class BookingEvent(Base):
     )
     at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    kind: Mapped[str] = mapped_column(String(20))  # created, cancelled, moved, conflict, ended
+    # created, cancelled, moved, conflict, ended, checked_in, no_show
+    kind: Mapped[str] = mapped_column(String(20))
     detail: Mapped[str] = mapped_column(Text, default="")
 
     booking: Mapped[Booking] = relationship(back_populates="events")

@@ -75,6 +75,10 @@ class Site(SiteCalendarMixin, Base):
         CheckConstraint("advance_days >= 0", name="advance_days"),
         CheckConstraint("max_stay_nights >= 1", name="max_stay_nights"),
         CheckConstraint("cancel_cutoff_hours >= 0", name="cancel_cutoff_hours"),
+        CheckConstraint("no_show_after_minutes IS NULL OR no_show_after_minutes >= 1",
+                        name="no_show_after_minutes"),
+        CheckConstraint("no_show_limit_days IS NULL OR no_show_limit_days >= 0",
+                        name="no_show_limit_days"),
         # On SQLite migration 0003 enforces these two with triggers (see there).
         CheckConstraint(DISTRICT_CHECK, name="district"),
         CheckConstraint(COORDINATES_CHECK, name="coordinates"),
@@ -109,6 +113,12 @@ class Site(SiteCalendarMixin, Base):
     max_stay_nights: Mapped[int] = mapped_column(default=MAX_STAY_NIGHTS)
     # 0 means a booking can be cancelled until it starts.
     cancel_cutoff_hours: Mapped[int] = mapped_column(default=0)
+    # Centres: a day part not checked in this many minutes after it starts is
+    # released as a no-show (NULL: the rule is off).
+    no_show_after_minutes: Mapped[int | None] = mapped_column()
+    # Members with NO_SHOW_LIMIT_COUNT no-shows in NO_SHOW_LIMIT_WINDOW_DAYS may book
+    # at most this many days ahead here (NULL: no limit).
+    no_show_limit_days: Mapped[int | None] = mapped_column()
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     desks: Mapped[list[Desk]] = relationship(back_populates="site", order_by="Desk.id")

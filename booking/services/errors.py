@@ -142,3 +142,19 @@ class LinkUsed(LinkRefused):
 
     http_status = 410
     title = "This link has already been used"
+
+
+class InvalidCheckInCode(BookingError):
+    """A check-in code that is not today's code of this site (old, another site's, made up)."""
+
+    http_status = 400
+    title = "Invalid check-in code"
+
+
+class NothingToCheckIn(RuleViolation):
+    """No live booking of the member at this site for the day part now."""
+
+
+class AlreadyCheckedIn(BookingError):
+    http_status = 409
+    title = "Already checked in"

@@ -128,3 +128,4 @@ from . import account_mail  # noqa: E402,F401  (verification and password-reset 
 from . import feed  # noqa: E402,F401  (the private calendar feed)
 from . import notices  # noqa: E402,F401  (mail choices, unsubscribe links)
 from . import series  # noqa: E402,F401  (weekly desk bookings)
+from . import checkin  # noqa: E402,F401  (checking in with a centre's QR code)

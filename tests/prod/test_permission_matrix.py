@@ -42,7 +42,8 @@ PUBLIC = {"web.home", "web.site_page", "web.site_photo", "web.sign_in", "web.reg
 OWN_BOOKING = {"web.booking_page", "web.cancel_booking_page", "api.get_booking",
                "api.delete_booking", "web.end_booking_page", "api.end_booking",
                "web.series_page", "web.cancel_series_page", "api.get_booking_series",
-               "api.delete_booking_series"}
+               "api.delete_booking_series",
+               "api.check_in_booking"}
 # Admin routes about one site (site A): a manager of another site must not reach them.
 SITE_SCOPED_ARGS = {"site_id", "booking_id", "closure_id", "thing_id", "photo_id"}
 REFUSED = {401, 403, 404}
@@ -90,7 +91,8 @@ def world(make, session) -> World:
            "size": "thumb", "action": "first", "secret": feed_secret,
            "token": unsubscribe_path(MailSettings(secret_key="test-secret"), member,
                                      "reminders").rsplit("/", 1)[1],
-           "series_id": series.id, "message_id": mail.id}
+           "series_id": series.id, "message_id": mail.id,
+           "code": "not-todays-code"}
     users = {"member": member.id, "other_member": other.id, "other_manager": manager.id,
              "admin": admin.id}
     booking_id = booking.id

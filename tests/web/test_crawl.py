@@ -42,7 +42,7 @@ MUST_REACH = {
     "member": {"web.my_bookings", "web.booking_page", "web.profile", "web.book_desk_page",
                "web.book_bed_page", "api_docs"},
     "manager": {"admin.dashboard", "admin.booking_list", "admin.booking_detail",
-                "admin.site_today"},
+                "admin.site_today", "admin.site_check_in_code"},
     "admin": {"admin.dashboard", "admin.booking_list", "admin.booking_detail",
               "admin.user_list", "admin.audit_log", "admin.site_list"},
 }

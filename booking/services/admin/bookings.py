@@ -4,7 +4,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import Select, func, or_, select
@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, joinedload
 from ...models import Booking, BookingStatus, Site, User
 from . import audit
 from ..accounts.users import format_phone
+from ..bookings.checkin import no_show_counts
 from ..bookings.member import cancel_booking
 from ..dates import check_range
 
@@ -29,7 +30,7 @@ class BookingFilter:
     first: date | None = None
     last: date | None = None
     member: str = ""  # part of a name or email
-    status: str = ""  # live, cancelled, conflict, or "" for all
+    status: str = ""  # live, cancelled, no_show, conflict, or "" for all
 
     def check(self) -> None:
         if self.first and self.last:
@@ -52,7 +53,7 @@ def _query(f: BookingFilter) -> Select:
         query = query.where(or_(func.lower(User.name).like(pattern), User.email.like(pattern)))
     if f.status == "conflict":
         query = query.where(Booking.status == BookingStatus.LIVE, Booking.conflict.is_not(None))
-    elif f.status in (BookingStatus.LIVE, BookingStatus.CANCELLED):
+    elif f.status in (BookingStatus.LIVE, BookingStatus.CANCELLED, BookingStatus.NO_SHOW):
         query = query.where(Booking.status == f.status)
     return query
 
@@ -128,6 +129,10 @@ class DaySheet:
     in_today: list[Booking]
     arrivals: list[Booking]
     departures: list[Booking]
+    # Centres: the day's desk bookings with their check-in state (live and released
+    # as no-shows), and each member's no-shows in the last 30 days.
+    check_ins: list[Booking] = field(default_factory=list)
+    no_shows: dict[int, int] = field(default_factory=dict)
 
 
 def get_day_sheet(session: Session, site: Site, day: date) -> DaySheet:
@@ -141,7 +146,16 @@ def get_day_sheet(session: Session, site: Site, day: date) -> DaySheet:
         live.where(Booking.ends_on == day, Booking.bed_id.is_not(None))
         .order_by(User.name)).unique())
     arrivals = [b for b in in_today if b.starts_on == day]
-    return DaySheet(in_today, arrivals, departures)
+    if not site.is_centre:
+        return DaySheet(in_today, arrivals, departures)
+    check_ins = list(session.scalars(
+        _loaded(select(Booking)).outerjoin(User, User.id == Booking.member_id)
+        .where(Booking.site_id == site.id, Booking.starts_on == day,
+               Booking.desk_id.is_not(None),
+               Booking.status.in_((BookingStatus.LIVE, BookingStatus.NO_SHOW)))
+        .order_by(Booking.part, User.name, Booking.id)).unique())
+    no_shows = no_show_counts(session, [b.member_id for b in check_ins if b.member_id], day)
+    return DaySheet(in_today, arrivals, departures, check_ins, no_shows)
 
 
 def cancel_for_member(session: Session, actor: User, booking: Booking, reason: str) -> Booking:

@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session, contains_eager, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ...clock import now_in_kerala
+from .checkin import check_no_show_limit
 from ...models import (
     Bed,
     BedNight,
@@ -140,6 +141,7 @@ class _Plan:
 def _plan_desk(session: Session, member: User, request: DeskRequest, now: datetime) -> _Plan:
     site, day, part = request.site, request.day, request.part
     rules.check_desk_request(site, day, part, now)
+    check_no_show_limit(session, member, site, day, now)
     check_site_not_closed(session, site, day, day)
     clash = _desk_clash_message(day, part)
     named = None

@@ -25,7 +25,7 @@ SITE_FIELDS = (
     "name", "status", "district", "town", "address", "latitude", "longitude", "phone",
     "email", "description", "amenities", "host_institution", "it_park", "opening_days", "opens_at", "closes_at",
     "check_in_time", "check_out_time", "advance_days", "max_stay_nights",
-    "cancel_cutoff_hours",
+    "cancel_cutoff_hours", "no_show_after_minutes", "no_show_limit_days",
 )
 # planned -> open -> closed, and a closed site may reopen.
 STATUS_MOVES = {
@@ -48,6 +48,12 @@ def _check_site_fields(fields: dict) -> None:
         raise InvalidRequest("The longest stay is between 1 and 366 nights.")
     if not 0 <= fields.get("cancel_cutoff_hours", 0) <= 720:
         raise InvalidRequest("The cancellation cut-off is between 0 and 720 hours.")
+    minutes = fields.get("no_show_after_minutes")
+    if minutes is not None and not 1 <= minutes <= 600:
+        raise InvalidRequest("No-shows are released between 1 and 600 minutes after the start.")
+    limit = fields.get("no_show_limit_days")
+    if limit is not None and not 0 <= limit <= 365:
+        raise InvalidRequest("The no-show booking limit is between 0 and 365 days ahead.")
 
 
 def create_site(session: Session, actor: User, *, slug: str, kind: str, name: str,

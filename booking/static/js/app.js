@@ -83,3 +83,8 @@
     });
   });
 })();
+
+// Print buttons (the check-in QR sheet): no inline script under the CSP.
+document.querySelectorAll("[data-print]").forEach(function (button) {
+  button.addEventListener("click", function () { window.print(); });
+});
