@@ -119,8 +119,8 @@ def check_in_booking(booking_id: int):
     member = api_member()
     booking = _own_booking(member, booking_id)  # first: someone else's is 404 whatever the body
     payload = json_object()
-    reject_unknown(payload, {"code"})
-    code = take_string(payload, "code", max_length=100)
+    check_body(payload, "CheckInRequest")
+    code = payload["code"].strip()
     booking = check_in_own_booking(get_session(), member, booking, code,
                                    current_app.config["SECRET_KEY"], now=now_in_kerala())
     return compact_json({"booking": booking_json(booking)})

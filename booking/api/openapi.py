@@ -183,6 +183,12 @@ SCHEMAS = {
     },
     "SeriesEnvelope": {"type": "object", "required": ["series"],
                        "properties": {"series": _ref("Series")}},
+    "CheckInRequest": {
+        "type": "object", "required": ["code"], "additionalProperties": False,
+        "properties": {"code": {"type": "string", "minLength": 1, "maxLength": 100,
+                                "pattern": "\\S",
+                                "description": "The last part of the centre's QR address."}},
+    },
     "SeriesRequest": {
         "type": "object", "required": ["site", "weekdays", "from", "until"],
         "additionalProperties": False,
@@ -395,9 +401,7 @@ PATHS = {
                 " `checked_in_at` is set and the centre's no-show rule no longer releases it."
             ),
             "requestBody": {"required": True, "content": {"application/json": {
-                "schema": {"type": "object", "required": ["code"],
-                           "additionalProperties": False,
-                           "properties": {"code": {"type": "string", "maxLength": 100}}},
+                "schema": _ref("CheckInRequest"),
                 "examples": {"code": {"value": {"code": "3f9a0c1b2d4e5f607182"}}}}}},
             "responses": {"200": _json(_ref("BookingEnvelope"), "Checked in."),
                           "400": _problem("No JSON object or no code, or the code is not"
