@@ -95,6 +95,9 @@ class Booking(Base):
     ended_early_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     original_ends_on: Mapped[date | None] = mapped_column(Date)
     original_part: Mapped[str | None] = mapped_column(String(10))
+    # How it was made: "member" (booked by the member) or "waitlist" (filled
+    # automatically from their waitlist entry).
+    source: Mapped[str] = mapped_column(String(10), default="member", server_default="member")
 
     member: Mapped[User | None] = relationship(foreign_keys=[member_id])
     site: Mapped[Site] = relationship()

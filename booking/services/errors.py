@@ -111,3 +111,21 @@ class ImportFailed(BookingError):
     def __init__(self, message: str, row_errors: list[tuple[int, str]]) -> None:
         super().__init__(message)
         self.row_errors = row_errors
+
+
+class PlaceIsFree(BookingError):
+    """Joining a waitlist while a suitable place is free: book it instead."""
+
+    http_status = 409
+    title = "A place is free"
+
+
+class AlreadyWaiting(BookingError):
+    """The member already waits for that day part or stay."""
+
+    http_status = 409
+    title = "Already on the waitlist"
+
+
+class AlreadyBookedThen(RuleViolation):
+    """Joining a waitlist for a time the member already holds a place."""

@@ -34,6 +34,7 @@ from ..dates import at_kerala, format_day
 from ..errors import AlreadyCancelled, NotFound, NothingToEnd, NotStartedYet
 from ..accounts.permissions import can_manage_site
 from .rules import part_ends_at, part_starts_at
+from .waitlist import fill_after_freeing
 
 
 @dataclass(frozen=True)
@@ -132,6 +133,8 @@ def end_booking_early(
     ending = plan_ending(booking, now)
     # In words, while the booking still says what was booked.
     summary = ending.summary("the member" if is_owner else "staff")
+    freed = (booking.starts_on, booking.starts_on) if ending.freed_part is not None \
+        else (ending.kept_ends_on, booking.last_day_on)
     if ending.freed_part is not None:
         session.execute(delete(DeskCell).where(DeskCell.booking_id == booking.id,
                                                DeskCell.part == ending.freed_part.value))
@@ -148,6 +151,8 @@ def end_booking_early(
                              at=booking.ended_early_at,
                              detail=detail[:1000]))
     session.flush()
+    # What went back goes to the first in line, in this transaction.
+    fill_after_freeing(session, booking, *freed, now=now)
     return booking
 
 

@@ -11,6 +11,7 @@ from ...models import BedNight, Booking, BookingEvent, BookingStatus, DeskCell, 
 from . import rules
 from ..errors import AlreadyCancelled, BookingError, NotFound, NotPermitted
 from ..accounts.permissions import can_manage_site
+from .waitlist import fill_after_freeing
 
 
 def cancel_booking(session: Session, booking: Booking, actor: User, *,
@@ -38,6 +39,8 @@ def cancel_booking(session: Session, booking: Booking, actor: User, *,
     session.add(BookingEvent(booking_id=booking.id, actor_id=actor.id, kind="cancelled",
                              detail=booking.cancel_reason))
     session.flush()
+    # The first in line gets the freed place before anyone else can take it.
+    fill_after_freeing(session, booking, booking.starts_on, booking.last_day_on, now=now)
     return booking
 
 
