@@ -33,7 +33,7 @@ def create_booking():
     session, member = get_session(), api_member()
 
     def book_and_answer() -> idempotency.StoredAnswer:
-        booking = book(session, member, _booking_request(session, payload))
+        booking = book(session, member, booking_request(session, payload))
         body = {"booking": booking_json(booking)}
         return idempotency.StoredAnswer(201, json.dumps(body, separators=(",", ":")))
 
@@ -45,21 +45,25 @@ def create_booking():
     return response
 
 
-def _booking_request(session, payload: dict) -> DeskRequest | StayRequest:
-    """The JSON body as a booking request, or a 4xx naming the field at fault."""
+def booking_request(session, payload: dict, *, allow_place: bool = True
+                    ) -> DeskRequest | StayRequest:
+    """The JSON body as a booking request, or a 4xx naming the field at fault.
+
+    Waitlist bodies are the same without ``desk``/``bed`` (``allow_place`` False).
+    """
     slug = take_string(payload, "site", max_length=60)
     site = find_site_by_slug(session, slug)
     if site is None:
         raise NotFound(f"There is no site with the slug {slug!r} (see GET /api/v1/sites).")
     if site.is_centre:
-        reject_unknown(payload, DESK_FIELDS)
+        reject_unknown(payload, DESK_FIELDS if allow_place else DESK_FIELDS - {"desk"})
         day = parse_date(payload.get("date"), "date")
         part = payload.get("part", "full")
         if part not in {p.value for p in DayPart}:
             raise InvalidRequest("'part' must be one of morning, afternoon, full.")
         desk = take_string(payload, "desk", required=False, max_length=40)
         return DeskRequest(site, day, DayPart(part), desk)
-    reject_unknown(payload, BED_FIELDS)
+    reject_unknown(payload, BED_FIELDS if allow_place else BED_FIELDS - {"bed"})
     check_in = parse_date(payload.get("check_in"), "check_in")
     check_out = parse_date(payload.get("check_out"), "check_out")
     if check_out <= check_in:
