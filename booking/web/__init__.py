@@ -123,3 +123,4 @@ def _template_helpers(state) -> None:
 from . import accounts, bookings, sites  # noqa: E402,F401  (routes register on import)
 from . import tokens  # noqa: E402,F401  (API tokens on the account page)
 from . import ending  # noqa: E402,F401  (ending a booking in progress early)
+from . import waitlist  # noqa: E402,F401  (joining and leaving waitlists)

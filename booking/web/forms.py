@@ -196,3 +196,7 @@ class CancelForm(FlaskForm):
 
 class EndEarlyForm(FlaskForm):
     """Only the CSRF token: confirming "end this booking now"."""
+
+
+class LeaveWaitlistForm(FlaskForm):
+    """Only the CSRF token: the Leave button beside a waitlist entry."""
