@@ -4,7 +4,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import Select, func, or_, select
@@ -14,6 +14,7 @@ from ...models import Booking, BookingStatus, Site, User
 from . import audit
 from ..accounts.users import format_phone
 from ..bookings.member import cancel_booking
+from ..bookings.waitlist import get_waiting_counts
 from ..dates import check_range
 
 PAGE_SIZE = 50
@@ -115,6 +116,8 @@ class DaySheet:
     in_today: list[Booking]
     arrivals: list[Booking]
     departures: list[Booking]
+    # Waitlist length that day: by part (centres) or "nights" (hostels).
+    waiting: dict[str, int] = field(default_factory=dict)
 
 
 def get_day_sheet(session: Session, site: Site, day: date) -> DaySheet:
@@ -128,7 +131,7 @@ def get_day_sheet(session: Session, site: Site, day: date) -> DaySheet:
         live.where(Booking.ends_on == day, Booking.bed_id.is_not(None))
         .order_by(User.name)).unique())
     arrivals = [b for b in in_today if b.starts_on == day]
-    return DaySheet(in_today, arrivals, departures)
+    return DaySheet(in_today, arrivals, departures, get_waiting_counts(session, site, day))
 
 
 def cancel_for_member(session: Session, actor: User, booking: Booking, reason: str) -> Booking:

@@ -219,15 +219,16 @@ def get_waiting_counts(session: Session, site: Site, day: date) -> dict[str, int
     return dict(counts)
 
 
-def get_waiting_by_site(session: Session, today: date,
+def get_waiting_by_site(session: Session, first: date, last: date,
                         site_ids: list[int] | None = None) -> dict[int, int]:
-    """Waiting entries still ahead, per site id: the demand signal for the dashboard."""
+    """Waiting entries touching first..last, per site id: the demand signal for staff."""
     query = select(WaitlistEntry.site_id, func.count()).where(
-        WaitlistEntry.status == WaitlistStatus.WAITING, WaitlistEntry.starts_on >= today
+        WaitlistEntry.status == WaitlistStatus.WAITING,
+        WaitlistEntry.starts_on <= last, WaitlistEntry.ends_on > first
     ).group_by(WaitlistEntry.site_id)
     if site_ids is not None:
         query = query.where(WaitlistEntry.site_id.in_(site_ids))
-    return dict(session.execute(query).tuples().all())
+    return {site_id: count for site_id, count in session.execute(query)}
 
 
 # ---------------------------------------------------------------- filling
