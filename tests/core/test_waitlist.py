@@ -151,3 +151,23 @@ def test_added_desks_and_a_lifted_closure_fill_the_waitlist(make, full_centre):
     site_admin.add_desks(make.session, admin, site, 1, "B")
     assert entry.status == "filled"
     assert get_waiting_counts(make.session, site, DAY) == {}
+
+
+def test_deleting_an_account_gives_its_places_to_those_waiting_and_drops_its_entries(
+        make, full_centre):
+    from booking.services.accounts import privacy
+
+    site, holder, booking = full_centre
+    waiting = make.member()
+    entry = join_waitlist(make.session, waiting, DeskRequest(site, DAY, DayPart.FULL), NOW)
+    other = make.centre(desks=1)
+    later = DAY + timedelta(days=1)
+    make.desk_booking(make.member(), other, later)
+    own_entry = join_waitlist(make.session, holder, DeskRequest(other, later, DayPart.MORNING),
+                              NOW)
+    own_id, entry_id = own_entry.id, entry.id
+    assert [e["status"] for e in privacy.export_member_data(make.session, holder)["waitlist"]] \
+        == ["waiting"]
+    privacy.delete_account(make.session, holder, NOW.date())
+    assert make.session.get(WaitlistEntry, own_id) is None
+    assert make.session.get(WaitlistEntry, entry_id).status == "filled"
