@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from .db import open_database
 from .extensions import mail_settings_from
 from .services.notices.delivery import sender_from_config
+from .services.bookings.waitlist import expire_passed_entries
 from .services.notices.outbox import deliver_due
 
 log = logging.getLogger(__name__)
@@ -80,7 +81,7 @@ class Worker:
 
 def periodic_tasks() -> list[tuple[str, PeriodicTask]]:
     """The tasks every worker round runs, in order (later issues add theirs here)."""
-    return []
+    return [("expire waitlist entries", expire_passed_entries)]
 
 
 def worker_from_app() -> Worker:

@@ -171,3 +171,20 @@ def test_deleting_an_account_gives_its_places_to_those_waiting_and_drops_its_ent
     privacy.delete_account(make.session, holder, NOW.date())
     assert make.session.get(WaitlistEntry, own_id) is None
     assert make.session.get(WaitlistEntry, entry_id).status == "filled"
+
+
+def test_the_worker_task_expires_entries_whose_day_passed_and_nothing_else(make, full_centre):
+    from booking.services.bookings.waitlist import expire_passed_entries
+    from booking.worker import periodic_tasks
+
+    site, _, _ = full_centre
+    today = join_waitlist(make.session, make.member(), DeskRequest(site, DAY, DayPart.FULL), NOW)
+    make.desk_booking(make.member(), site, DAY + timedelta(days=1))
+    later = join_waitlist(make.session, make.member(),
+                          DeskRequest(site, DAY + timedelta(days=1), DayPart.FULL), NOW)
+    assert expire_passed_entries in [task for _name, task in periodic_tasks()]
+    assert expire_passed_entries(make.session, NOW + timedelta(days=1)) == 0
+    assert expire_passed_entries(make.session, NOW + timedelta(days=2)) == 1
+    make.session.expire_all()
+    assert (today.status, later.status) == ("expired", "waiting")
+    assert expire_passed_entries(make.session, NOW + timedelta(days=2)) == 0  # idempotent

@@ -18,7 +18,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 
-from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy import and_, exists, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 
@@ -318,6 +318,18 @@ def fill_site_ahead(session: Session, site: Site, *, now: datetime) -> list[Book
     today = now.date()
     return fill_waitlist(session, site, today, today + timedelta(days=site.advance_days + 366),
                          now=now)
+
+
+def expire_passed_entries(session: Session, now: datetime | None = None) -> int:
+    """Entries still waiting for a day that has passed expire (the worker's periodic task)."""
+    now = now or now_in_kerala()
+    result = session.execute(
+        update(WaitlistEntry)
+        .where(WaitlistEntry.status == WaitlistStatus.WAITING,
+               WaitlistEntry.starts_on < now.date())
+        .values(status=WaitlistStatus.EXPIRED, closed_at=now.astimezone(timezone.utc))
+        .execution_options(synchronize_session=False))
+    return result.rowcount
 
 
 def _close(entry: WaitlistEntry, status: WaitlistStatus, now: datetime) -> None:
