@@ -16,7 +16,9 @@ from datetime import date, timedelta
 import pytest
 from flask import url_for
 
-from booking.models import ApiToken, Booking, BookingStatus
+from booking.models import ApiToken, Booking, BookingStatus, DayPart
+from booking.services.bookings.book import DeskRequest
+from booking.services.bookings.waitlist import join_waitlist
 from booking.services.sites import capacity, photos as site_photos
 from booking.services.accounts import roles as users_admin
 from booking.services.accounts.tokens import create_token
@@ -31,7 +33,8 @@ PUBLIC = {"web.home", "web.site_page", "web.site_photo", "web.sign_in", "web.reg
           "api_docs", "api.sites", "api.availability", "api.openapi", "api.ping"}
 # Routes about one member's own booking: another member must not reach it.
 OWN_BOOKING = {"web.booking_page", "web.cancel_booking_page", "api.get_booking",
-               "api.delete_booking", "web.end_booking_page", "api.end_booking"}
+               "api.delete_booking", "web.end_booking_page", "api.end_booking",
+               "web.leave_waitlist_page", "api.leave_waitlist_api"}
 # Admin routes about one site (site A): a manager of another site must not reach them.
 SITE_SCOPED_ARGS = {"site_id", "booking_id", "closure_id", "thing_id", "photo_id"}
 REFUSED = {401, 403, 404}
@@ -59,6 +62,10 @@ def world(make, session) -> World:
     booking = make.desk_booking(member=member, site=site, now=None,
                                 day=date.today() + timedelta(days=5))
     closure, _ = capacity.add_closure(session, site, date(2030, 1, 1), date(2030, 1, 2))
+    full = make.centre(desks=1)  # the member waits there for the day another holds
+    day = date.today() + timedelta(days=6)
+    make.desk_booking(member=other, site=full, now=None, day=day)
+    entry = join_waitlist(session, member, DeskRequest(full, day, DayPart.FULL))
     photo = site_photos.add_photo(session, admin, site, photo_bytes((400, 300)), "Desks")
     tokens = {"member": create_token(session, member, "m")[1],
               "other_member": create_token(session, other, "o")[1],
@@ -70,7 +77,8 @@ def world(make, session) -> World:
     ids = {"site_id": site.id, "booking_id": booking.id, "slug": site.slug, "kind": "desk",
            "thing_id": site.desks[0].id, "closure_id": closure.id, "user_id": member.id,
            "filename": "css/app.css", "token_id": member_token.id, "photo_id": photo.id,
-           "size": "thumb", "action": "first"}
+           "size": "thumb", "action": "first", "entry_id": entry.id,
+           "message_id": 1}  # no such outbox message: refused or 404 for everyone
     users = {"member": member.id, "other_member": other.id, "other_manager": manager.id,
              "admin": admin.id}
     booking_id = booking.id
@@ -156,7 +164,7 @@ def test_every_route_answers_everyone_without_5xx_and_refuses_whom_it_should(mak
 
 
 INT_ARGS = {"site_id", "booking_id", "thing_id", "closure_id", "user_id", "token_id",
-            "photo_id"}
+            "photo_id", "entry_id"}
 
 
 @pytest.mark.parametrize("huge", [2**31, 2**63, 10**30])
