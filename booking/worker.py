@@ -27,6 +27,7 @@ from .extensions import mail_settings_from
 from .services.notices.bookings import reminder_task
 from .services.bookings.checkin import release_no_shows
 from .services.notices.delivery import sender_from_config
+from .services.bookings.waitlist import expire_passed_entries
 from .services.notices.outbox import deliver_due
 
 log = logging.getLogger(__name__)
@@ -90,7 +91,8 @@ def release_no_shows_task(session: Session) -> None:
 
 def periodic_tasks() -> list[tuple[str, PeriodicTask]]:
     """The tasks every worker round runs, in order (later issues add theirs here)."""
-    return [("release_no_shows", release_no_shows_task), ("booking reminders", reminder_task())]
+    return [("release_no_shows", release_no_shows_task), ("booking reminders", reminder_task()),
+            ("expire waitlist entries", expire_passed_entries)]
 
 
 def worker_from_app() -> Worker:

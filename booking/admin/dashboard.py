@@ -7,6 +7,7 @@ from flask import render_template, request
 
 from ..clock import today_in_kerala
 from ..extensions import get_session
+from ..services.bookings.waitlist import get_waiting_by_site
 from ..services.sites import occupancy
 from ..services.errors import InvalidRequest
 from . import bp
@@ -32,9 +33,11 @@ def dashboard():
         uses = occupancy.get_occupancy(get_session(), first, last, visible_site_ids())
     except InvalidRequest as error:
         return render_template("admin/dashboard.html", form=form, error=error.message,
-                               ranked=[], chart=None, first=first, last=last), 400
+                               ranked=[], chart=None, first=first, last=last, waiting={}), 400
     return render_template("admin/dashboard.html", form=form, error=None, first=first, last=last,
                            ranked=occupancy.rank_sites(uses),
+                           waiting=get_waiting_by_site(get_session(), first, last,
+                                                       visible_site_ids()),
                            chart=state_chart(occupancy.state_days(uses)))
 
 

@@ -33,7 +33,7 @@ def create_booking():
     session, member = get_session(), api_member()
 
     def book_and_answer() -> idempotency.StoredAnswer:
-        booking = book(session, member, _booking_request(session, payload))
+        booking = book(session, member, booking_request(session, payload))
         body = {"booking": booking_json(booking)}
         return idempotency.StoredAnswer(201, json.dumps(body, separators=(",", ":")))
 
@@ -45,11 +45,13 @@ def create_booking():
     return response
 
 
-def _booking_request(session, payload: dict) -> DeskRequest | StayRequest:
+def booking_request(session, payload: dict, *, allow_place: bool = True
+                    ) -> DeskRequest | StayRequest:
     """The JSON body as a booking request, or a 4xx naming the field at fault.
 
     The site's kind says which request schema of the OpenAPI document applies,
-    so the site is checked (and found) first, then the whole body.
+    so the site is checked (and found) first, then the whole body. Waitlist
+    bodies are the same without ``desk``/``bed`` (``allow_place`` False).
     """
     check_body(payload, "DeskRequest", fields=["site"])
     slug = payload["site"].strip()
@@ -57,16 +59,24 @@ def _booking_request(session, payload: dict) -> DeskRequest | StayRequest:
     if site is None:
         raise NotFound(f"There is no site with the slug {slug!r} (see GET /api/v1/sites).")
     if site.is_centre:
+        _refuse_place(payload, "desk", allow_place)
         check_body(payload, "DeskRequest")
         day = parse_date(payload["date"], "date")
         return DeskRequest(site, day, DayPart(payload.get("part", "full")),
                            _label(payload.get("desk")))
+    _refuse_place(payload, "bed", allow_place)
     check_body(payload, "BedRequest")
     check_in = parse_date(payload["check_in"], "check_in")
     check_out = parse_date(payload["check_out"], "check_out")
     if check_out <= check_in:
         raise InvalidRequest("'check_out' must be after 'check_in' (check-out day is not a night).")
     return StayRequest(site, check_in, check_out, _label(payload.get("bed")))
+
+
+def _refuse_place(payload: dict, field: str, allowed: bool) -> None:
+    if not allowed and field in payload:
+        raise InvalidRequest(f"Unknown field(s): {field}. A waitlist entry waits for any"
+                             f" {field} that fits; leave '{field}' out.")
 
 
 def _label(value: str | None) -> str | None:

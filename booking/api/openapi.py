@@ -133,6 +133,9 @@ SCHEMAS = {
             "original_check_out": {
                 **DATE, "description": "Ended early: the check-out that had been booked."},
             "url": {"type": "string"},
+            "source": {"enum": ["member", "waitlist"],
+                       "description": "`waitlist`: booked automatically from your waitlist"
+                                      " entry when a place came free."},
         },
     },
     "BookingEnvelope": {"type": "object", "required": ["booking"],
@@ -201,6 +204,34 @@ SCHEMAS = {
             "all_or_nothing": {"type": "boolean", "default": False},
         },
     },
+}
+
+SCHEMAS["WaitlistEntry"] = {
+    "type": "object",
+    "required": ["id", "site", "kind", "status", "position", "created_at", "url"],
+    "properties": {
+        "id": {"type": "integer"}, "site": {"type": "string"},
+        "site_name": {"type": "string"}, "kind": {"enum": ["desk", "bed"]},
+        "status": {"enum": ["waiting", "filled", "left", "expired"]},
+        "position": {"type": "integer", "minimum": 1,
+                     "description": "1 + the entries ahead of yours for some of the same"
+                                    " place and time."},
+        "date": DATE, "part": {"enum": ["morning", "afternoon", "full"]},
+        "check_in": DATE, "check_out": DATE, "nights": {"type": "integer"},
+        "created_at": {"type": "string", "format": "date-time"},
+        "url": {"type": "string", "description": "DELETE it to leave the waitlist."},
+    },
+}
+SCHEMAS["WaitlistDeskRequest"] = {
+    "type": "object", "required": ["site", "date"], "additionalProperties": False,
+    "properties": {"site": {"type": "string"}, "date": DATE,
+                   "part": {"enum": ["morning", "afternoon", "full"], "default": "full"}},
+}
+SCHEMAS["WaitlistBedRequest"] = {
+    "type": "object", "required": ["site", "check_in", "check_out"],
+    "additionalProperties": False,
+    "properties": {"site": {"type": "string"}, "check_in": DATE,
+                   "check_out": {**DATE, "description": "Exclusive: the morning you leave."}},
 }
 
 BOOKING_ID = {"name": "booking_id", "in": "path", "required": True,
@@ -412,6 +443,67 @@ PATHS = {
                           "413": TOO_LARGE,
                           "422": _problem("Not a live desk booking for now (cancelled,"
                                           " released as a no-show, another day or part).")},
+        },
+    },
+    "/waitlist": {
+        "get": {
+            "summary": "Your waitlist entries", "operationId": "listWaitlist", "security": BEARER,
+            "description": "Entries still waiting and still ahead, soonest first, with your"
+                           " position in line.",
+            "responses": {
+                "200": _json({"type": "object", "required": ["entries"], "properties": {
+                    "entries": {"type": "array", "items": _ref("WaitlistEntry")}}},
+                    "Your waiting entries."),
+                "401": UNAUTHORISED,
+            },
+        },
+        "post": {
+            "summary": "Join the waitlist for a full desk day part or hostel stay",
+            "operationId": "joinWaitlist", "security": BEARER,
+            "description": (
+                "The same bodies as POST /bookings, without `desk`/`bed`: any desk for the day"
+                " part, or any bed you may use for every night of the stay. Only when nothing"
+                " suitable is free (otherwise 409 with a `hint` and `book_url`: book it). When"
+                " a place frees up (a cancellation, an early ending, capacity added, a closure"
+                " lifted) the first in line is booked automatically in the same transaction"
+                " and mailed; that booking shows `source: waitlist`."
+            ),
+            "requestBody": {"required": True, "content": {"application/json": {
+                "schema": {"oneOf": [_ref("WaitlistDeskRequest"), _ref("WaitlistBedRequest")]},
+                "examples": {
+                    "desk": {"value": {"site": "kottarakkara", "date": "2026-12-02",
+                                       "part": "full"}},
+                    "bed": {"value": {"site": "technopark-hostel", "check_in": "2026-12-02",
+                                      "check_out": "2026-12-05"}},
+                }}}},
+            "responses": {
+                "201": {**_json({"type": "object", "required": ["entry"],
+                                 "properties": {"entry": _ref("WaitlistEntry")}},
+                                "On the waitlist."),
+                        "headers": {"Location": {"schema": {"type": "string"}}}},
+                "400": BAD_REQUEST,
+                "401": UNAUTHORISED,
+                "404": _problem("No such site."),
+                "409": _problem("Something suitable is free (book it: see `hint` and"
+                                " `book_url`), or you are already waiting for that."),
+                "413": TOO_LARGE,
+                "422": _problem("A booking rule forbids it (past, beyond the booking window,"
+                                " closed, no room designated for you), or you already hold a"
+                                " desk/bed then."),
+            },
+        },
+    },
+    "/waitlist/{entry_id}": {
+        "parameters": [{"name": "entry_id", "in": "path", "required": True,
+                        "schema": {"type": "integer", "minimum": 1}}],
+        "delete": {
+            "summary": "Leave the waitlist", "operationId": "leaveWaitlist", "security": BEARER,
+            "responses": {"204": {"description": "Left; the entry is kept as `left`."},
+                          "400": BAD_REQUEST,
+                          "401": UNAUTHORISED,
+                          "404": _problem("No waitlist entry of yours has that id."),
+                          "422": _problem("The entry is no longer waiting (filled, left or"
+                                          " expired).")},
         },
     },
     "/openapi.json": {"get": {

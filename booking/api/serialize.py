@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import url_for
 
-from ..models import Booking, Site
+from ..models import Booking, Site, WaitlistEntry
 from ..services.bookings.availability import BedDay, DeskDay
 
 
@@ -65,6 +65,7 @@ def booking_json(booking: Booking) -> dict:
         "ended_early_at": booking.ended_early_at.isoformat() if booking.ended_early_at else None,
         "checked_in_at": booking.checked_in_at.isoformat() if booking.checked_in_at else None,
         "url": url_for("api.get_booking", booking_id=booking.id),
+        "source": booking.source,
     }
     if booking.desk_id is not None:
         body.update(kind="desk", desk=booking.desk.label, date=booking.starts_on.isoformat(),
@@ -76,4 +77,23 @@ def booking_json(booking: Booking) -> dict:
                     check_out=booking.ends_on.isoformat(), nights=booking.nights)
         if booking.ended_early_at:
             body["original_check_out"] = booking.original_ends_on.isoformat()
+    return body
+
+
+def waitlist_entry_json(entry: WaitlistEntry, position: int) -> dict:
+    body = {
+        "id": entry.id,
+        "site": entry.site.slug,
+        "site_name": entry.site.name,
+        "kind": entry.kind,
+        "status": entry.status,
+        "position": position,
+        "created_at": entry.created_at.isoformat(),
+        "url": url_for("api.leave_waitlist_api", entry_id=entry.id),
+    }
+    if entry.is_desk:
+        body.update(date=entry.starts_on.isoformat(), part=entry.part)
+    else:
+        body.update(check_in=entry.starts_on.isoformat(), check_out=entry.ends_on.isoformat(),
+                    nights=entry.nights)
     return body

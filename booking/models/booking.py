@@ -106,6 +106,9 @@ class Booking(Base):
     # When the member showed up (QR at the entrance, or staff from the day sheet);
     # who did it is the actor of the booking's "checked_in" event.
     checked_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # How it was made: "member" (booked by the member) or "waitlist" (filled
+    # automatically from their waitlist entry).
+    source: Mapped[str] = mapped_column(String(10), default="member", server_default="member")
 
     member: Mapped[User | None] = relationship(foreign_keys=[member_id])
     site: Mapped[Site] = relationship()

@@ -158,3 +158,21 @@ class NothingToCheckIn(RuleViolation):
 class AlreadyCheckedIn(BookingError):
     http_status = 409
     title = "Already checked in"
+
+
+class PlaceIsFree(BookingError):
+    """Joining a waitlist while a suitable place is free: book it instead."""
+
+    http_status = 409
+    title = "A place is free"
+
+
+class AlreadyWaiting(BookingError):
+    """The member already waits for that day part or stay."""
+
+    http_status = 409
+    title = "Already on the waitlist"
+
+
+class AlreadyBookedThen(RuleViolation):
+    """Joining a waitlist for a time the member already holds a place."""

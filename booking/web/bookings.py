@@ -23,6 +23,7 @@ from ..services.bookings.preview import Preview, preview_desk, preview_stay
 from ..services.bookings.book import book_bed, book_desk
 from ..services.bookings.ending import is_endable
 from ..services.bookings.series import get_current_series
+from ..services.bookings.waitlist import get_member_entries
 from ..services.errors import BookingError
 from ..services.bookings.member import (
     cancel_booking,
@@ -32,7 +33,7 @@ from ..services.bookings.member import (
 )
 from . import bp
 from .choices import beds_by_designation, desk_choices, room_summaries
-from .forms import BedBookingForm, CancelForm, DeskBookingForm
+from .forms import BedBookingForm, CancelForm, DeskBookingForm, LeaveWaitlistForm
 from .helpers import load_site, show_refusal
 
 
@@ -169,7 +170,9 @@ def my_bookings():
     cancellable = {b.id for b in upcoming if is_cancellable_by_member(b, now)}
     return render_template("bookings/mine.html", upcoming=upcoming, past=history[:50],
                            cancellable=cancellable,
-                           series=get_current_series(session, current_user, now.date()))
+                           series=get_current_series(session, current_user, now.date()),
+                           waiting=get_member_entries(session, current_user, today=now.date()),
+                           leave_form=LeaveWaitlistForm())
 
 
 @bp.route("/bookings/<int:booking_id>/cancel", methods=["GET", "POST"])

@@ -249,3 +249,7 @@ class SeriesForm(BaseForm):
 
 class CancelSeriesForm(BaseForm):
     """Only the CSRF token: confirming "cancel the rest of this series"."""
+
+
+class LeaveWaitlistForm(BaseForm):
+    """Only the CSRF token: the Leave button beside a waitlist entry."""

@@ -18,6 +18,8 @@ from flask import url_for
 
 from booking.models import ApiToken, Booking, BookingStatus, DayPart
 from booking.services.bookings.series import book_series
+from booking.services.bookings.book import DeskRequest
+from booking.services.bookings.waitlist import join_waitlist
 from booking.services.sites import capacity, photos as site_photos
 from booking.services.accounts import roles as users_admin
 from booking.services.accounts.tokens import create_token
@@ -43,7 +45,8 @@ OWN_BOOKING = {"web.booking_page", "web.cancel_booking_page", "api.get_booking",
                "api.delete_booking", "web.end_booking_page", "api.end_booking",
                "web.series_page", "web.cancel_series_page", "api.get_booking_series",
                "api.delete_booking_series",
-               "api.check_in_booking"}
+               "api.check_in_booking",
+               "web.leave_waitlist_page", "api.leave_waitlist_api"}
 # Admin routes about one site (site A): a manager of another site must not reach them.
 SITE_SCOPED_ARGS = {"site_id", "booking_id", "closure_id", "thing_id", "photo_id"}
 REFUSED = {401, 403, 404}
@@ -74,6 +77,10 @@ def world(make, session) -> World:
                          date.today() + timedelta(days=10), date.today() + timedelta(days=12)
                          ).series
     closure, _ = capacity.add_closure(session, site, date(2030, 1, 1), date(2030, 1, 2))
+    full = make.centre(desks=1)  # the member waits there for the day another holds
+    day = date.today() + timedelta(days=6)
+    make.desk_booking(member=other, site=full, now=None, day=day)
+    entry = join_waitlist(session, member, DeskRequest(full, day, DayPart.FULL))
     photo = site_photos.add_photo(session, admin, site, photo_bytes((400, 300)), "Desks")
     tokens = {"member": create_token(session, member, "m")[1],
               "other_member": create_token(session, other, "o")[1],
@@ -92,7 +99,7 @@ def world(make, session) -> World:
            "token": unsubscribe_path(MailSettings(secret_key="test-secret"), member,
                                      "reminders").rsplit("/", 1)[1],
            "series_id": series.id, "message_id": mail.id,
-           "code": "not-todays-code"}
+           "code": "not-todays-code", "entry_id": entry.id}
     users = {"member": member.id, "other_member": other.id, "other_manager": manager.id,
              "admin": admin.id}
     booking_id = booking.id
@@ -178,7 +185,7 @@ def test_every_route_answers_everyone_without_5xx_and_refuses_whom_it_should(mak
 
 
 INT_ARGS = {"site_id", "booking_id", "thing_id", "closure_id", "user_id", "token_id",
-            "photo_id", "series_id", "message_id"}
+            "photo_id", "series_id", "message_id", "entry_id"}
 
 
 @pytest.mark.parametrize("huge", [2**31, 2**63, 10**30])

@@ -27,9 +27,13 @@ from ...models import (
     OutboxMessage,
     Role,
     SignInSession,
+    Site,
     User,
+    WaitlistEntry,
     utcnow,
 )
+from ...clock import now_in_kerala
+from ..bookings.waitlist import fill_waitlist
 from .eligibility import get_member_requests
 from .roles import LAST_ADMIN_DELETE, ensure_an_administrator_remains
 from ..errors import InvalidRequest
@@ -66,6 +70,14 @@ def export_member_data(session: Session, member: User) -> dict[str, Any]:
             for r in requests
         ],
         "bookings": [_booking_record(b) for b in bookings],
+        "waitlist": [
+            {"site": e.site.slug, "kind": e.kind, "starts_on": _iso(e.starts_on),
+             "ends_on": _iso(e.ends_on), "part": e.part, "status": e.status,
+             "created_at": _iso(e.created_at), "booking_id": e.booking_id}
+            for e in session.scalars(select(WaitlistEntry).options(
+                joinedload(WaitlistEntry.site)).where(WaitlistEntry.member_id == member.id)
+                .order_by(WaitlistEntry.id))
+        ],
         "api_tokens": [
             {"name": t.name, "prefix": t.prefix, "created_at": _iso(t.created_at),
              "last_used_at": _iso(t.last_used_at), "revoked_at": _iso(t.revoked_at)}
@@ -105,6 +117,7 @@ def delete_account(session: Session, member: User, today: date) -> int:
         Booking.status == BookingStatus.LIVE,
         Booking.starts_on >= today,
     )))
+    freed = [(b.site_id, b.starts_on, b.last_day_on) for b in upcoming]
     for booking in upcoming:
         _cancel_for_deletion(session, booking)
     _detach_member(session, member.id)
@@ -116,6 +129,10 @@ def delete_account(session: Session, member: User, today: date) -> int:
     member.deleted_at = utcnow()
     member.managed_sites.clear()
     session.flush()
+    # The places given back go to those waiting for them, in this transaction.
+    now = now_in_kerala()
+    for site_id, first, last in freed:
+        fill_waitlist(session, session.get(Site, site_id), first, last, now=now)
     checkpoint_after_commit(session)  # no old copy of the erased rows left in SQLite's WAL
     return len(upcoming)
 
@@ -148,6 +165,8 @@ def _detach_member(session: Session, member_id: int) -> None:
     session.execute(delete(EligibilityRequest).where(EligibilityRequest.user_id == member_id))
     session.execute(delete(IdempotencyRecord).where(IdempotencyRecord.user_id == member_id))
     session.execute(delete(SignInSession).where(SignInSession.user_id == member_id))
+    # Where they waited says where they wanted to be: not kept.
+    session.execute(delete(WaitlistEntry).where(WaitlistEntry.member_id == member_id))
     # Mail to the person, sent or not, holds their address and what they booked.
     session.execute(delete(OutboxMessage).where(OutboxMessage.user_id == member_id))
     session.execute(delete(NoticeOptOut).where(NoticeOptOut.user_id == member_id))

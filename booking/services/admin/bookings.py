@@ -15,6 +15,7 @@ from . import audit
 from ..accounts.users import format_phone
 from ..bookings.checkin import no_show_counts
 from ..bookings.member import cancel_booking
+from ..bookings.waitlist import get_waiting_counts
 from ..dates import check_range
 
 PAGE_SIZE = 50
@@ -133,6 +134,8 @@ class DaySheet:
     # as no-shows), and each member's no-shows in the last 30 days.
     check_ins: list[Booking] = field(default_factory=list)
     no_shows: dict[int, int] = field(default_factory=dict)
+    # Waitlist length that day: by part (centres) or "nights" (hostels).
+    waiting: dict[str, int] = field(default_factory=dict)
 
 
 def get_day_sheet(session: Session, site: Site, day: date) -> DaySheet:
@@ -146,8 +149,9 @@ def get_day_sheet(session: Session, site: Site, day: date) -> DaySheet:
         live.where(Booking.ends_on == day, Booking.bed_id.is_not(None))
         .order_by(User.name)).unique())
     arrivals = [b for b in in_today if b.starts_on == day]
+    waiting = get_waiting_counts(session, site, day)
     if not site.is_centre:
-        return DaySheet(in_today, arrivals, departures)
+        return DaySheet(in_today, arrivals, departures, waiting=waiting)
     check_ins = list(session.scalars(
         _loaded(select(Booking)).outerjoin(User, User.id == Booking.member_id)
         .where(Booking.site_id == site.id, Booking.starts_on == day,
@@ -155,7 +159,7 @@ def get_day_sheet(session: Session, site: Site, day: date) -> DaySheet:
                Booking.status.in_((BookingStatus.LIVE, BookingStatus.NO_SHOW)))
         .order_by(Booking.part, User.name, Booking.id)).unique())
     no_shows = no_show_counts(session, [b.member_id for b in check_ins if b.member_id], day)
-    return DaySheet(in_today, arrivals, departures, check_ins, no_shows)
+    return DaySheet(in_today, arrivals, departures, check_ins, no_shows, waiting)
 
 
 def cancel_for_member(session: Session, actor: User, booking: Booking, reason: str) -> Booking:

@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session, contains_eager, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ...clock import now_in_kerala
-from .checkin import check_no_show_limit
+from .no_shows import check_no_show_limit
 from ...models import (
     Bed,
     BedNight,

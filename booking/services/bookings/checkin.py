@@ -26,6 +26,8 @@ from ...models import Booking, BookingEvent, BookingStatus, DayPart, DeskCell, S
 from ..accounts.permissions import can_manage_site
 from ..admin import audit
 from ..dates import format_day
+from .no_shows import NO_SHOW_WINDOW_DAYS, count_no_shows, no_show_counts  # noqa: F401
+from .waitlist import fill_waitlist
 from ..errors import (
     AlreadyCheckedIn, InvalidCheckInCode, NotFound, NotPermitted, NothingToCheckIn,
     OutsideBookingWindow,
@@ -36,8 +38,6 @@ from .rules import part_ends_at, part_starts_at
 # A member may check in this long before their part starts (arriving early).
 EARLY_CHECK_IN = timedelta(minutes=30)
 # The no-show booking limit: this many no-shows within this many days.
-NO_SHOW_LIMIT_COUNT = 3
-NO_SHOW_WINDOW_DAYS = 30
 CODE_LENGTH = 20  # hex characters of the HMAC kept in the URL (80 bits)
 
 
@@ -231,45 +231,6 @@ def _notify_no_show(session: Session, booking: Booking) -> None:
 
 
 def _places_freed(session: Session, site: Site, day: date, now: datetime) -> None:
-    """Desk parts at ``site`` on ``day`` became free (a no-show release).
-
-    The lead wires fill_waitlist here at merge:
-    ``fill_waitlist(session, site, day, day, now=now)`` from services/bookings/waitlist.py.
-    """
-
-
-def count_no_shows(session: Session, member: User, today: date) -> int:
-    """The member's no-shows in the last NO_SHOW_WINDOW_DAYS days (for staff and the limit)."""
-    since = today - timedelta(days=NO_SHOW_WINDOW_DAYS)
-    return session.scalar(
-        select(func.count()).select_from(Booking)
-        .where(Booking.member_id == member.id, Booking.status == BookingStatus.NO_SHOW,
-               Booking.starts_on > since, Booking.starts_on <= today)) or 0
-
-
-def check_no_show_limit(session: Session, member: User, site: Site, day: date,
-                        now: datetime) -> None:
-    """Refuse a desk too far ahead for a member with repeated no-shows, where the site says so."""
-    limit = site.no_show_limit_days
-    if limit is None or day <= now.date() + timedelta(days=limit):
-        return
-    if count_no_shows(session, member, now.date()) < NO_SHOW_LIMIT_COUNT:
-        return
-    last = now.date() + timedelta(days=limit)
-    raise OutsideBookingWindow(
-        f"You did not check in for {NO_SHOW_LIMIT_COUNT} or more bookings in the last"
-        f" {NO_SHOW_WINDOW_DAYS} days, so at {site.name} you can book up to {limit} days ahead"
-        f" for now (until {format_day(last)}).")
-
-
-def no_show_counts(session: Session, member_ids: list[int], today: date) -> dict[int, int]:
-    """count_no_shows for many members at once (the day sheet)."""
-    if not member_ids:
-        return {}
-    since = today - timedelta(days=NO_SHOW_WINDOW_DAYS)
-    rows = session.execute(
-        select(Booking.member_id, func.count()).where(
-            Booking.member_id.in_(member_ids), Booking.status == BookingStatus.NO_SHOW,
-            Booking.starts_on > since, Booking.starts_on <= today)
-        .group_by(Booking.member_id))
-    return {member_id: count for member_id, count in rows}
+    """Desk parts at ``site`` on ``day`` became free (a no-show release): the first in
+    line on the waitlist gets them, in this transaction."""
+    fill_waitlist(session, site, day, day, now=now)

@@ -35,6 +35,7 @@ from ..dates import at_kerala, format_day
 from ..errors import AlreadyCancelled, NotFound, NothingToEnd, NotStartedYet
 from ..accounts.permissions import can_manage_site
 from .rules import part_ends_at, part_starts_at
+from .waitlist import fill_after_freeing
 
 
 @dataclass(frozen=True)
@@ -133,6 +134,8 @@ def end_booking_early(
     ending = plan_ending(booking, now)
     # In words, while the booking still says what was booked.
     summary = ending.summary("the member" if is_owner else "staff")
+    freed = (booking.starts_on, booking.starts_on) if ending.freed_part is not None \
+        else (ending.kept_ends_on, booking.last_day_on)
     if ending.freed_part is not None:
         session.execute(delete(DeskCell).where(DeskCell.booking_id == booking.id,
                                                DeskCell.part == ending.freed_part.value))
@@ -150,6 +153,8 @@ def end_booking_early(
                              detail=detail[:1000]))
     session.flush()
     notices.booking_ended(session, booking, summary, reason, by_staff=not is_owner)
+    # What went back goes to the first in line, in this transaction.
+    fill_after_freeing(session, booking, *freed, now=now)
     return booking
 
 

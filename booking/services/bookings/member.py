@@ -12,6 +12,7 @@ from . import rules
 from ..notices import bookings as notices
 from ..errors import AlreadyCancelled, BookingError, NotFound, NotPermitted
 from ..accounts.permissions import can_manage_site
+from .waitlist import fill_after_freeing
 
 
 def cancel_booking(session: Session, booking: Booking, actor: User, *,
@@ -40,6 +41,8 @@ def cancel_booking(session: Session, booking: Booking, actor: User, *,
                              detail=booking.cancel_reason))
     session.flush()
     notices.booking_cancelled(session, booking, by_staff=not is_owner)
+    # The first in line gets the freed place before anyone else can take it.
+    fill_after_freeing(session, booking, booking.starts_on, booking.last_day_on, now=now)
     return booking
 
 

@@ -15,6 +15,8 @@ from ...models import Bed, Booking, BookingStatus, Desk, Room, Site, SiteStatus,
 from ..admin import audit
 from . import capacity, importing as site_import
 from ..bookings.member import cancel_booking
+from ..bookings.waitlist import fill_site_ahead
+from ...clock import now_in_kerala
 from .details import clean_site_details
 from .capacity import CapacityChange
 from ..dates import format_day, format_span
@@ -99,6 +101,9 @@ def set_site_status(session: Session, actor: User, site: Site, status: str,
             capacity._flag_conflict(session, booking, actor, f"{site.name} has closed.")
             change.conflicts.append(booking)
             notices.booking_in_conflict(session, booking)
+    elif status == SiteStatus.OPEN:
+        session.flush()
+        fill_site_ahead(session, site, now=now_in_kerala())
     audit.record(session, actor, "site.status", site=site, target=f"site:{site.slug}",
                  before={"status": before},
                  after={"status": status, "conflicts": [b.id for b in change.conflicts]})
@@ -127,6 +132,8 @@ def add_desks(session: Session, actor: User, site: Site, count: int, zone: str) 
     if len(zone) > 10:
         raise InvalidRequest("A zone name has at most 10 characters.")
     desks = capacity.add_desks(session, site, count, zone=zone)
+    # New desks go first to those waiting, in this transaction.
+    fill_site_ahead(session, site, now=now_in_kerala())
     audit.record(session, actor, "desk.add", site=site, target=f"zone:{zone}",
                  after={"count": count, "labels": [d.label for d in desks]})
     return desks
@@ -140,6 +147,7 @@ def add_room(session: Session, actor: User, site: Site, name: str, *, beds: int,
         raise InvalidRequest(f"This hostel already has a room named {name}.")
     room = capacity.add_room(session, site, name, beds=beds, room_type=room_type,
                              designation=designation)
+    fill_site_ahead(session, site, now=now_in_kerala())
     audit.record(session, actor, "room.add", site=site, target=f"room:{room.id}",
                  after={"name": name, "beds": beds, "room_type": room_type,
                         "designation": designation})
@@ -250,5 +258,6 @@ def remove_closure(session: Session, actor: User, site: Site, closure) -> None:
     before = audit.snapshot(closure, ("starts_on", "ends_on", "reason", "room_id"))
     session.delete(closure)
     session.flush()
+    fill_site_ahead(session, site, now=now_in_kerala())
     audit.record(session, actor, "closure.remove", site=site, target=f"closure:{closure.id}",
                  before=before)
