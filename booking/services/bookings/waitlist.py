@@ -265,7 +265,8 @@ def _try_fill(session: Session, site: Site, entry: WaitlistEntry, now: datetime)
                else StayRequest(site, entry.starts_on, entry.ends_on))
     try:
         with session.begin_nested():
-            booking = book(session, entry.member, request, now=now)
+            # One mail for it: "a place came free" (below), not a plain confirmation too.
+            booking = book(session, entry.member, request, now=now, confirm=False)
             booking.source = "waitlist"
             session.flush()
     except InPast:
