@@ -9,9 +9,9 @@ from __future__ import annotations
 from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 
 from ..clock import now_in_kerala
+from ..forms import BaseForm
 from ..extensions import get_session
 from ..services.bookings import checkin
 from ..services.errors import AlreadyCheckedIn, BookingError, InvalidCheckInCode
@@ -19,7 +19,7 @@ from . import bp
 from .helpers import load_site
 
 
-class CheckInForm(FlaskForm):
+class CheckInForm(BaseForm):
     """Only the CSRF token: the site, code and booking come from the URL and the clock."""
 
 

@@ -14,6 +14,10 @@ from .render import render
 from .settings import mail_settings
 
 
+# Set in ``Session.info`` by work that must write to nobody (demo seeding).
+SILENT = "no_notices"
+
+
 def notify(session: Session, user: User, *, kind: str, template: str, subject: str,
            context: dict | None = None, attachments: Sequence[Attachment] = (),
            dedupe_key: str | None = None,
@@ -23,7 +27,7 @@ def notify(session: Session, user: User, *, kind: str, template: str, subject: s
     ``unsubscribe_path`` marks an optional notice: the mail carries
     ``List-Unsubscribe`` (RFC 2369) and one-click unsubscribe (RFC 8058).
     """
-    if user.email is None or user.is_deleted:
+    if user.email is None or user.is_deleted or session.info.get(SILENT):
         return None
     settings = mail_settings(session)
     text, html = render(template, user=user, settings=settings, subject=subject,
