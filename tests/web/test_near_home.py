@@ -34,6 +34,23 @@ def test_near_691506_lists_wnh_kottarakkara_first_with_its_distance(demo, client
     assert "Free today:" in text_of(response) and "Free tonight:" in text_of(response)
 
 
+def test_every_demo_site_has_a_kerala_pin_code_and_coordinates(demo, db):
+    from sqlalchemy import select
+
+    from booking.models import Site, User
+    from booking.services.sites.pincodes import KERALA, distance_km, get_state, locate
+
+    with db.reader() as s:
+        sites = s.scalars(select(Site)).all()
+        assert len(sites) == 14
+        for site in sites:
+            assert site.has_coordinates and get_state(site.pin_code) == KERALA, site.slug
+            # The site's own position is near its PIN code's centre (Infopark's is ~10 km off).
+            assert distance_km(locate(site.pin_code), site.latitude, site.longitude) < 20
+        anjali = s.scalar(select(User).where(User.email == "anjali@example.org"))
+        assert anjali.home_pin == "691506"
+
+
 def test_near_lists_only_open_places_and_keeps_the_kind_filter(demo, client):
     html = text_of(client.get("/?near=695581&kind=hostel"))
     assert CARD_NAME.findall(html)[0] == "Technopark Professionals&#39; Hostel"

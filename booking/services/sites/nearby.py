@@ -8,15 +8,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from operator import attrgetter
 
 from sqlalchemy.orm import Session
 
 from .finding import SiteSummary
 from .occupancy import get_occupancy
-from .pincodes import distance_km, locate
+from .pincodes import distances_from, locate
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class NearSite:
     summary: SiteSummary
     distance_km: float | None  # None: the site has no coordinates yet
@@ -25,9 +26,17 @@ class NearSite:
 def order_by_distance(summaries: list[SiteSummary],
                       origin: tuple[float, float]) -> list[NearSite]:
     """Nearest first; sites without coordinates after all the others, in their given order."""
-    near = [NearSite(s, distance_km(origin, s.site.latitude, s.site.longitude)
-                     if s.site.has_coordinates else None) for s in summaries]
-    return sorted(near, key=lambda n: (n.distance_km is None, n.distance_km or 0.0))
+    distance = distances_from(origin)
+    placed, unplaced = [], []
+    for summary in summaries:
+        site = summary.site
+        latitude, longitude = site.latitude, site.longitude
+        if latitude is None or longitude is None:
+            unplaced.append(NearSite(summary, None))
+        else:
+            placed.append(NearSite(summary, distance(latitude, longitude)))
+    placed.sort(key=attrgetter("distance_km"))
+    return placed + unplaced
 
 
 def get_sites_near(summaries: list[SiteSummary], pin: str) -> list[NearSite]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from functools import cache
 
 from ..errors import InvalidPinCode, UnknownPinCode
@@ -94,8 +95,18 @@ def locate(pin: str) -> tuple[float, float]:
 
 def distance_km(origin: tuple[float, float], latitude: float, longitude: float) -> float:
     """Great-circle (straight-line) distance in km (haversine)."""
-    lat1, lon1 = map(math.radians, origin)
-    lat2, lon2 = math.radians(latitude), math.radians(longitude)
-    a = (math.sin((lat2 - lat1) / 2) ** 2
-         + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2)
-    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
+    return distances_from(origin)(latitude, longitude)
+
+
+def distances_from(origin: tuple[float, float]) -> Callable[[float, float], float]:
+    """distance_km from one origin, its trigonometry done once for a list of sites."""
+    lat1, lon1 = math.radians(origin[0]), math.radians(origin[1])
+    cos_lat1 = math.cos(lat1)
+    radians, sin, cos, asin, sqrt = math.radians, math.sin, math.cos, math.asin, math.sqrt
+
+    def distance(latitude: float, longitude: float) -> float:
+        lat2 = radians(latitude)
+        a = (sin((lat2 - lat1) / 2) ** 2
+             + cos_lat1 * cos(lat2) * sin((radians(longitude) - lon1) / 2) ** 2)
+        return 2 * EARTH_RADIUS_KM * asin(min(1.0, sqrt(a)))
+    return distance
