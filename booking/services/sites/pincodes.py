@@ -26,6 +26,8 @@ def parse_pin(text: str | None) -> str:
     pin = re.sub(r"[\s-]", "", text or "")
     if not PIN_RE.fullmatch(pin):
         shown = (text or "").strip()[:20]
+        if not shown:
+            raise InvalidPinCode("Give a PIN code: six digits, not starting with 0, e.g. 691506.")
         raise InvalidPinCode(
             f"{shown!r} is not a PIN code: a PIN code is six digits and does not start"
             " with 0, e.g. 691506.")
@@ -85,7 +87,8 @@ def get_state(pin: str) -> str | None:
 
 def locate(pin: str) -> tuple[float, float]:
     """(latitude, longitude) of a PIN code's centroid; UnknownPinCode if the data has none."""
-    point = _centroid(parse_pin(pin))
+    pin = parse_pin(pin)
+    point = _centroid(pin)
     if point is None:
         raise UnknownPinCode(
             f"PIN code {pin} is not in India Post's list of PIN codes with a known position;"
