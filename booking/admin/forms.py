@@ -63,6 +63,7 @@ class SiteForm(BaseForm):
     host_institution = StringField(_l("Host institution"), validators=[Optional(), Length(max=160)])
     it_park = StringField(_l("IT park"), validators=[Optional(), Length(max=60)])
     address = TextAreaField(_l("Address"), validators=[Optional(), Length(max=500)])
+    pin_code = StringField(_l("PIN code"), validators=[Optional(), Length(max=20)])
     latitude = FloatField(_l("Latitude"), validators=[Optional(), NumberRange(-90, 90)])
     longitude = FloatField(_l("Longitude"), validators=[Optional(), NumberRange(-180, 180)])
     phone = StringField(_l("Phone"), validators=[Optional(), Length(max=20)])
@@ -90,7 +91,7 @@ class SiteForm(BaseForm):
         validators=[Optional(), NumberRange(0, 365)])
 
     DETAIL_FIELDS = ("name", "district", "town", "host_institution", "it_park", "address",
-                     "latitude", "longitude", "phone", "email", "description", "amenities",
+                     "pin_code", "latitude", "longitude", "phone", "email", "description", "amenities",
                      "opens_at", "closes_at", "check_in_time", "check_out_time",
                      "advance_days", "max_stay_nights", "cancel_cutoff_hours",
                      "no_show_after_minutes", "no_show_limit_days")
@@ -99,7 +100,7 @@ class SiteForm(BaseForm):
         values = {name: getattr(self, name).data for name in self.DETAIL_FIELDS}
         for name in ("town", "address", "description", "amenities", "phone", "email"):
             values[name] = (values[name] or "").strip()
-        for name in ("host_institution", "it_park"):
+        for name in ("host_institution", "it_park", "pin_code"):
             values[name] = (values[name] or "").strip() or None
         values["opening_days"] = "".join(sorted(self.opening_days.data or []))
         return values

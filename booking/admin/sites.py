@@ -19,6 +19,15 @@ from .forms import DeleteForm, ImportForm, SiteEditForm, SiteForm, StatusForm
 MAX_CSV_BYTES = 60_000
 
 
+def show_site_error(form: SiteForm, error: BookingError) -> None:
+    """A refusal about one field (PIN code, coordinates) next to it; others above the form."""
+    target = getattr(form, getattr(error, "field", "") or "", None)
+    if target is not None:
+        target.errors = [*target.errors, error.message]
+    else:
+        form.form_errors.append(error.message)
+
+
 @bp.get("/sites")
 def site_list():
     query = request.args.get("q", "").strip().lower()
@@ -40,7 +49,7 @@ def site_new():
             site = sites_admin.create_site(get_session(), current_user, slug=form.slug.data,
                                            kind=form.kind.data, status="planned", **form.changes())
         except BookingError as error:
-            form.form_errors.append(error.message)
+            show_site_error(form, error)
         else:
             flash(_("%(name)s created (planned). Add its capacity, then open it.", name=site.name),
                   "success")
@@ -66,7 +75,7 @@ def site_edit(site_id: int):
         try:
             sites_admin.update_site(get_session(), current_user, site, form.changes())
         except BookingError as error:
-            form.form_errors.append(error.message)
+            show_site_error(form, error)
         else:
             flash(_("Saved."), "success")
             return redirect(url_for("admin.site_detail", site_id=site.id))

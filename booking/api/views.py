@@ -13,12 +13,14 @@ from ..services.bookings.availability import BedDay
 from ..services.errors import InvalidRequest
 from ..services.sites.catalogue import AvailabilityCache, get_site_availability
 from ..services.sites.finding import SiteFilters, get_sites
+from ..services.sites.nearby import get_sites_near
 from . import bp
 from .openapi import openapi_document
 from .parsing import parse_date
 from .serialize import bed_day_json, desk_day_json, site_json
 
 DEFAULT_DAYS = 14
+MAX_SITES_LIMIT = 500
 # Clients may reuse an answer briefly, then revalidate with If-None-Match.
 AVAILABILITY_CACHE_CONTROL = "public, max-age=10, must-revalidate"
 
@@ -46,10 +48,27 @@ def ping():
     return jsonify(ok=True)
 
 
+def _parse_limit() -> int | None:
+    text = request.args.get("limit")
+    if text is None:
+        return None
+    if not text.isdigit() or not 1 <= int(text) <= MAX_SITES_LIMIT:
+        raise InvalidRequest(f"'limit' must be a whole number from 1 to {MAX_SITES_LIMIT}.")
+    return int(text)
+
+
 @bp.get("/sites")
 def sites():
+    limit = _parse_limit()
     summaries = get_sites(get_session(), SiteFilters(), now_in_kerala().date())
-    return compact_json({"sites": [site_json(s.site, s.capacity) for s in summaries]})
+    if "near" not in request.args:
+        return compact_json({"sites": [site_json(s.site, s.capacity)
+                                       for s in summaries[:limit]]})
+    near = get_sites_near(summaries, request.args["near"])[:limit]
+    return compact_json({"sites": [
+        site_json(n.summary.site, n.summary.capacity)
+        | {"distance_km": None if n.distance_km is None else round(n.distance_km, 1)}
+        for n in near]})
 
 
 @bp.get("/availability")

@@ -92,6 +92,8 @@ class Site(SiteCalendarMixin, Base):
     district: Mapped[str] = mapped_column(String(60), index=True)
     town: Mapped[str] = mapped_column(String(80), default="")
     address: Mapped[str] = mapped_column(Text, default="")
+    # Six digits (services/sites/pincodes.py); without coordinates given, the PIN's centroid.
+    pin_code: Mapped[str | None] = mapped_column(String(6))
     # WGS84 degrees, both or neither; for directions links (no map tiles).
     latitude: Mapped[float | None] = mapped_column(Float())
     longitude: Mapped[float | None] = mapped_column(Float())

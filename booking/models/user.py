@@ -51,6 +51,8 @@ class User(Base):
     name: Mapped[str] = mapped_column(String(120))
     password_hash: Mapped[str | None] = mapped_column(String(255))
     phone: Mapped[str | None] = mapped_column(String(20))
+    # Where the member lives, as a PIN code: places are listed nearest to it.
+    home_pin: Mapped[str | None] = mapped_column(String(6))
     role: Mapped[str] = mapped_column(String(10), default=Role.MEMBER)
     # Granted by staff (services/accounts/eligibility.py); a member only requests it.
     hostel_eligibility: Mapped[str | None] = mapped_column(String(10))

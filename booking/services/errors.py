@@ -176,3 +176,26 @@ class AlreadyWaiting(BookingError):
 
 class AlreadyBookedThen(RuleViolation):
     """Joining a waitlist for a time the member already holds a place."""
+
+
+# ---------------------------------------------------------------- places
+
+class InvalidPinCode(InvalidRequest):
+    """Text that cannot be a PIN code (not six digits, or starting with 0)."""
+
+    title = "Invalid PIN code"
+    field = "pin_code"
+
+
+class UnknownPinCode(RuleViolation):
+    """A well-formed PIN code that India Post's data does not place, or not in Kerala for a site."""
+
+    title = "Unknown PIN code"
+    field = "pin_code"
+
+
+class InvalidCoordinates(InvalidRequest):
+    """Latitude and longitude given one without the other, or outside Kerala."""
+
+    title = "Invalid coordinates"
+    field = "latitude"

@@ -128,5 +128,6 @@ from . import account_mail  # noqa: E402,F401  (verification and password-reset 
 from . import feed  # noqa: E402,F401  (the private calendar feed)
 from . import notices  # noqa: E402,F401  (mail choices, unsubscribe links)
 from . import series  # noqa: E402,F401  (weekly desk bookings)
+from . import about  # noqa: E402,F401  (about the data: PIN code attribution)
 from . import checkin  # noqa: E402,F401  (checking in with a centre's QR code)
 from . import waitlist  # noqa: E402,F401  (joining and leaving waitlists)

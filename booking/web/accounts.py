@@ -116,6 +116,11 @@ def profile():
     form = ProfileForm(obj=current_user)
     if form.validate_on_submit():
         user = current_user._get_current_object()
+        try:
+            accounts.set_home_pin(user, form.home_pin.data)
+        except BookingError as error:
+            form.home_pin.errors.append(error.message)
+            return _render_profile(form), 422
         user.name = form.name.data.strip()
         user.phone = form.phone.data or None
         flash(_("Your profile is saved."), "success")

@@ -126,7 +126,9 @@ class ResendVerificationForm(BaseForm):
 
 
 class ProfileForm(ProfileFields, BaseForm):
-    pass
+    home_pin = StringField(_l("Home PIN code (optional)"), validators=[Optional(), Length(max=20)],
+                           description=_l("Six digits, e.g. 691506: the list of places starts"
+                                          " with those nearest to it."))
 
 
 class EligibilityRequestForm(BaseForm):

@@ -4,6 +4,8 @@ from __future__ import annotations
 from datetime import date
 
 from flask import abort, make_response, render_template, request
+from flask_babel import format_decimal
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..clock import now_in_kerala
@@ -18,7 +20,9 @@ from ..services.bookings.availability import (
 from ..services.sites.districts import find_district
 from ..services.sites.holidays import get_holiday_names
 from ..services.sites.photos import get_photo_bytes, get_photos
+from ..services.errors import InvalidPinCode, UnknownPinCode
 from ..services.sites.finding import SiteFilters, get_sites
+from ..services.sites.nearby import NearSite, get_free_today, get_sites_near
 from . import bp
 from .calendar import bed_calendar, bed_summary, calendar_range, desk_calendar, weeks
 from .helpers import load_site
@@ -35,13 +39,41 @@ def _filters_from_query() -> SiteFilters:
     )
 
 
+def _near_pin() -> tuple[str, bool]:
+    """The PIN to list places from: ?near=, else the member's home PIN (and whether it is theirs)."""
+    typed = request.args.get("near", "").strip()[:20]
+    if typed or "near" in request.args or not current_user.is_authenticated:
+        return typed, False
+    return current_user.home_pin or "", bool(current_user.home_pin)
+
+
+def km_label(distance: float | None) -> str:
+    """'12.3 km (straight line)', in the page's number format."""
+    if distance is None:
+        return _("distance not known")
+    return _("%(km)s km (straight line)", km=format_decimal(round(distance, 1), format="0.0"))
+
+
 @bp.get("/")
 def home():
     session = get_session()
     filters = _filters_from_query()
-    summaries = get_sites(session, filters, now_in_kerala().date())
-    return render_template("sites/list.html", summaries=summaries, filters=filters,
-                           districts=KERALA_DISTRICTS)
+    today = now_in_kerala().date()
+    summaries = get_sites(session, filters, today)
+    pin, from_home = _near_pin()
+    places, free, near_error = [NearSite(s, None) for s in summaries], None, None
+    if pin:
+        try:
+            places = get_sites_near([s for s in summaries if s.site.status == SiteStatus.OPEN],
+                                    pin)
+        except (InvalidPinCode, UnknownPinCode) as error:
+            near_error = error.message
+        else:
+            free = get_free_today(session, today, [p.summary.site.id for p in places])
+    body = render_template("sites/list.html", places=places, filters=filters, free=free,
+                           near=pin, from_home=from_home, near_error=near_error,
+                           km_label=km_label, districts=KERALA_DISTRICTS)
+    return body, 400 if near_error else 200
 
 
 def _parse_day(value: str | None) -> date | None:

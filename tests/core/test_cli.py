@@ -76,6 +76,23 @@ def test_sites_create_refuses_mismatched_options(app, db):
     assert count(db, Site) == 0
 
 
+def test_sites_create_takes_a_pin_code_and_places_the_site_at_its_centre(app, db):
+    from booking.services.sites.pincodes import locate
+
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["sites", "create", "adoor", "--kind", "centre", "--name",
+                                 "WNH Adoor", "--district", "Pathanamthitta", "--desks", "4",
+                                 "--pin-code", "691523"])
+    assert result.exit_code == 0, result.output
+    with db.reader() as s:
+        adoor = s.scalar(select(Site).where(Site.slug == "adoor"))
+        assert adoor.pin_code == "691523"
+        assert (adoor.latitude, adoor.longitude) == locate("691523")
+    refused = runner.invoke(args=["sites", "create", "far", "--kind", "centre", "--name", "Far",
+                                  "--district", "Kollam", "--pin-code", "560001"])
+    assert refused.exit_code != 0 and "outside Kerala" in refused.output
+
+
 def test_sites_import_loads_every_row(app, db, tmp_path):
     path = tmp_path / "centres.csv"
     path.write_text(GOOD_CSV)

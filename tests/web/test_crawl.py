@@ -38,7 +38,7 @@ ROLES = {
 }
 # Pages each role must reach by following links (proof the crawl got somewhere).
 MUST_REACH = {
-    "visitor": {"web.home", "web.site_page", "web.sign_in", "web.register"},
+    "visitor": {"web.home", "web.site_page", "web.sign_in", "web.register", "web.about_data"},
     "member": {"web.my_bookings", "web.booking_page", "web.profile", "web.book_desk_page",
                "web.book_bed_page", "api_docs"},
     "manager": {"admin.dashboard", "admin.booking_list", "admin.booking_detail",

@@ -17,6 +17,7 @@ from .conftest import sign_in, submit, text_of
 
 def test_delete_account_cancels_upcoming_and_anonymises_past(session, make):
     member = make.member(phone="+91 94470 00000", hostel_eligibility="men")
+    member.home_pin = "691506"
     site = make.centre()
     then = NOW - timedelta(days=10)
     past = make.desk_booking(member=member, site=site, day=then.date() + timedelta(days=1),
@@ -29,8 +30,8 @@ def test_delete_account_cancels_upcoming_and_anonymises_past(session, make):
     assert cancelled == 2
     session.expire_all()
     user = session.get(User, member.id)
-    assert (user.email, user.phone, user.password_hash, user.hostel_eligibility) == (
-        None, None, None, None)
+    assert (user.email, user.phone, user.password_hash, user.hostel_eligibility,
+            user.home_pin) == (None, None, None, None, None)
     assert user.name == privacy.DELETED_NAME and user.is_deleted
     kept = session.get(Booking, past.id)
     assert kept.is_live and kept.member_id is None and kept.created_by_id is None
@@ -45,10 +46,12 @@ def test_delete_account_cancels_upcoming_and_anonymises_past(session, make):
 
 def test_export_lists_the_account_and_every_booking(session, make):
     member = make.member(name="Asha", phone="+91 94470 11111")
+    member.home_pin = "691506"
     booking = make.desk_booking(member=member)
     make.desk_booking()  # someone else's
     data = privacy.export_member_data(session, member)
     assert data["account"]["name"] == "Asha" and data["account"]["phone"] == "+919447011111"
+    assert data["account"]["home_pin"] == "691506"
     assert [b["id"] for b in data["bookings"]] == [booking.id]
     assert data["bookings"][0]["kind"] == "desk" and data["bookings"][0]["part"] == "full"
     assert "password_hash" not in json.dumps(data)

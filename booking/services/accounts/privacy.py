@@ -60,6 +60,7 @@ def export_member_data(session: Session, member: User) -> dict[str, Any]:
             "name": member.name,
             "email": member.email,
             "phone": member.phone,
+            "home_pin": member.home_pin,
             "role": member.role,
             "hostel_eligibility": member.hostel_eligibility,
             "created_at": _iso(member.created_at),
@@ -124,6 +125,7 @@ def delete_account(session: Session, member: User, today: date) -> int:
     member.email = None
     member.name = DELETED_NAME
     member.phone = None
+    member.home_pin = None  # where they live: personal data, erased with the rest
     member.password_hash = None
     member.hostel_eligibility = None
     member.deleted_at = utcnow()

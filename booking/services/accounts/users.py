@@ -10,6 +10,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from ...models import Role, User, utcnow
 from ..errors import DuplicateEmail, InvalidRequest
+from ..sites.pincodes import locate, parse_pin
 
 MIN_PASSWORD_LENGTH = 8
 COMMON_PASSWORD_HINT = (
@@ -121,6 +122,16 @@ def set_password(user: User, password: str) -> None:
     check_password(password, user.email)
     user.password_hash = generate_password_hash(password)
     end_all_sessions(user)
+
+
+def set_home_pin(user: User, text: str | None) -> None:
+    """A member's home PIN code, one India Post's data places; blank clears it."""
+    if not (text or "").strip():
+        user.home_pin = None
+        return
+    pin = parse_pin(text)
+    locate(pin)  # refuses a PIN that places nowhere: it could never order the list
+    user.home_pin = pin
 
 
 def end_all_sessions(user: User) -> None:

@@ -24,7 +24,7 @@ from ..notices import bookings as notices
 from ..errors import InvalidRequest
 
 SITE_FIELDS = (
-    "name", "status", "district", "town", "address", "latitude", "longitude", "phone",
+    "name", "status", "district", "town", "address", "pin_code", "latitude", "longitude", "phone",
     "email", "description", "amenities", "host_institution", "it_park", "opening_days", "opens_at", "closes_at",
     "check_in_time", "check_out_time", "advance_days", "max_stay_nights",
     "cancel_cutoff_hours", "no_show_after_minutes", "no_show_limit_days",
@@ -71,7 +71,8 @@ def create_site(session: Session, actor: User, *, slug: str, kind: str, name: st
 def update_site(session: Session, actor: User, site: Site, changes: dict) -> Site:
     """Change a site's details, hours and booking rules; only real changes are audited."""
     changes = {k: v for k, v in changes.items() if k in SITE_FIELDS and k != "status"}
-    if ("latitude" in changes) != ("longitude" in changes):  # one moved: check the pair
+    if ("latitude" in changes) != ("longitude" in changes) or (
+            "pin_code" in changes and "latitude" not in changes):  # check the pair; keep it
         changes = {"latitude": site.latitude, "longitude": site.longitude} | changes
     changes = clean_site_details(changes)
     merged = audit.snapshot(site, SITE_FIELDS) | changes

@@ -1,4 +1,4 @@
-"""Where a site is and who answers there: district, coordinates, phone, email.
+"""Where a site is and who answers there: district, PIN code, coordinates, phone, email.
 
 Every way a site is made or changed (admin pages, CSV import, CLI, seed)
 passes its fields through ``clean_site_details``, so the rules live once.
@@ -9,11 +9,9 @@ import re
 from urllib.parse import quote, urlencode
 
 from .districts import normalise_district
-from ..errors import InvalidRequest
+from .pincodes import KERALA, get_state, in_kerala, locate, parse_pin
+from ..errors import InvalidCoordinates, InvalidRequest, UnknownPinCode
 
-# A generous box around Kerala: catches swapped or mistyped coordinates.
-KERALA_LATITUDES = (8.0, 13.0)
-KERALA_LONGITUDES = (74.5, 77.7)
 PHONE_RE = re.compile(r"^\+?[0-9][0-9 ()-]{7,18}[0-9]$")
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -27,9 +25,23 @@ def clean_site_details(fields: dict) -> dict:
         fields["phone"] = _clean_phone(fields["phone"])
     if "email" in fields:
         fields["email"] = _clean_email(fields["email"])
+    if "pin_code" in fields:
+        fields["pin_code"] = _check_pin(fields["pin_code"]) if fields["pin_code"] else None
+        if fields["pin_code"] and fields.get("latitude") is None \
+                and fields.get("longitude") is None:
+            fields["latitude"], fields["longitude"] = locate(fields["pin_code"])
     if "latitude" in fields or "longitude" in fields:
         check_coordinates(fields.get("latitude"), fields.get("longitude"))
     return fields
+
+
+def _check_pin(text: str) -> str:
+    """A site's PIN code: well formed, known, and one of Kerala's."""
+    pin = parse_pin(text)
+    locate(pin)
+    if get_state(pin) != KERALA:
+        raise UnknownPinCode(f"PIN code {pin} is outside Kerala; give the site's own PIN code.")
+    return pin
 
 
 def _clean_phone(phone: str | None) -> str:
@@ -49,16 +61,15 @@ def _clean_email(email: str | None) -> str:
 
 
 def check_coordinates(latitude: float | None, longitude: float | None) -> None:
-    """Both or neither, and inside Kerala."""
+    """Both or neither, and inside Kerala (the database checks both-or-neither too)."""
     if (latitude is None) != (longitude is None):
-        raise InvalidRequest("Give both latitude and longitude, or neither.")
+        raise InvalidCoordinates("Give both latitude and longitude, or neither.")
     if latitude is None:
         return
-    if not (KERALA_LATITUDES[0] <= latitude <= KERALA_LATITUDES[1]
-            and KERALA_LONGITUDES[0] <= longitude <= KERALA_LONGITUDES[1]):
-        raise InvalidRequest(
-            "Those coordinates are outside Kerala (latitude 8 to 13, longitude 74.5 to 77.7);"
-            " are latitude and longitude swapped?")
+    if not in_kerala(latitude, longitude):
+        raise InvalidCoordinates(
+            "Those coordinates are outside Kerala (latitude 8.17 to 12.8, longitude 74.85 to"
+            " 77.42); are latitude and longitude swapped?")
 
 
 def tel_uri(phone: str) -> str:

@@ -2,8 +2,9 @@
 
 Columns (header row required): slug, name, district, desks; optional town,
 host_institution, status (planned/open/closed), opening_days (e.g. Mon-Sat or
-"0123456"), opens_at, closes_at (HH:MM), address, amenities, latitude,
-longitude, phone, email. Districts are mapped to the official spelling of
+"0123456"), opens_at, closes_at (HH:MM), address, amenities, pin_code,
+latitude and longitude (or lat and lon; without them, the PIN code's centre),
+phone, email. Districts are mapped to the official spelling of
 one of Kerala's 14 (Kasargod -> Kasaragod); any other is a row error.
 """
 from __future__ import annotations
@@ -20,13 +21,16 @@ from sqlalchemy.orm import Session
 from ...models import Site, SiteStatus
 from ...models.site import WEEKDAY_NAMES
 from . import capacity
-from ..errors import ImportFailed, InvalidRequest
+from ..errors import BookingError, ImportFailed
 from ..text import clean_line
 from .details import clean_site_details
 
 REQUIRED = ("slug", "name", "district", "desks")
 OPTIONAL = ("town", "host_institution", "status", "opening_days", "opens_at", "closes_at",
-            "address", "amenities", "latitude", "longitude", "phone", "email")
+            "address", "amenities", "pin_code", "latitude", "longitude", "lat", "lon", "phone",
+            "email")
+# Short spellings spreadsheets use for the coordinate columns.
+ALIASES = {"lat": "latitude", "lon": "longitude"}
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_ROWS = 1000
 
@@ -110,12 +114,17 @@ def _parse_row(line: int, values: dict[str, str]) -> CentreRow:
         raise ValueError(f"desks {values['desks']!r} must be a whole number from 0 to 500")
     fields: dict = {k: values[k] for k in ("town", "host_institution", "address", "amenities",
                                            "phone", "email") if values.get(k)}
-    for column in ("latitude", "longitude"):
-        if values.get(column):
-            fields[column] = _parse_degrees(values[column], column)
+    for short, column in ALIASES.items():
+        if values.get(short) and values.get(column):
+            raise ValueError(f"give {column} or {short}, not both")
+        name = column if values.get(column) else short
+        if values.get(name):
+            fields[column] = _parse_degrees(values[name], name)
+    if values.get("pin_code"):
+        fields["pin_code"] = values["pin_code"]
     try:
         fields = clean_site_details(fields | {"district": values["district"]})
-    except InvalidRequest as error:
+    except BookingError as error:  # a bad or unknown PIN code, or coordinates outside Kerala
         raise ValueError(error.message) from None
     status = values.get("status") or SiteStatus.OPEN
     if status not in set(SiteStatus):
