@@ -10,6 +10,7 @@ from urllib.parse import quote, urlencode
 
 from .districts import normalise_district
 from ..errors import InvalidRequest
+from ..messages import _
 
 # A generous box around Kerala: catches swapped or mistyped coordinates.
 KERALA_LATITUDES = (8.0, 13.0)
@@ -37,28 +38,29 @@ def _clean_phone(phone: str | None) -> str:
     digits = re.sub(r"\D", "", phone)
     if phone and (not PHONE_RE.match(phone) or not 10 <= len(digits) <= 13):
         raise InvalidRequest(
-            f"{phone!r} is not a phone number; write it like 0474 245 1234 or +91 94470 12345.")
+            _("%(phone)s is not a phone number; write it like 0474 245 1234 or +91 94470 12345.",
+              phone=repr(phone)))
     return phone
 
 
 def _clean_email(email: str | None) -> str:
     email = (email or "").strip()
     if email and (len(email) > 254 or not EMAIL_RE.match(email)):
-        raise InvalidRequest(f"{email!r} is not an email address.")
+        raise InvalidRequest(_("%(email)s is not an email address.", email=repr(email)))
     return email
 
 
 def check_coordinates(latitude: float | None, longitude: float | None) -> None:
     """Both or neither, and inside Kerala."""
     if (latitude is None) != (longitude is None):
-        raise InvalidRequest("Give both latitude and longitude, or neither.")
+        raise InvalidRequest(_("Give both latitude and longitude, or neither."))
     if latitude is None:
         return
     if not (KERALA_LATITUDES[0] <= latitude <= KERALA_LATITUDES[1]
             and KERALA_LONGITUDES[0] <= longitude <= KERALA_LONGITUDES[1]):
         raise InvalidRequest(
-            "Those coordinates are outside Kerala (latitude 8 to 13, longitude 74.5 to 77.7);"
-            " are latitude and longitude swapped?")
+            _("Those coordinates are outside Kerala (latitude 8 to 13, longitude 74.5 to 77.7);"
+            " are latitude and longitude swapped?"))
 
 
 def tel_uri(phone: str) -> str:

@@ -1,0 +1,114 @@
+"""Sentences for people, kept as a message id and its parameters (no Flask here).
+
+Services say ``_("%(site)s is closed on %(day)s.", site=site.name, day=day)``
+and hand the result on; ``str()`` gives today's English, and the edge that
+knows the reader's language calls ``translate(translations, locale)``. Dates,
+times and nested sentences stay values until then, so each language writes
+them its own way (month names from CLDR via Babel).
+
+``_`` and ``ngettext`` are pybabel's default keywords: the message ids are
+extracted with the rest of the catalogue.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from gettext import NullTranslations
+from typing import Any
+
+from babel.dates import format_date, format_time
+
+from ..clock import KOLKATA
+
+ENGLISH = "en"
+
+
+class Text:
+    """A sentence not yet put into words: a message id (and plural) with its parameters."""
+
+    __slots__ = ("msgid", "plural", "n", "params")
+
+    def __init__(self, msgid: str, params: dict[str, Any], plural: str | None = None,
+                 n: int | None = None) -> None:
+        self.msgid, self.plural, self.n, self.params = msgid, plural, n, params
+
+    def __str__(self) -> str:
+        return self.translate(NullTranslations(), ENGLISH)
+
+    def __repr__(self) -> str:
+        return f"Text({self.msgid!r}, {self.params!r})"
+
+    # A Text compares and searches as its English, as the plain strings it replaced did.
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, (Text, str)):
+            return str(self) == str(other)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(str(self))
+
+    def __contains__(self, part: str) -> bool:
+        return part in str(self)
+
+    def translate(self, translations: NullTranslations, locale: str) -> str:
+        """The sentence in the catalogue's language, its dates written for `locale`."""
+        if self.plural is None:
+            pattern = translations.gettext(self.msgid)
+        else:
+            pattern = translations.ngettext(self.msgid, self.plural, self.n or 0)
+        if not self.params:
+            return pattern
+        values = {name: format_value(value, translations, locale)
+                  for name, value in self.params.items()}
+        return pattern % values
+
+
+def _(msgid: str, **params: Any) -> Text:
+    """A sentence to translate at the edge; `params` fill its %(name)s places."""
+    return Text(msgid, params)
+
+
+def ngettext(singular: str, plural: str, n: int, **params: Any) -> Text:
+    """One of two sentences by `n` (which is also the parameter `num`)."""
+    return Text(singular, {"num": n, **params}, plural, n)
+
+
+def join(items: list[Any], separator: str = ", ") -> Text:
+    """Values (Texts too) in a row, as a list is written: "Mon, Wed, Fri"."""
+    pattern = separator.replace("%", "%%").join(f"%(item{i})s" for i in range(len(items)))
+    return Text(pattern, {f"item{i}": item for i, item in enumerate(items)})
+
+
+def join_or(items: list[Any]) -> Text | Any:
+    """Values in a row as choices: "Monday or Wednesday"."""
+    joined = items[0]
+    for item in items[1:]:
+        joined = _("%(first)s or %(second)s", first=joined, second=item)
+    return joined
+
+
+def format_value(value: Any, translations: NullTranslations, locale: str) -> Any:
+    """A parameter as `locale` writes it; numbers and plain strings pass through."""
+    if isinstance(value, Text):
+        return value.translate(translations, locale)
+    if isinstance(value, datetime):
+        local = value.astimezone(KOLKATA) if value.tzinfo else value
+        return f"{format_date_for(local.date(), locale)}, {local:%H:%M}"
+    if isinstance(value, date):
+        return format_date_for(value, locale)
+    if isinstance(value, time):
+        return f"{value:%H:%M}" if locale == ENGLISH else format_time(value, "HH:mm", locale=locale)
+    return value
+
+
+def format_date_for(day: date, locale: str) -> str:
+    """25 Nov 2026 in English (as the site always wrote it); day, month name, year in others."""
+    if locale == ENGLISH:
+        return f"{day.day} {day:%b %Y}"
+    return format_date(day, "d MMMM y", locale=locale)
+
+
+def translate(value: Any, translations: NullTranslations, locale: str) -> str:
+    """A Text in the reader's language; anything else as its str()."""
+    if isinstance(value, Text):
+        return value.translate(translations, locale)
+    return str(value)
