@@ -22,44 +22,48 @@ from ..clock import KOLKATA
 ENGLISH = "en"
 
 
-class Text:
-    """A sentence not yet put into words: a message id (and plural) with its parameters."""
+class Text(str):
+    """A sentence to put into words at the edge: a message id (and plural) with parameters.
 
-    __slots__ = ("msgid", "plural", "n", "params")
+    It is a str too, its English: whatever treats it as text (logs, the CLI, JSON
+    kept in the database, tests) reads today's English, and only the edge that
+    knows the reader asks for `translate()`.
+    """
 
-    def __init__(self, msgid: str, params: dict[str, Any], plural: str | None = None,
-                 n: int | None = None) -> None:
+    msgid: str
+    plural: str | None
+    n: int | None
+    params: dict[str, Any]
+
+    def __new__(cls, msgid: str, params: dict[str, Any], plural: str | None = None,
+                n: int | None = None) -> Text:
+        english = _format(msgid if plural is None or n == 1 else plural, params,
+                          NullTranslations(), ENGLISH)
+        self = super().__new__(cls, english)
         self.msgid, self.plural, self.n, self.params = msgid, plural, n, params
-
-    def __str__(self) -> str:
-        return self.translate(NullTranslations(), ENGLISH)
+        return self
 
     def __repr__(self) -> str:
         return f"Text({self.msgid!r}, {self.params!r})"
 
-    # A Text compares and searches as its English, as the plain strings it replaced did.
-    def __eq__(self, other: object) -> bool:
-        if isinstance(other, (Text, str)):
-            return str(self) == str(other)
-        return NotImplemented
+    def __reduce__(self):
+        return (Text, (self.msgid, self.params, self.plural, self.n))
 
-    def __hash__(self) -> int:
-        return hash(str(self))
-
-    def __contains__(self, part: str) -> bool:
-        return part in str(self)
-
-    def translate(self, translations: NullTranslations, locale: str) -> str:
+    def translate(self, translations: NullTranslations, locale: str) -> str:  # type: ignore[override]
         """The sentence in the catalogue's language, its dates written for `locale`."""
         if self.plural is None:
             pattern = translations.gettext(self.msgid)
         else:
             pattern = translations.ngettext(self.msgid, self.plural, self.n or 0)
-        if not self.params:
-            return pattern
-        values = {name: format_value(value, translations, locale)
-                  for name, value in self.params.items()}
-        return pattern % values
+        return _format(pattern, self.params, translations, locale)
+
+
+def _format(pattern: str, params: dict[str, Any], translations: NullTranslations,
+            locale: str) -> str:
+    if not params:
+        return pattern
+    return pattern % {name: format_value(value, translations, locale)
+                      for name, value in params.items()}
 
 
 def _(msgid: str, **params: Any) -> Text:
@@ -79,7 +83,9 @@ def join(items: list[Any], separator: str = ", ") -> Text:
 
 
 def join_or(items: list[Any]) -> Text | Any:
-    """Values in a row as choices: "Monday or Wednesday"."""
+    """Values in a row as choices: "Monday or Wednesday" ("" for none)."""
+    if not items:
+        return ""
     joined = items[0]
     for item in items[1:]:
         joined = _("%(first)s or %(second)s", first=joined, second=item)
