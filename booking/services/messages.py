@@ -49,7 +49,9 @@ class Text(str):
     def __reduce__(self):
         return (Text, (self.msgid, self.params, self.plural, self.n))
 
-    def translate(self, translations: NullTranslations, locale: str) -> str:  # type: ignore[override]
+    # Not str.translate(table): a Text is only ever translated into a language.
+    def translate(self, translations: NullTranslations,  # type: ignore[override]
+                  locale: str) -> str:
         """The sentence in the catalogue's language, its dates written for `locale`."""
         if self.plural is None:
             pattern = translations.gettext(self.msgid)
@@ -74,6 +76,11 @@ def _(msgid: str, **params: Any) -> Text:
 def ngettext(singular: str, plural: str, n: int, **params: Any) -> Text:
     """One of two sentences by `n` (which is also the parameter `num`)."""
     return Text(singular, {"num": n, **params}, plural, n)
+
+
+def written(value: Any) -> Text:
+    """One value (a date, a time) to be written as the reader's language writes it."""
+    return Text("%(value)s", {"value": value})
 
 
 def join(items: list[Any], separator: str = ", ") -> Text:

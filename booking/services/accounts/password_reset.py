@@ -25,7 +25,7 @@ from .links import PASSWORD_RESET, AccountLinks, fingerprint, lifetime_hours
 from ..messages import _
 
 RESET_PATH = "/reset-password/{token}"
-SUBJECT = "Set a new password"
+SUBJECT = _("Set a new password")
 
 
 def request_password_reset(session: Session, links: AccountLinks, email: str) -> None:

@@ -38,7 +38,7 @@ def send_verification(session: Session, links: AccountLinks, user: User) -> bool
         return False
     token = links.make(VERIFY_EMAIL, [user.id, user.email])
     notify(session, user, kind="verify_email", template="verify_email",
-           subject="Confirm your email address", context={
+           subject=_("Confirm your email address"), context={
                "url": mail_settings(session).link(VERIFY_PATH.format(token=token)),
                "hours": lifetime_hours(VERIFY_EMAIL)})
     return True

@@ -227,7 +227,7 @@ def _notify_no_show(session: Session, booking: Booking) -> None:
     if booking.member is None:
         return
     notify(session, booking.member, kind="no_show", template="no_show",
-           subject=f"Your desk at {booking.site.name} was released",
+           subject=_("Your desk at %(site)s was released", site=booking.site.name),
            context={"booking": booking, "site": booking.site,
                     "minutes": booking.site.no_show_after_minutes},
            dedupe_key=f"no_show:{booking.id}")

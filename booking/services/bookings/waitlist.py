@@ -289,10 +289,10 @@ def _try_fill(session: Session, site: Site, entry: WaitlistEntry, now: datetime)
 def _notify_filled(session: Session, entry: WaitlistEntry, booking: Booking) -> None:
     site = booking.site
     notify(session, entry.member, kind="waitlist_filled", template="waitlist_filled",
-           subject=f"You are booked at {site.name}: a place came free",
+           subject=_("You are booked at %(site)s: a place came free", site=site.name),
            context={"booking": booking, "site": site,
-                    "place": (f"Desk {booking.desk.label}" if booking.is_desk
-                              else f"Bed {booking.bed.label}"),
+                    "place": (_("Desk %(label)s", label=booking.desk.label) if booking.is_desk
+                              else _("Bed %(label)s", label=booking.bed.label)),
                     "booking_path": f"/bookings/{booking.id}"},
            dedupe_key=f"waitlist_filled:{entry.id}")
 

@@ -215,8 +215,9 @@ def add_closure(session: Session, actor: User, site: Site, starts_on: date, ends
         for booking in change.conflicts:
             cancel_booking(session, booking, actor, reason=why[:200])
     for booking in change.moved + ([] if cancel_affected else change.conflicts):
-        notices.booking_closure(session, booking, where=f"Room {room.name}" if room else site.name,
-                                span=span, reason=reason, moved=booking in change.moved)
+        where = _("Room %(room)s", room=room.name) if room else site.name
+        notices.booking_closure(session, booking, where=where, span=span, reason=reason,
+                                moved=booking in change.moved)
     audit.record(session, actor, "closure.add", site=site, target=f"closure:{closure.id}",
                  after={"starts_on": starts_on, "ends_on": ends_on, "reason": reason,
                         "room": room.name if room else None, "cancelled": cancel_affected}
