@@ -19,7 +19,9 @@ MALAYALAM = {
         "%(site)s %(starts_on)s മുതൽ %(ends_on)s വരെ അടച്ചിരിക്കുന്നു.",
     "No desk is free at %(site)s on %(day)s (%(part)s).":
         "%(site)s-ൽ %(day)s (%(part)s) ഒഴിവുള്ള ഡെസ്ക് ഇല്ല.",
+    "%(day)s (%(part)s) has already passed.": "%(day)s (%(part)s) കഴിഞ്ഞുപോയി.",
     "morning": "രാവിലെ",
+    "full": "മുഴുവൻ ദിവസം",
     "Wed": "ബുധൻ",
     "Hello %(name)s,": "നമസ്കാരം %(name)s,",
     "Your booking is confirmed.": "നിങ്ങളുടെ ബുക്കിങ് സ്ഥിരീകരിച്ചു.",

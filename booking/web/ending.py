@@ -34,5 +34,6 @@ def end_booking_page(booking_id: int):
     ending, refusal = get_ending(booking, now)
     status = 422 if form.form_errors else 200
     return render_template("bookings/end.html", booking=booking, form=form, ending=ending,
-                           refusal=localize(refusal), can_cancel=is_cancellable_by_member(booking, now),
+                           refusal=localize(refusal),
+                           can_cancel=is_cancellable_by_member(booking, now),
                            ), status
