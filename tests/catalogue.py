@@ -33,14 +33,17 @@ PLURALS = {
 }
 
 
-def malayalam_translations() -> Translations:
-    """The entries above, compiled as pybabel would, loaded as Babel loads a .mo file."""
-    catalog = Catalog(locale="ml")
-    for msgid, text in MALAYALAM.items():
+def compile_catalogue(entries: dict, locale: str = "ml") -> Translations:
+    """Entries (a msgid, or a (singular, plural) pair, to its translation) compiled as
+    pybabel would, loaded as Babel loads a .mo file."""
+    catalog = Catalog(locale=locale)
+    for msgid, text in entries.items():
         catalog.add(msgid, text)
-    for msgids, texts in PLURALS.items():
-        catalog.add(msgids, texts)
     buffer = BytesIO()
     write_mo(buffer, catalog)
     buffer.seek(0)
     return Translations(buffer)
+
+
+def malayalam_translations() -> Translations:
+    return compile_catalogue(MALAYALAM | PLURALS)

@@ -57,7 +57,12 @@ class Text(str):
             pattern = translations.gettext(self.msgid)
         else:
             pattern = translations.ngettext(self.msgid, self.plural, self.n or 0)
-        return _format(pattern, self.params, translations, locale)
+        try:
+            return _format(pattern, self.params, translations, locale)
+        except (KeyError, ValueError, TypeError):
+            # A translation whose %(name)s places do not match: the English, not a 500.
+            english = self.msgid if self.plural is None or self.n == 1 else self.plural
+            return _format(english, self.params, translations, locale)
 
 
 def _format(pattern: str, params: dict[str, Any], translations: NullTranslations,
@@ -109,15 +114,20 @@ def format_value(value: Any, translations: NullTranslations, locale: str) -> Any
     if isinstance(value, date):
         return format_date_for(value, locale)
     if isinstance(value, time):
-        return f"{value:%H:%M}" if locale == ENGLISH else format_time(value, "HH:mm", locale=locale)
+        return f"{value:%H:%M}" if is_english(locale) else format_time(value, "HH:mm",
+                                                                         locale=locale)
     return value
 
 
 def format_date_for(day: date, locale: str) -> str:
     """25 Nov 2026 in English (as the site always wrote it); day, month name, year in others."""
-    if locale == ENGLISH:
+    if is_english(locale):
         return f"{day.day} {day:%b %Y}"
     return format_date(day, "d MMMM y", locale=locale)
+
+
+def is_english(locale: str) -> bool:
+    return locale == ENGLISH or locale.startswith(ENGLISH + "_")
 
 
 def translate(value: Any, translations: NullTranslations, locale: str) -> str:

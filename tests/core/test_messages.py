@@ -13,7 +13,7 @@ from pathlib import Path
 from booking.services.dates import WEEKDAYS, format_span, part_name
 from booking.services.errors import NotFound, SiteClosedOn
 from booking.services.messages import Text, _, join_or, ngettext
-from tests.catalogue import malayalam_translations
+from tests.catalogue import compile_catalogue, malayalam_translations
 
 SERVICES = Path(__file__).resolve().parents[2] / "booking" / "services"
 
@@ -105,3 +105,8 @@ def _bare_literal_raises() -> list[str]:
 def test_no_service_raises_a_bare_english_literal():
     # Wrap the message: raise X(_("... %(name)s ...", name=...)), so the edge can translate it.
     assert _bare_literal_raises() == []
+
+
+def test_a_translation_with_the_wrong_places_falls_back_to_english():
+    broken = compile_catalogue({"No such booking %(id)s.": "ബുക്കിങ് %(number)s ഇല്ല."})
+    assert _("No such booking %(id)s.", id=7).translate(broken, "ml") == "No such booking 7."
