@@ -33,6 +33,10 @@ from ..errors import InvalidRequest, NotFound, NotPermitted
 from .permissions import can_decide_eligibility, is_admin
 from ..messages import Text, _
 
+# A request's status as a sentence names it ("This request was already granted").
+STATUS_WORDS = {"pending": _("pending"), "granted": _("granted"), "refused": _("refused"),
+                "withdrawn": _("withdrawn")}
+
 RECENT_DECISIONS = 20
 LABELS = {Eligibility.WOMEN: _("women's rooms"), Eligibility.MEN: _("men's rooms"),
           None: _("rooms for anyone")}
@@ -163,7 +167,8 @@ def _pending_or_refuse(actor: User, request: EligibilityRequest) -> None:
     if not can_decide_eligibility(actor):
         raise NotPermitted(_("Only administrators and hostel managers decide room eligibility."))
     if not request.is_pending:
-        raise InvalidRequest(_("This request was already %(status)s.", status=request.status))
+        raise InvalidRequest(_("This request was already %(status)s.",
+                               status=STATUS_WORDS.get(request.status, request.status)))
     if request.user_id == actor.id:
         raise NotPermitted(_("Someone else must decide your own request."))
 

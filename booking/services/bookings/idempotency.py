@@ -29,7 +29,7 @@ class KeyReused(BookingError):
     """The same Idempotency-Key came with a different request."""
 
     http_status = 422
-    title = "Idempotency key reused"
+    title = _("Idempotency key reused")
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,9 @@ from ..errors import (
 )
 from ..messages import _
 
+# Whom a room is for, as a sentence names them ("Room W1 is designated for women").
+DESIGNATION_WORDS = {"anyone": _("anyone"), "women": _("women"), "men": _("men")}
+
 
 def check_email_verified(member: User, resend_url: str) -> None:
     """A member who registered on the web books only once their address is verified."""
@@ -113,12 +116,13 @@ def rooms_eligible_for(member: User):
 def check_room_eligibility(member: User, room: Room) -> None:
     if not is_eligible_for_room(member, room):
         if member.hostel_eligibility is None:
-            hint = ("Hostel staff grant women's or men's rooms: ask on your account page,"
-                    " then show a warden your photo ID.")
+            hint = _("Hostel staff grant women's or men's rooms: ask on your account page,"
+                     " then show a warden your photo ID.")
         else:
-            hint = "Choose a room designated for anyone or for you."
+            hint = _("Choose a room designated for anyone or for you.")
+        designation = DESIGNATION_WORDS.get(room.designation, room.designation)
         raise NotEligible(_("Room %(room)s is designated for %(designation)s. %(hint)s",
-                            room=room.name, designation=room.designation, hint=hint))
+                            room=room.name, designation=designation, hint=hint))
 
 
 def booking_starts_at(booking: Booking) -> datetime:

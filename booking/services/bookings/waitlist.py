@@ -60,6 +60,10 @@ from .book import (
 )
 from ..messages import _
 
+# An entry's status as a sentence names it ("it is filled").
+STATUS_WORDS = {"waiting": _("waiting"), "filled": _("filled"), "left": _("left"),
+                "expired": _("expired")}
+
 
 @dataclass(frozen=True)
 class WaitlistPlace:
@@ -162,7 +166,7 @@ def leave_waitlist(session: Session, member: User, entry: WaitlistEntry, *,
         raise NotFound(_("No such waitlist entry."))
     if not entry.is_waiting:
         raise RuleViolation(_("This entry is no longer waiting (it is %(status)s).",
-                              status=entry.status))
+                              status=STATUS_WORDS.get(entry.status, entry.status)))
     _close(entry, WaitlistStatus.LEFT, now or now_in_kerala())
     session.flush()
     return entry

@@ -24,6 +24,9 @@ from ..notices import bookings as notices
 from ..errors import InvalidRequest
 from ..messages import _
 
+# A site's status as a sentence names it.
+STATUS_WORDS = {"planned": _("planned"), "open": _("open"), "closed": _("closed")}
+
 SITE_FIELDS = (
     "name", "status", "district", "town", "address", "latitude", "longitude", "phone",
     "email", "description", "amenities", "host_institution", "it_park", "opening_days", "opens_at", "closes_at",
@@ -94,7 +97,8 @@ def set_site_status(session: Session, actor: User, site: Site, status: str,
     """Move a site along planned -> open -> closed; closing flags its future bookings."""
     if status not in STATUS_MOVES.get(SiteStatus(site.status), set()):
         raise InvalidRequest(_("A %(current)s site cannot become %(status)s.",
-                               current=site.status, status=status))
+                               current=STATUS_WORDS.get(site.status, site.status),
+                               status=STATUS_WORDS.get(status, status)))
     before = site.status
     site.status = status
     change = CapacityChange()
