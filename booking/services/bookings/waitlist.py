@@ -112,7 +112,7 @@ def _check_desk_join(session: Session, member: User, request: DeskRequest,
                             site=site.name, day=day, part=part_name(part)))
     _check_not_waiting(session, member, site, day, day + timedelta(days=1), part.value)
     return WaitlistEntry(member_id=member.id, site_id=site.id, kind="desk", starts_on=day,
-                         ends_on=day + timedelta(days=1), part=part_name(part),
+                         ends_on=day + timedelta(days=1), part=part.value,
                          status=WaitlistStatus.WAITING)
 
 
