@@ -24,6 +24,7 @@ def register_extensions(app: Flask) -> None:
     from .auth import init_login
     from .extensions import babel, csrf, init_database
     from .i18n import init_i18n
+    from .localize import init_localize
     from .inputs import init_inputs
 
     init_database(app)
@@ -32,6 +33,7 @@ def register_extensions(app: Flask) -> None:
     babel.init_app(app, default_timezone="Asia/Kolkata")
     init_login(app)
     init_i18n(app)
+    init_localize(app)
 
 
 def register_blueprints(app: Flask) -> None:

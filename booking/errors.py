@@ -17,6 +17,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from .extensions import end_session
+from .localize import current_locale, localize
 from .services.errors import BookingError
 
 MAX_DB_INT = 2**31 - 1  # PostgreSQL `integer` ids
@@ -26,12 +27,14 @@ def wants_problem_json() -> bool:
     return request.path.startswith("/api/")
 
 
-def problem(status: int, title: str, detail: str, type_: str = "about:blank", **extra):
-    """An RFC 9457 problem+json response."""
+def problem(status: int, title, detail, type_: str = "about:blank", **extra):
+    """An RFC 9457 problem+json response, its texts in the request's language
+    (title, detail and extras may be service `Text`s, translated here)."""
     body = {"type": type_, "title": title, "status": status, "detail": detail, **extra}
-    response = jsonify(body)
+    response = jsonify(localize(body))
     response.status_code = status
     response.mimetype = "application/problem+json"
+    response.headers["Content-Language"] = current_locale()
     return response
 
 
@@ -87,9 +90,10 @@ def init_error_handlers(app: Flask) -> None:
         # Views catch these to show form errors; this is the safety net.
         end_session(commit=False)
         if wants_problem_json():
-            return problem(error.http_status, error.title, error.message,
+            return problem(error.http_status, error.title, error.text,
                            **getattr(error, "problem_extras", {}))
-        return render_template("errors/generic.html", error=error), error.http_status
+        shown = {"title": localize(error.title), "message": localize(error.text)}
+        return render_template("errors/generic.html", error=shown), error.http_status
 
     @app.errorhandler(DBAPIError)
     @app.errorhandler(PoolTimeout)

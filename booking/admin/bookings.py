@@ -5,6 +5,7 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ..localize import localize
 from ..clock import now_in_kerala, today_in_kerala
 from ..extensions import get_session, writes_on_read
 from ..models import Site
@@ -47,7 +48,7 @@ def booking_list():
         try:
             bookings, total = admin_bookings.search_bookings(get_session(), booking_filter, page)
         except BookingError as e:
-            error = e.message
+            error = localize(e)
     status = 400 if booking_filter is None or error else 200
     return render_template("admin/bookings.html", form=form, bookings=bookings, total=total,
                            page=page, page_size=admin_bookings.PAGE_SIZE, error=error), status
@@ -63,7 +64,7 @@ def booking_export():
     try:
         rows, members = admin_bookings.get_export(get_session(), booking_filter)
     except BookingError as error:
-        abort(400, error.message)
+        abort(400, localize(error))
     audit_personal_view(get_session().get(Site, booking_filter.site_id)
                         if booking_filter.site_id else None, "export", "bookings.csv", members)
     name = f"bookings-{today_in_kerala().isoformat()}.csv"
@@ -96,7 +97,7 @@ def booking_cancel(booking_id: int):
             admin_bookings.cancel_for_member(get_session(), current_user, booking,
                                              form.reason.data)
         except BookingError as error:
-            flash(error.message, "error")
+            flash(localize(error), "error")
         else:
             flash(_("Booking cancelled; the member sees your reason."), "success")
             return redirect(url_for("admin.booking_detail", booking_id=booking.id))
@@ -112,7 +113,7 @@ def booking_end(booking_id: int):
             end_early_for_member(get_session(), current_user, booking, form.reason.data,
                                  now=now_in_kerala())
         except BookingError as error:
-            flash(error.message, "error")
+            flash(localize(error), "error")
         else:
             flash(_("Ended early: the rest is free for others; the member sees your reason."),
                   "success")
@@ -130,7 +131,7 @@ def booking_conflict(booking_id: int):
         done = sites_admin.resolve_conflict(get_session(), current_user, booking,
                                             action=form.action.data, note=form.note.data or "")
     except BookingError as error:
-        flash(error.message, "error")
+        flash(localize(error), "error")
         return redirect(url_for("admin.booking_detail", booking_id=booking.id)), 400
     if done:
         flash(_("Resolved."), "success")

@@ -5,6 +5,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ..localize import localize
 from ..clock import today_in_kerala
 from ..extensions import get_session
 from ..models import Bed, Desk, Room
@@ -38,7 +39,7 @@ def desks_add(site_id: int):
             desks = sites_admin.add_desks(get_session(), current_user, site,
                                           form.count.data, form.zone.data)
         except BookingError as error:
-            flash(error.message, "error")
+            flash(localize(error), "error")
         else:
             flash(_("Added %(n)d desk(s): %(first)s to %(last)s.", n=len(desks),
                     first=desks[0].label, last=desks[-1].label), "success")
@@ -56,7 +57,7 @@ def room_add(site_id: int):
                                         beds=form.beds.data, room_type=form.room_type.data,
                                         designation=form.designation.data)
         except BookingError as error:
-            flash(error.message, "error")
+            flash(localize(error), "error")
         else:
             flash(_("Room %(name)s added with %(n)d beds.", name=room.name, n=len(room.beds)),
                   "success")
@@ -75,7 +76,7 @@ def part_rename(site_id: int, kind: str, thing_id: int):
     try:
         sites_admin.rename(get_session(), current_user, site, thing, form.label.data)
     except BookingError as error:
-        flash(error.message, "error")
+        flash(localize(error), "error")
         return redirect(url_for("admin.site_capacity", site_id=site.id)), 400
     flash(_("Renamed."), "success")
     return redirect(url_for("admin.site_capacity", site_id=site.id))
@@ -95,7 +96,7 @@ def part_retire(site_id: int, kind: str, thing_id: int):
             change = sites_admin.retire(get_session(), current_user, site, thing,
                                         form.from_on.data, today_in_kerala())
         except BookingError as error:
-            form.from_on.errors.append(error.message)
+            form.from_on.errors.append(localize(error))
             status = 400
         else:
             return _after_retire(site, change)

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from flask_babel import gettext as _
 
+from ..localize import localize
 from ..services.dates import format_day
 from ..services.sites.occupancy import DayUse, StateDay
 
@@ -72,7 +73,7 @@ def site_chart(days: list[DayUse], kind: str, name: str) -> Chart:
     for d in days:
         values = [(part, d.part_utilisation(part),
                    f"{format_day(d.day)} {part}: {d.taken[part]} of {d.capacity}"
-                   if d.capacity else f"{format_day(d.day)}: {d.closed_reason or 'no capacity'}")
+                   if d.capacity else f"{format_day(d.day)}: {localize(d.closed_reason) or 'no capacity'}")
                   for part in parts]
         columns.append((_axis_label(d.day, len(columns) == 0), values))
     legend = [("morning", _("Morning")), ("afternoon", _("Afternoon"))] if kind == "centre" \

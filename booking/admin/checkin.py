@@ -6,6 +6,7 @@ from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ..localize import localize
 from ..clock import now_in_kerala
 from ..extensions import get_session
 from ..services.bookings.checkin import check_in_by_staff, check_in_code
@@ -43,7 +44,7 @@ def booking_check_in(booking_id: int):
     try:
         check_in_by_staff(get_session(), current_user, booking, now=now_in_kerala())
     except BookingError as error:
-        flash(error.message, "error")
+        flash(localize(error), "error")
     else:
         name = booking.member.name if booking.member else _("(deleted account)")
         flash(_("%(name)s is checked in.", name=name), "success")

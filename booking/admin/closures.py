@@ -5,6 +5,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ..localize import localize
 from ..clock import today_in_kerala
 from ..extensions import get_session
 from ..models import Closure, Room
@@ -39,7 +40,7 @@ def closures(site_id: int):
                     reason=form.reason.data, room=room,
                     cancel_affected=form.handling.data == "cancel", today=today_in_kerala())
             except BookingError as error:
-                form.starts_on.errors.append(error.message)
+                form.starts_on.errors.append(localize(error))
                 status = 400
             else:
                 return _after_closure(site, form, change)

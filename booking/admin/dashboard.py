@@ -5,6 +5,7 @@ from datetime import date, timedelta
 
 from flask import render_template, request
 
+from ..localize import localize
 from ..clock import today_in_kerala
 from ..extensions import get_session
 from ..services.bookings.waitlist import get_waiting_by_site
@@ -32,7 +33,7 @@ def dashboard():
     try:
         uses = occupancy.get_occupancy(get_session(), first, last, visible_site_ids())
     except InvalidRequest as error:
-        return render_template("admin/dashboard.html", form=form, error=error.message,
+        return render_template("admin/dashboard.html", form=form, error=localize(error),
                                ranked=[], chart=None, first=first, last=last, waiting={}), 400
     return render_template("admin/dashboard.html", form=form, error=None, first=first, last=last,
                            ranked=occupancy.rank_sites(uses),
@@ -51,6 +52,6 @@ def site_occupancy(site_id: int):
         [use] = occupancy.get_occupancy(get_session(), first, last, [site.id])
     except InvalidRequest as error:
         return render_template("admin/site_occupancy.html", site=site, form=form, use=None,
-                               chart=None, error=error.message), 400
+                               chart=None, error=localize(error)), 400
     return render_template("admin/site_occupancy.html", site=site, form=form, use=use,
                            error=None, chart=site_chart(use.days, site.kind, site.name))

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from ..localize import localize
 from ..clock import today_in_kerala
 from ..extensions import get_session
 from ..models import User
@@ -60,7 +61,7 @@ def decide_eligibility():
                     name=req.member.name), "info")
             return redirect(url_for("admin.eligibility_requests"))
     except BookingError as error:
-        flash(error.message, "error")
+        flash(localize(error), "error")
         return redirect(url_for("admin.eligibility_requests"))
     return _after_change(decision, url_for("admin.eligibility_requests"))
 
@@ -81,7 +82,7 @@ def user_eligibility(user_id: int):
                                                form.hostel_eligibility.data or None,
                                                today_in_kerala())
     except BookingError as error:
-        flash(error.message, "error")
+        flash(localize(error), "error")
         return redirect(url_for("admin.user_edit", user_id=user.id))
     return _after_change(decision, url_for("admin.user_edit", user_id=user.id))
 

@@ -10,6 +10,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import ngettext
 from flask_login import current_user
 
+from ..localize import localize
 from ..clock import today_in_kerala
 from ..extensions import get_session
 from ..services.sites import holidays as public_holidays
@@ -57,7 +58,7 @@ def holidays():
                 return _after_confirm(year, done, form.handling.data)
             affected = public_holidays.preview_holiday_closures(session, year, days, chosen, today)
         except BookingError as e:
-            error, status = e.message, 400
+            error, status = localize(e), 400
     elif request.method == "POST":
         status = 400
     return render_template("admin/holidays.html", year=year, plan=plan, sites=sites, form=form,

@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from ..localize import localize
 from ..extensions import csrf, get_session
 from ..inputs import accepts_body_up_to, is_body_refused
 from ..models import SitePhoto
@@ -57,7 +58,7 @@ def site_photos_page(site_id: int):
         try:
             site_photos.add_photo(get_session(), current_user, site, data, form.alt_text.data)
         except BookingError as error:
-            form.photo.errors.append(error.message)
+            form.photo.errors.append(localize(error))
         else:
             flash(_("Photo added."), "success")
             return redirect(url_for("admin.site_photos_page", site_id=site.id))

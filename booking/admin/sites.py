@@ -7,6 +7,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ..localize import localize
 from ..clock import today_in_kerala
 from ..extensions import get_session
 from ..services.sites import admin as sites_admin
@@ -23,9 +24,9 @@ def show_site_error(form: SiteForm, error: BookingError) -> None:
     """A refusal about one field (PIN code, coordinates) next to it; others above the form."""
     target = getattr(form, getattr(error, "field", "") or "", None)
     if target is not None:
-        target.errors = [*target.errors, error.message]
+        target.errors = [*target.errors, localize(error)]
     else:
-        form.form_errors.append(error.message)
+        form.form_errors.append(localize(error))
 
 
 @bp.get("/sites")
@@ -94,7 +95,7 @@ def site_status(site_id: int):
         change = sites_admin.set_site_status(get_session(), current_user, site,
                                              form.status.data, today_in_kerala())
     except BookingError as error:
-        flash(error.message, "error")
+        flash(localize(error), "error")
         return redirect(url_for("admin.site_detail", site_id=site.id)), 400
     flash(_("%(name)s is now %(status)s.", name=site.name, status=site.status), "success")
     if change.conflicts:
@@ -115,13 +116,14 @@ def site_import():
             try:
                 sites = sites_admin.import_centres(get_session(), current_user, text)
             except ImportFailed as error:
-                errors = error.row_errors or [(0, error.message)]
+                errors = localize(error.row_errors) or [(0, localize(error))]
                 return render_template("admin/site_import.html", form=form, rows=[],
                                        errors=errors, text=""), 400
             flash(_("%(n)d centres imported.", n=len(sites)), "success")
             return redirect(url_for("admin.site_list"))
         else:
             rows, errors = sites_admin.preview_import(get_session(), text)
+            errors = localize(errors)
     elif request.method == "POST":
         return render_template("admin/site_import.html", form=form, rows=[], errors=[],
                                text=""), 400

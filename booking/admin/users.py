@@ -5,6 +5,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ..localize import localize
 from ..extensions import get_session
 from ..models import User
 from ..services.accounts import eligibility, roles as users_admin
@@ -40,7 +41,7 @@ def user_edit(user_id: int):
         try:
             users_admin.set_role(session, current_user, user, form.role.data, form.sites.data)
         except BookingError as error:
-            form.role.errors.append(error.message)
+            form.role.errors.append(localize(error))
         else:
             flash(_("%(name)s is now a %(role)s.", name=user.name, role=user.role), "success")
             return redirect(url_for("admin.user_list"))

@@ -9,11 +9,12 @@ from ..errors import problem
 from ..extensions import READ_METHODS, get_session
 from ..models import User
 from ..services.accounts.tokens import authenticate_token
+from ..services.messages import Text, _
 
-INVALID = "That token is not valid (it may have been revoked)."
+INVALID = _("That token is not valid (it may have been revoked).")
 
 
-def _unauthorised(detail: str):
+def _unauthorised(detail: Text):
     response = problem(401, "Unauthorized", detail)
     response.headers["WWW-Authenticate"] = 'Bearer realm="api"'
     return response
@@ -35,12 +36,12 @@ def token_required(view):
         header = request.headers.get("Authorization", "")
         secret = bearer_secret(header)
         if not header:
-            return _unauthorised(
+            return _unauthorised(_(
                 "Send your personal API token as 'Authorization: Bearer TOKEN'."
                 " Create one on your account page."
-            )
+            ))
         if secret is None:
-            return _unauthorised("Use the Bearer scheme: 'Authorization: Bearer TOKEN'.")
+            return _unauthorised(_("Use the Bearer scheme: 'Authorization: Bearer TOKEN'."))
         # A write notes the token's use in its own transaction; a read writes nothing.
         user = authenticate_token(get_session(), secret,
                                   record_use=request.method not in READ_METHODS)

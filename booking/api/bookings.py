@@ -20,6 +20,7 @@ from .auth import api_member, token_required
 from .parsing import check_body, json_object, parse_date
 from .serialize import booking_json
 from .views import compact_json
+from ..services.messages import _
 
 MAX_ID = 2**31 - 1  # the id column's range on PostgreSQL
 
@@ -57,7 +58,8 @@ def booking_request(session, payload: dict, *, allow_place: bool = True
     slug = payload["site"].strip()
     site = find_site_by_slug(session, slug)
     if site is None:
-        raise NotFound(f"There is no site with the slug {slug!r} (see GET /api/v1/sites).")
+        raise NotFound(_("There is no site with the slug %(slug)s (see GET /api/v1/sites).",
+                         slug=repr(slug)))
     if site.is_centre:
         _refuse_place(payload, "desk", allow_place)
         check_body(payload, "DeskRequest")
@@ -69,14 +71,16 @@ def booking_request(session, payload: dict, *, allow_place: bool = True
     check_in = parse_date(payload["check_in"], "check_in")
     check_out = parse_date(payload["check_out"], "check_out")
     if check_out <= check_in:
-        raise InvalidRequest("'check_out' must be after 'check_in' (check-out day is not a night).")
+        raise InvalidRequest(_("'check_out' must be after 'check_in' (check-out day is not a"
+                               " night)."))
     return StayRequest(site, check_in, check_out, _label(payload.get("bed")))
 
 
 def _refuse_place(payload: dict, field: str, allowed: bool) -> None:
     if not allowed and field in payload:
-        raise InvalidRequest(f"Unknown field(s): {field}. A waitlist entry waits for any"
-                             f" {field} that fits; leave '{field}' out.")
+        raise InvalidRequest(_("Unknown field(s): %(field)s. A waitlist entry waits for any"
+                               " %(field)s that fits; leave '%(field)s' out.",
+                               field=field))
 
 
 def _label(value: str | None) -> str | None:
@@ -94,7 +98,7 @@ def _own_booking(member: User, booking_id: int) -> Booking:
     """The token owner's booking; anyone else's (even a manager's site) is 404."""
     booking = get_session().get(Booking, booking_id) if booking_id <= MAX_ID else None
     if booking is None or booking.member_id != member.id:
-        raise NotFound(f"You have no booking with id {booking_id}.")
+        raise NotFound(_("You have no booking with id %(booking_id)s.", booking_id=booking_id))
     return booking
 
 

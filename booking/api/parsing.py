@@ -17,6 +17,7 @@ import jsonschema_rs
 
 from ..inputs import json_body
 from ..services.errors import InvalidRequest
+from ..services.messages import Text, _, join, join_or
 from .openapi import openapi_document
 
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -25,26 +26,28 @@ ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 class InvalidBody(InvalidRequest):
     """A JSON body that does not fit its schema; each field at fault is listed."""
 
-    def __init__(self, faults: list[tuple[str, str]]) -> None:
-        super().__init__(" ".join(detail for _pointer, detail in faults[:3]))
+    def __init__(self, faults: list[tuple[str, Text]]) -> None:
+        super().__init__(join([detail for _pointer, detail in faults[:3]], " "))
         self.problem_extras = {"errors": [{"pointer": f"#/{pointer}", "detail": detail}
                                           for pointer, detail in faults]}
 
 
 def parse_date(value: object, name: str) -> date:
     if not isinstance(value, str) or not ISO_DATE.fullmatch(value):
-        raise InvalidRequest(f"'{name}' must be a date written YYYY-MM-DD, e.g. 2026-12-01.")
+        raise InvalidRequest(_("'%(name)s' must be a date written YYYY-MM-DD, e.g. 2026-12-01.",
+                               name=name))
     try:
         return date.fromisoformat(value)
     except ValueError:
-        raise InvalidRequest(f"'{name}' is not a real date: {value}.") from None
+        raise InvalidRequest(_("'%(name)s' is not a real date: %(value)s.",
+                               name=name, value=value)) from None
 
 
 def json_object() -> dict:
     """The request body as a JSON object (413 and text faults were answered at the edge)."""
     payload = json_body()
     if not isinstance(payload, dict):
-        raise InvalidRequest("The request body must be a JSON object.")
+        raise InvalidRequest(_("The request body must be a JSON object."))
     return payload
 
 
@@ -79,45 +82,53 @@ def check_body(payload: dict, schema_name: str, fields: Iterable[str] | None = N
     if errors == []:
         return
     if errors is None:
-        raise InvalidRequest("A number in the request body is out of range.")
+        raise InvalidRequest(_("A number in the request body is out of range."))
     schema = _schema(schema_name)
-    faults = sorted({_fault(error, schema) for error in errors})
+    # Sorted by rank, place and field; the sentence (a Text) compares as its English.
+    faults = sorted({_fault(error, schema) for error in errors},
+                    key=lambda fault: (*fault[:3], str(fault[3])))
     raise InvalidBody([(pointer, detail) for _rank, _at, pointer, detail in faults])
 
 
-def _fault(error, schema: dict) -> tuple[int, int, str, str]:
+def _fault(error, schema: dict) -> tuple[int, int, str, Text]:
     """One validation error as (rank, position, JSON pointer, a sentence saying what it
     should be); sorted, faults come in the order a person fixes them: the body, missing
     fields, unknown fields, then field by field."""
     kind, names = error.kind, list(schema["properties"])
     if isinstance(kind, jsonschema_rs.ValidationErrorKind.Required):
         name = kind.property
-        should = f": it must be {describe(schema['properties'][name])}" if name in names else ""
-        return 1, names.index(name) if name in names else 0, name, f"'{name}' is required{should}."
+        if name not in names:
+            return 1, 0, name, _("'%(name)s' is required.", name=name)
+        return 1, names.index(name), name, _("'%(name)s' is required: it must be %(kind)s.",
+                                             name=name, kind=describe(schema["properties"][name]))
     if isinstance(kind, jsonschema_rs.ValidationErrorKind.AdditionalProperties):
         unknown = ", ".join(sorted(str(k) for k in kind.unexpected))
-        return 2, 0, "", f"Unknown field(s): {unknown}. Allowed: {', '.join(sorted(names))}."
+        return 2, 0, "", _("Unknown field(s): %(unknown)s. Allowed: %(allowed)s.",
+                           unknown=unknown, allowed=", ".join(sorted(names)))
     if not error.instance_path:
-        return 0, 0, "", "The request body must be a JSON object."
+        return 0, 0, "", _("The request body must be a JSON object.")
     name = str(error.instance_path[0])
-    return 3, names.index(name), name, f"'{name}' must be {describe(schema['properties'][name])}."
+    return 3, names.index(name), name, _("'%(name)s' must be %(kind)s.", name=name,
+                                         kind=describe(schema["properties"][name]))
 
 
-def describe(field: dict) -> str:
+def describe(field: dict) -> Text:
     """What a value of this schema looks like, in words."""
     if "enum" in field:
-        return "one of " + ", ".join(str(v) for v in field["enum"])
+        return _("one of %(values)s", values=", ".join(str(v) for v in field["enum"]))
     if field.get("format") == "date":
-        return "a date written YYYY-MM-DD, e.g. 2026-12-01"
+        return _("a date written YYYY-MM-DD, e.g. 2026-12-01")
     types = field.get("type")
     types = [types] if isinstance(types, str) else list(types or [])
     if types == ["array"] and "items" in field:
-        most = f", at most {field['maxItems']}" if "maxItems" in field else ""
-        return f"a list of {describe(field['items'])} (at least {field.get('minItems', 0)}{most})"
+        items, least = describe(field["items"]), field.get("minItems", 0)
+        if "maxItems" in field:
+            return _("a list of %(items)s (at least %(least)s, at most %(most)s)",
+                     items=items, least=least, most=field["maxItems"])
+        return _("a list of %(items)s (at least %(least)s)", items=items, least=least)
     if "string" in types:
-        words = "a non-empty string"
-        if "maxLength" in field:
-            words += f" of at most {field['maxLength']} characters"
-        return words + (" (or null)" if "null" in types else "")
-    return " or ".join({"integer": "a whole number", "boolean": "true or false",
-                        "null": "null"}.get(t, f"a JSON {t}") for t in types) or "valid"
+        words = (_("a non-empty string of at most %(most)s characters", most=field["maxLength"])
+                 if "maxLength" in field else _("a non-empty string"))
+        return _("%(kind)s (or null)", kind=words) if "null" in types else words
+    kinds = {"integer": _("a whole number"), "boolean": _("true or false"), "null": _("null")}
+    return join_or([kinds.get(t, _("a JSON %(type)s", type=t)) for t in types]) or _("valid")

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import url_for
 
+from ..localize import localize
 from ..models import Booking, Site, WaitlistEntry
 from ..services.bookings.availability import BedDay, DeskDay
 
@@ -34,7 +35,7 @@ def desk_day_json(day: DeskDay) -> dict:
     return {
         "date": day.day.isoformat(),
         "open": day.is_open,
-        "closed_reason": day.closed_reason,
+        "closed_reason": localize(day.closed_reason),
         "morning": _count_json(day.morning),
         "afternoon": _count_json(day.afternoon),
     }
@@ -44,7 +45,7 @@ def bed_day_json(day: BedDay) -> dict:
     return {
         "date": day.day.isoformat(),
         "open": day.is_open,
-        "closed_reason": day.closed_reason,
+        "closed_reason": localize(day.closed_reason),
         "beds": _count_json(day.beds),
         "rooms": [
             {"room_type": g.room_type, "designation": g.designation,

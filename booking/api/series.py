@@ -22,6 +22,8 @@ from .auth import api_member, token_required
 from .parsing import check_body, json_object, parse_date
 from .serialize import booking_json
 from .views import compact_json
+from ..services.messages import _
+from ..localize import localize
 
 @bp.post("/booking-series")
 @token_required
@@ -38,15 +40,17 @@ def create_booking_series():
     all_or_nothing = payload.get("all_or_nothing", False)
     site = find_site_by_slug(session, slug)
     if site is None:
-        raise NotFound(f"There is no site with the slug {slug!r} (see GET /api/v1/sites).")
+        raise NotFound(_("There is no site with the slug %(slug)s (see GET /api/v1/sites).",
+                         slug=repr(slug)))
     try:
         result = book_series(session, member, site, DayPart(part), weekdays, first, until,
                              all_or_nothing=all_or_nothing)
     except SeriesRefused as error:
         # The request's transaction is rolled back (status >= 400): nothing is kept.
-        return problem(error.http_status, error.title, error.message,
-                       refused=[r.as_dict() for r in error.refused])
-    body = series_json(result.series, result.booked, [r.as_dict() for r in result.refused])
+        return problem(error.http_status, error.title, error.text,
+                       refused=[r.as_dict(localize) for r in error.refused])
+    body = series_json(result.series, result.booked,
+                       [r.as_dict(localize) for r in result.refused])
     response = compact_json({"series": body}, status=201)
     response.headers["Location"] = body["url"]
     return response

@@ -18,6 +18,7 @@ from . import bp
 from .openapi import openapi_document
 from .parsing import parse_date
 from .serialize import bed_day_json, desk_day_json, site_json
+from ..services.messages import _
 
 DEFAULT_DAYS = 14
 MAX_SITES_LIMIT = 500
@@ -75,7 +76,7 @@ def sites():
 def availability():
     slug = request.args.get("site", "").strip()
     if not slug:
-        raise InvalidRequest("'site' is required: ?site=SLUG (see GET /api/v1/sites).")
+        raise InvalidRequest(_("'site' is required: ?site=SLUG (see GET /api/v1/sites)."))
     now = now_in_kerala()
     first = parse_date(request.args["from"], "from") if "from" in request.args else now.date()
     if "to" in request.args:
@@ -84,7 +85,7 @@ def availability():
         try:
             last = first + timedelta(days=DEFAULT_DAYS - 1)
         except OverflowError:
-            raise InvalidRequest("'from' is too far in the future.") from None
+            raise InvalidRequest(_("'from' is too far in the future.")) from None
     result = get_site_availability(get_session(), slug, first, last, now,
                                    current_app.extensions["availability_cache"],
                                    render=_day_fragment)

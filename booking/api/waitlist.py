@@ -19,6 +19,7 @@ from .bookings import MAX_ID, booking_request
 from .parsing import json_object
 from .serialize import waitlist_entry_json
 from .views import compact_json
+from ..services.messages import _
 
 
 @bp.post("/waitlist")
@@ -29,8 +30,8 @@ def join_waitlist_api():
     try:
         entry = join_waitlist(session, member, request_)
     except PlaceIsFree as free:
-        return problem(409, free.title, free.message,
-                       hint="Book it instead: POST the same body to /api/v1/bookings.",
+        return problem(409, free.title, free.text,
+                       hint=_("Book it instead: POST the same body to /api/v1/bookings."),
                        book_url=url_for("api.create_booking"))
     response = compact_json({"entry": waitlist_entry_json(entry, get_position(session, entry))})
     response.status_code = 201
@@ -49,7 +50,7 @@ def list_waitlist():
 @token_required
 def leave_waitlist_api(entry_id: int):
     if entry_id > MAX_ID:
-        raise InvalidRequest("No waitlist entry has so large an id.")
+        raise InvalidRequest(_("No waitlist entry has so large an id."))
     session, member = get_session(), api_member()
     leave_waitlist(session, member, get_entry(session, member, entry_id))
     return "", 204

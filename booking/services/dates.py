@@ -6,6 +6,7 @@ from datetime import date, datetime, time, timedelta
 
 from ..clock import KOLKATA
 from .errors import InvalidRequest
+from .messages import Text, _, join
 
 MIDDAY = time(13, 0)  # where a centre's morning ends and its afternoon begins
 MAX_RANGE_DAYS = 92  # longest availability range anyone may ask for
@@ -16,11 +17,31 @@ def format_day(day: date) -> str:
     return f"{day.day} {day:%b %Y}"
 
 
-def format_span(first: date, last: date) -> str:
+# Day parts and weekdays as sentences name them (translated at the edge, as all Text).
+PART_NAMES = {"morning": _("morning"), "afternoon": _("afternoon"), "full": _("full"),
+              "night": _("night")}
+WEEKDAYS = (_("Monday"), _("Tuesday"), _("Wednesday"), _("Thursday"), _("Friday"),
+            _("Saturday"), _("Sunday"))
+WEEKDAYS_SHORT = (_("Mon"), _("Tue"), _("Wed"), _("Thu"), _("Fri"), _("Sat"), _("Sun"))
+WEEKDAYS_PLURAL = (_("Mondays"), _("Tuesdays"), _("Wednesdays"), _("Thursdays"),
+                   _("Fridays"), _("Saturdays"), _("Sundays"))
+
+
+def opening_days_text(opening_days: str) -> Text:
+    """A site's opening days ("0123456") as its pages write them: "Mon, Tue, ..."."""
+    return join([WEEKDAYS_SHORT[int(d)] for d in sorted(opening_days)])
+
+
+def part_name(part: str) -> Text | str:
+    """A day part ("morning", a DayPart) as a sentence names it."""
+    return PART_NAMES.get(str(part), str(part))
+
+
+def format_span(first: date, last: date) -> Text:
     """A run of days as people write it: "on 8 Dec 2026", "from 8 Dec 2026 to 10 Dec 2026"."""
     if first == last:
-        return f"on {format_day(first)}"
-    return f"from {format_day(first)} to {format_day(last)}"
+        return _("on %(day)s", day=first)
+    return _("from %(first)s to %(last)s", first=first, last=last)
 
 
 def days_between(first: date, last: date) -> Iterator[date]:
@@ -36,10 +57,12 @@ def at_kerala(day: date, moment: time) -> datetime:
 def check_range(first: date, last: date, *, max_days: int = MAX_RANGE_DAYS) -> None:
     if last < first:
         raise InvalidRequest(
-            f"The end date ({format_day(last)}) is before the start date ({format_day(first)})."
+            _("The end date (%(last)s) is before the start date (%(first)s).",
+              last=last, first=first)
         )
     length = (last - first).days + 1
     if length > max_days:
         raise InvalidRequest(
-            f"That range is {length} days; ask for at most {max_days} days at a time."
+            _("That range is %(length)s days; ask for at most %(max_days)s days at a time.",
+              length=length, max_days=max_days)
         )

@@ -1,60 +1,67 @@
 """Typed refusals from the service layer, each with a message for a person.
 
+Messages and titles are `Text` (booking/services/messages.py): English by
+str(), put into the reader's language at the edge.
+
 The edges map them: a form error or flash on pages, problem+json in the API
 (``http_status`` is the API's answer).
 """
 from __future__ import annotations
+
+from .messages import Text, _
 
 
 class BookingError(Exception):
     """Base class: the request was understood and refused."""
 
     http_status = 422
-    title = "Booking refused"
+    title = _("Booking refused")
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+    def __init__(self, message: Text | str) -> None:
+        # The English (str) for logs, the CLI and tests; `text` for the edge to translate.
+        self.text = message if isinstance(message, Text) else Text(message, {})
+        self.message = str(message)
+        super().__init__(self.message)
 
 
 class InvalidRequest(BookingError):
     """The request itself makes no sense (reversed dates, a range too long)."""
 
     http_status = 400
-    title = "Invalid request"
+    title = _("Invalid request")
 
 
 class NotFound(BookingError):
     """A named site, desk, bed or booking does not exist (for this user)."""
 
     http_status = 404
-    title = "Not found"
+    title = _("Not found")
 
 
 class NotPermitted(BookingError):
     http_status = 403
-    title = "Not permitted"
+    title = _("Not permitted")
 
 
 class NoLongerAvailable(BookingError):
     """The desk or bed (or every suitable one) is taken for that time."""
 
     http_status = 409
-    title = "No longer available"
+    title = _("No longer available")
 
 
 class MemberAlreadyBooked(BookingError):
     """The member already holds a desk that day part, or a bed that night."""
 
     http_status = 409
-    title = "Already booked"
+    title = _("Already booked")
 
 
 class RuleViolation(BookingError):
     """A site's booking rule forbids the request."""
 
     http_status = 422
-    title = "Not allowed by the booking rules"
+    title = _("Not allowed by the booking rules")
 
 
 class SiteNotBookable(RuleViolation):
@@ -100,21 +107,21 @@ class NothingToEnd(RuleViolation):
 class EmailNotVerified(NotPermitted):
     """A member who registered on the web has not opened the link mailed to them yet."""
 
-    title = "Email address not verified"
+    title = _("Email address not verified")
 
 
 class DuplicateEmail(BookingError):
     http_status = 409
-    title = "Email already registered"
+    title = _("Email already registered")
 
 
 class ImportFailed(BookingError):
     """A CSV import had bad rows; nothing was imported."""
 
     http_status = 400
-    title = "Import failed"
+    title = _("Import failed")
 
-    def __init__(self, message: str, row_errors: list[tuple[int, str]]) -> None:
+    def __init__(self, message: Text | str, row_errors: list[tuple[int, Text | str]]) -> None:
         super().__init__(message)
         self.row_errors = row_errors
 
@@ -125,7 +132,7 @@ class LinkRefused(BookingError):
     """A mailed link (verification, password reset) that cannot be used; ask for a new one."""
 
     http_status = 400
-    title = "This link cannot be used"
+    title = _("This link cannot be used")
 
 
 class LinkInvalid(LinkRefused):
@@ -134,21 +141,21 @@ class LinkInvalid(LinkRefused):
 
 class LinkExpired(LinkRefused):
     http_status = 410
-    title = "This link has expired"
+    title = _("This link has expired")
 
 
 class LinkUsed(LinkRefused):
     """Already used, or voided since (the password or the address changed)."""
 
     http_status = 410
-    title = "This link has already been used"
+    title = _("This link has already been used")
 
 
 class InvalidCheckInCode(BookingError):
     """A check-in code that is not today's code of this site (old, another site's, made up)."""
 
     http_status = 400
-    title = "Invalid check-in code"
+    title = _("Invalid check-in code")
 
 
 class NothingToCheckIn(RuleViolation):
@@ -157,21 +164,21 @@ class NothingToCheckIn(RuleViolation):
 
 class AlreadyCheckedIn(BookingError):
     http_status = 409
-    title = "Already checked in"
+    title = _("Already checked in")
 
 
 class PlaceIsFree(BookingError):
     """Joining a waitlist while a suitable place is free: book it instead."""
 
     http_status = 409
-    title = "A place is free"
+    title = _("A place is free")
 
 
 class AlreadyWaiting(BookingError):
     """The member already waits for that day part or stay."""
 
     http_status = 409
-    title = "Already on the waitlist"
+    title = _("Already on the waitlist")
 
 
 class AlreadyBookedThen(RuleViolation):
@@ -183,19 +190,19 @@ class AlreadyBookedThen(RuleViolation):
 class InvalidPinCode(InvalidRequest):
     """Text that cannot be a PIN code (not six digits, or starting with 0)."""
 
-    title = "Invalid PIN code"
+    title = _("Invalid PIN code")
     field = "pin_code"
 
 
 class UnknownPinCode(RuleViolation):
     """A well-formed PIN code that India Post's data does not place, or not in Kerala for a site."""
 
-    title = "Unknown PIN code"
+    title = _("Unknown PIN code")
     field = "pin_code"
 
 
 class InvalidCoordinates(InvalidRequest):
     """Latitude and longitude given one without the other, or outside Kerala."""
 
-    title = "Invalid coordinates"
+    title = _("Invalid coordinates")
     field = "latitude"

@@ -14,6 +14,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import inspect
 
 from ..auth import sign_in_browser
+from ..localize import localize
 from ..extensions import get_session, writes_on_read
 from ..services.accounts import password_reset, verification
 from ..services.accounts.links import AccountLinks
@@ -47,7 +48,8 @@ def account_links() -> AccountLinks:
 def _link_problem(error: LinkRefused, ask_again: str):
     """The page for a link that cannot be used; ``ask_again`` is "verify" or "reset"."""
     response = current_app.make_response((render_template(
-        "accounts/link_problem.html", error=error, ask_again=ask_again), error.http_status))
+        "accounts/link_problem.html", ask_again=ask_again,
+        error={"title": localize(error.title), "message": localize(error)}), error.http_status))
     response.headers["Cache-Control"] = "no-store"
     return response
 

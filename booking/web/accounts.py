@@ -7,6 +7,7 @@ from flask import Response, flash, redirect, render_template, request, session, 
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from ..localize import localize
 from ..auth import renew_browser_session, sign_in_browser, sign_out_browser
 from ..clock import now_in_kerala, today_in_kerala
 from ..extensions import get_session
@@ -119,7 +120,7 @@ def profile():
         try:
             accounts.set_home_pin(user, form.home_pin.data)
         except BookingError as error:
-            form.home_pin.errors.append(error.message)
+            form.home_pin.errors.append(localize(error))
             return _render_profile(form), 422
         user.name = form.name.data.strip()
         user.phone = form.phone.data or None
@@ -151,7 +152,7 @@ def request_eligibility():
             eligibility.request_eligibility(get_session(), current_user._get_current_object(),
                                             form.requested.data)
         except BookingError as error:
-            form.requested.errors.append(error.message)
+            form.requested.errors.append(localize(error))
         else:
             flash(_("Your request is sent. Hostel staff will decide; show the warden your"
                     " photo ID."), "success")
@@ -168,7 +169,7 @@ def withdraw_eligibility_request():
     try:
         eligibility.withdraw_request(get_session(), current_user._get_current_object())
     except BookingError as error:
-        flash(error.message, "error")
+        flash(localize(error), "error")
     else:
         flash(_("Your request is withdrawn."), "info")
     return redirect(url_for("web.profile") + "#eligibility")
@@ -186,7 +187,7 @@ def change_password():
             try:
                 accounts.set_password(user, form.password.data)  # ends every session
             except BookingError as error:
-                form.password.errors.append(error.message)
+                form.password.errors.append(localize(error))
                 return render_template("accounts/password.html", form=form), 422
             renew_browser_session(user, sign_in_sessions.renew_session(
                 get_session(), user, user.session_key))

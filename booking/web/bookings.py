@@ -16,6 +16,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from ..localize import localize
 from ..clock import now_in_kerala
 from ..extensions import get_session
 from ..models import Booking, DayPart, Site
@@ -97,7 +98,8 @@ def _desk_form_page(site: Site, form: DeskBookingForm, query: DeskBookingForm, n
     preview = preview_desk(get_session(), site, day, DayPart(part), now) if ready else Preview()
     status = 422 if (form.errors or form.form_errors) else 200
     return render_template(
-        "bookings/desk_form.html", site=site, form=form, query=query, preview=preview.refusal,
+        "bookings/desk_form.html", site=site, form=form, query=query,
+        preview=localize(preview.refusal),
         desk_choices=desk_choices(preview.desks), free_count=len(preview.desks), day=day,
         part=part, ready=ready,
     ), status
@@ -134,7 +136,8 @@ def _bed_form_page(site: Site, form: BedBookingForm, query: BedBookingForm, now)
     preview = preview_stay(get_session(), site, current_user, ci, co, now) if ready else Preview()
     status = 422 if (form.errors or form.form_errors) else 200
     return render_template(
-        "bookings/bed_form.html", site=site, form=form, query=query, preview=preview.refusal,
+        "bookings/bed_form.html", site=site, form=form, query=query,
+        preview=localize(preview.refusal),
         rooms=room_summaries(preview.beds), not_yours=beds_by_designation(preview.other_beds),
         check_in=ci, check_out=co, nights=(co - ci).days if ready and co > ci else 0,
     ), status
@@ -191,4 +194,5 @@ def cancel_booking_page(booking_id: int):
     refusal = None if form.form_errors else get_cancel_refusal(booking, now_in_kerala())
     status = 422 if (form.errors or form.form_errors) else 200
     return render_template("bookings/cancel.html", booking=booking, form=form,
-                           refusal=refusal, can_end=is_endable(booking, now_in_kerala())), status
+                           refusal=localize(refusal),
+                           can_end=is_endable(booking, now_in_kerala())), status

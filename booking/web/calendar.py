@@ -11,6 +11,7 @@ from datetime import date, datetime, timedelta
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from ..localize import localize
 from ..models import DayPart, Site
 from ..services.bookings.availability import (
     BedDay,
@@ -92,7 +93,8 @@ def desk_calendar(days: list[DeskDay], site: Site, now: datetime,
             level, text = describe(count, d.is_open, is_part_bookable(site, d.day, part, now))
             slots.append(Slot(label, level, text))
         bookable = any(s.level in ("free", "few") for s in slots)
-        cells.append(CalendarDay(d.day, slots, None if d.is_open else d.closed_reason, bookable,
+        cells.append(CalendarDay(d.day, slots, None if d.is_open else localize(d.closed_reason),
+                                 bookable,
                                  holiday=holidays.get(d.day) if d.is_open else None))
     return cells
 
@@ -120,7 +122,7 @@ def bed_calendar(days: list[BedDay], site: Site, now: datetime,
         level, text = describe(count, d.is_open, in_window)
         shares = shares_of(d) if d.is_open and in_window else ()
         cells.append(CalendarDay(d.day, [Slot(label, level, text)],
-                                 d.closed_reason if not d.is_open else None,
+                                 localize(d.closed_reason) if not d.is_open else None,
                                  level in ("free", "few"), shares=shares))
     return cells
 

@@ -10,6 +10,7 @@ from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from ..localize import localize
 from ..clock import now_in_kerala
 from ..forms import BaseForm
 from ..extensions import get_session
@@ -31,7 +32,7 @@ def _load_centre(slug: str):
 
 
 def _code_refused(site, error: InvalidCheckInCode):
-    return render_template("checkin/invalid.html", site=site, message=error.message), 400
+    return render_template("checkin/invalid.html", site=site, message=localize(error)), 400
 
 
 @bp.get("/check-in/<slug>/<code>")
@@ -61,7 +62,7 @@ def check_in_post(slug: str, code: str):
     except AlreadyCheckedIn:
         flash(_("You are already checked in."), "info")
     except BookingError as error:
-        flash(error.message, "error")
+        flash(localize(error), "error")
         return redirect(url_for("web.check_in", slug=slug, code=code)), 303
     else:
         flash(_("Checked in at %(site)s. Have a good day!", site=site.name), "success")

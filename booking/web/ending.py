@@ -5,6 +5,7 @@ from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from ..localize import localize
 from ..clock import now_in_kerala
 from ..extensions import get_session
 from ..services.bookings.ending import end_booking_early, get_ending
@@ -33,5 +34,6 @@ def end_booking_page(booking_id: int):
     ending, refusal = get_ending(booking, now)
     status = 422 if form.form_errors else 200
     return render_template("bookings/end.html", booking=booking, form=form, ending=ending,
-                           refusal=refusal, can_cancel=is_cancellable_by_member(booking, now),
+                           refusal=localize(refusal),
+                           can_cancel=is_cancellable_by_member(booking, now),
                            ), status

@@ -5,6 +5,7 @@ from flask import Response, abort, current_app, flash, redirect, request, url_fo
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from ..localize import localize
 from ..clock import today_in_kerala
 from ..forms import BaseForm
 from ..extensions import get_session
@@ -69,7 +70,7 @@ def create_calendar_feed():
     try:
         feed.create_feed(get_session(), member, _key())
     except BookingError as error:
-        flash(error.message, "error")
+        flash(localize(error), "error")
     else:
         flash(_("Your calendar has a new address; the old one no longer works.") if had_feed
               else _("Your calendar feed is ready: add its address to your calendar app."),

@@ -6,6 +6,7 @@ from urllib.parse import urljoin, urlsplit
 from flask import abort, request
 from flask_wtf import FlaskForm
 
+from ..localize import localize
 from ..extensions import get_session
 from ..models import Site
 from ..services.errors import BookingError, NotFound
@@ -21,7 +22,7 @@ def load_site(slug: str) -> Site:
 
 def show_refusal(form: FlaskForm, error: BookingError) -> None:
     """Put a service refusal on the form, above the fields (form.form_errors)."""
-    form.form_errors.append(error.message)
+    form.form_errors.append(localize(error))
 
 
 def is_safe_next(target: str | None) -> bool:

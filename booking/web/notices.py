@@ -14,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from wtforms import BooleanField
 
+from ..localize import localize
 from ..forms import BaseForm
 from ..extensions import csrf, get_session
 from ..services.notices import preferences
@@ -55,7 +56,7 @@ def _key() -> str:
 
 
 def _bad_link_page(error):
-    return render_template("notices/unsubscribe_invalid.html", message=error.message), 400
+    return render_template("notices/unsubscribe_invalid.html", message=localize(error)), 400
 
 
 @bp.get("/notices/unsubscribe/<token>")

@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
 
+from ..localize import localize
 from ..clock import now_in_kerala
 from ..extensions import get_session
 from ..models import BookingSeries, DayPart
@@ -48,7 +49,7 @@ def book_series_page(slug: str):
                                  now=now)
         except SeriesRefused as error:
             show_refusal(form, error)
-            refused = error.refused
+            refused = localize([(r.day, r.reason) for r in error.refused])
         except BookingError as error:
             show_refusal(form, error)
         else:
@@ -95,7 +96,7 @@ def cancel_series_page(series_id: int):
                            len(outcome.cancelled)), "success")
             for booking, reason in outcome.kept:
                 flash(_("Kept %(day)s: %(reason)s", day=format_day(booking.starts_on),
-                        reason=reason), "warning")
+                        reason=localize(reason)), "warning")
             return redirect(url_for("web.series_page", series_id=series.id))
     status = 422 if form.form_errors or form.errors else 200
     return render_template("bookings/series_cancel.html", series=series, form=form,

@@ -8,6 +8,7 @@ from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ..localize import localize
 from ..clock import now_in_kerala
 from ..extensions import get_session
 from ..models import SiteKind, SiteStatus
@@ -67,7 +68,7 @@ def home():
             places = get_sites_near([s for s in summaries if s.site.status == SiteStatus.OPEN],
                                     pin)
         except (InvalidPinCode, UnknownPinCode) as error:
-            near_error = error.message
+            near_error = localize(error)
         else:
             free = get_free_today(session, today, [p.summary.site.id for p in places])
     body = render_template("sites/list.html", places=places, filters=filters, free=free,

@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 from wtforms import StringField
 from wtforms.validators import Length
 
+from ..localize import localize
 from ..forms import BaseForm
 from ..clock import KOLKATA
 from ..extensions import get_session
@@ -56,7 +57,7 @@ def create_token():
         _token, secret = tokens.create_token(get_session(), current_user._get_current_object(),
                                              form.name.data or "")
     except BookingError as error:
-        form.form_errors.append(error.message)
+        form.form_errors.append(localize(error))
         return _page(form, status=422)
     # Shown in this answer only; never stored or flashed (a flash lives in the cookie).
     return _page(TokenForm(formdata=None), new_secret=secret, status=201)

@@ -11,6 +11,7 @@ from flask import abort, flash, redirect, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from ..localize import localize
 from ..clock import now_in_kerala
 from ..extensions import get_session
 from ..models import DayPart
@@ -46,7 +47,7 @@ def join_waitlist_page(slug: str):
     try:
         entry = join_waitlist(session, current_user, request_, now_in_kerala())
     except BookingError as error:
-        flash(error.message, "error")
+        flash(localize(error), "error")
         return redirect(url_for(back, slug=slug, _anchor="step2", **query), code=303)
     flash(_("You are on the waitlist at %(site)s, number %(position)d in line. If a place"
             " frees up we book it for you and send you an email.", site=site.name,
@@ -68,7 +69,7 @@ def leave_waitlist_page(entry_id: int):
     try:
         leave_waitlist(session, current_user, entry, now=now_in_kerala())
     except BookingError as error:
-        flash(error.message, "error")
+        flash(localize(error), "error")
     else:
         flash(_("You have left the waitlist at %(site)s.", site=entry.site.name), "success")
     return redirect(url_for("web.my_bookings", _anchor="waitlist"), code=303)

@@ -31,13 +31,18 @@ from ..dates import format_day
 from ..notices import bookings as notices
 from ..errors import InvalidRequest, NotFound, NotPermitted
 from .permissions import can_decide_eligibility, is_admin
+from ..messages import Text, _
+
+# A request's status as a sentence names it ("This request was already granted").
+STATUS_WORDS = {"pending": _("pending"), "granted": _("granted"), "refused": _("refused"),
+                "withdrawn": _("withdrawn")}
 
 RECENT_DECISIONS = 20
-LABELS = {Eligibility.WOMEN: "women's rooms", Eligibility.MEN: "men's rooms",
-          None: "rooms for anyone"}
+LABELS = {Eligibility.WOMEN: _("women's rooms"), Eligibility.MEN: _("men's rooms"),
+          None: _("rooms for anyone")}
 
 
-def _label(value: str | None) -> str:
+def _label(value: str | None) -> Text:
     return LABELS[Eligibility(value) if value else None]
 
 
@@ -45,7 +50,7 @@ def _check_value(value: str | None, *, allow_none: bool) -> str | None:
     if value in (None, "") and allow_none:
         return None
     if value not in set(Eligibility):
-        raise InvalidRequest("Choose women's rooms or men's rooms.")
+        raise InvalidRequest(_("Choose women's rooms or men's rooms."))
     return value
 
 
@@ -78,7 +83,7 @@ def request_eligibility(session: Session, member: User, value: str) -> Eligibili
     """A member asks for women's or men's rooms; it replaces an open request for the other."""
     value = _check_value(value, allow_none=False)
     if member.hostel_eligibility == value:
-        raise InvalidRequest(f"You can already book {_label(value)}.")
+        raise InvalidRequest(_("You can already book %(rooms)s.", rooms=_label(value)))
     pending = get_pending_request(session, member)
     if pending is not None and pending.requested == value:
         return pending
@@ -98,7 +103,7 @@ def withdraw_request(session: Session, member: User) -> EligibilityRequest:
     """A member takes back their open request."""
     pending = get_pending_request(session, member)
     if pending is None:
-        raise InvalidRequest("You have no open request to withdraw.")
+        raise InvalidRequest(_("You have no open request to withdraw."))
     _close(session, pending, RequestStatus.WITHDRAWN, member)
     audit.record(session, member, "eligibility.withdraw", target=f"user:{member.id}",
                  before={"pending": pending.requested, "request": pending.id},
@@ -129,17 +134,17 @@ class Decision:
 
 def get_request_for_staff(session: Session, actor: User, request_id: int) -> EligibilityRequest:
     if not can_decide_eligibility(actor):
-        raise NotPermitted("Only administrators and hostel managers decide room eligibility.")
+        raise NotPermitted(_("Only administrators and hostel managers decide room eligibility."))
     request = session.get(EligibilityRequest, request_id)
     if request is None or request.member.is_deleted:
-        raise NotFound("That request does not exist.")
+        raise NotFound(_("That request does not exist."))
     return request
 
 
 def get_pending_requests(session: Session, actor: User) -> list[EligibilityRequest]:
     """Every member's open request, oldest first (the order staff should answer them)."""
     if not can_decide_eligibility(actor):
-        raise NotPermitted("Only administrators and hostel managers decide room eligibility.")
+        raise NotPermitted(_("Only administrators and hostel managers decide room eligibility."))
     return list(session.scalars(
         select(EligibilityRequest).options(joinedload(EligibilityRequest.member))
         .where(EligibilityRequest.status == RequestStatus.PENDING)
@@ -149,7 +154,7 @@ def get_pending_requests(session: Session, actor: User) -> list[EligibilityReque
 def get_recent_decisions(session: Session, actor: User) -> list[EligibilityRequest]:
     """The latest granted and refused requests, newest first."""
     if not can_decide_eligibility(actor):
-        raise NotPermitted("Only administrators and hostel managers decide room eligibility.")
+        raise NotPermitted(_("Only administrators and hostel managers decide room eligibility."))
     return list(session.scalars(
         select(EligibilityRequest)
         .options(joinedload(EligibilityRequest.member), joinedload(EligibilityRequest.decided_by))
@@ -160,11 +165,12 @@ def get_recent_decisions(session: Session, actor: User) -> list[EligibilityReque
 
 def _pending_or_refuse(actor: User, request: EligibilityRequest) -> None:
     if not can_decide_eligibility(actor):
-        raise NotPermitted("Only administrators and hostel managers decide room eligibility.")
+        raise NotPermitted(_("Only administrators and hostel managers decide room eligibility."))
     if not request.is_pending:
-        raise InvalidRequest(f"This request was already {request.status}.")
+        raise InvalidRequest(_("This request was already %(status)s.",
+                               status=STATUS_WORDS.get(request.status, request.status)))
     if request.user_id == actor.id:
-        raise NotPermitted("Someone else must decide your own request.")
+        raise NotPermitted(_("Someone else must decide your own request."))
 
 
 def grant_request(session: Session, actor: User, request: EligibilityRequest,
@@ -181,7 +187,7 @@ def refuse_request(session: Session, actor: User, request: EligibilityRequest,
     """Refuse a pending request, telling the member why; what they may book is unchanged."""
     _pending_or_refuse(actor, request)
     if not note.strip():
-        raise InvalidRequest("Say why, so the member knows what to do next.")
+        raise InvalidRequest(_("Say why, so the member knows what to do next."))
     _close(session, request, RequestStatus.REFUSED, actor, note.strip())
     audit.record(session, actor, "eligibility.refuse", target=f"user:{request.user_id}",
                  before={"pending": request.requested, "request": request.id},
@@ -194,9 +200,9 @@ def set_eligibility(session: Session, actor: User, member: User, value: str | No
                     today: date) -> Decision:
     """An administrator sets or clears what a member may book (the user page)."""
     if not is_admin(actor):
-        raise NotPermitted("Only administrators change eligibility directly.")
+        raise NotPermitted(_("Only administrators change eligibility directly."))
     if member.id == actor.id:
-        raise NotPermitted("Another administrator must change your own eligibility.")
+        raise NotPermitted(_("Another administrator must change your own eligibility."))
     value = _check_value(value, allow_none=True)
     pending = get_pending_request(session, member)
     extra: dict = {}

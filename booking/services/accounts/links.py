@@ -19,6 +19,7 @@ from typing import Any
 from itsdangerous import BadData, SignatureExpired, TimestampSigner, URLSafeTimedSerializer
 
 from ..errors import LinkExpired, LinkInvalid
+from ..messages import _
 
 VERIFY_EMAIL = "verify-email"
 PASSWORD_RESET = "password-reset"
@@ -56,12 +57,12 @@ class AccountLinks:
         try:
             payload = self._serializer(purpose).loads(token, max_age=max_age)
         except SignatureExpired:
-            raise LinkExpired("This link has expired. Ask for a new one below.") from None
+            raise LinkExpired(_("This link has expired. Ask for a new one below.")) from None
         except BadData:
-            raise LinkInvalid("This link is not complete or has been changed. Copy the whole"
-                              " link from the mail, or ask for a new one below.") from None
+            raise LinkInvalid(_("This link is not complete or has been changed. Copy the whole"
+                              " link from the mail, or ask for a new one below.")) from None
         if not isinstance(payload, list):
-            raise LinkInvalid("This link is not one of ours. Ask for a new one below.")
+            raise LinkInvalid(_("This link is not one of ours. Ask for a new one below."))
         return payload
 
 

@@ -22,9 +22,10 @@ from ..notices.render import render
 from ..notices.settings import mail_settings
 from . import users
 from .links import PASSWORD_RESET, AccountLinks, fingerprint, lifetime_hours
+from ..messages import _
 
 RESET_PATH = "/reset-password/{token}"
-SUBJECT = "Set a new password"
+SUBJECT = _("Set a new password")
 
 
 def request_password_reset(session: Session, links: AccountLinks, email: str) -> None:
@@ -42,14 +43,14 @@ def check_reset_link(session: Session, links: AccountLinks, token: str) -> User:
     """The account a reset link is for, if it is still good; else a LinkRefused."""
     payload = links.read(PASSWORD_RESET, token)
     if len(payload) != 3 or not isinstance(payload[0], int):
-        raise LinkInvalid("This link is not one of ours. Ask for a new one below.")
+        raise LinkInvalid(_("This link is not one of ours. Ask for a new one below."))
     user = session.get(User, payload[0])
     if user is None or user.is_deleted or user.email != payload[1]:
-        raise LinkInvalid("This link is for an account that no longer has that address."
-                          " Ask for a new one below.")
+        raise LinkInvalid(_("This link is for an account that no longer has that address."
+                          " Ask for a new one below."))
     if payload != _state(user):
-        raise LinkUsed("This link has already been used, or the password was changed since"
-                       " it was sent. Ask for a new one below if you need it.")
+        raise LinkUsed(_("This link has already been used, or the password was changed since"
+                       " it was sent. Ask for a new one below if you need it."))
     return user
 
 

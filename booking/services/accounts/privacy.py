@@ -37,6 +37,7 @@ from ..bookings.waitlist import fill_waitlist
 from .eligibility import get_member_requests
 from .roles import LAST_ADMIN_DELETE, ensure_an_administrator_remains
 from ..errors import InvalidRequest
+from ..messages import _
 
 DELETED_NAME = "Deleted member"
 
@@ -110,7 +111,7 @@ def delete_account(session: Session, member: User, today: date) -> int:
     Returns how many bookings were cancelled.
     """
     if member.is_deleted:
-        raise InvalidRequest("This account is already deleted.")
+        raise InvalidRequest(_("This account is already deleted."))
     if member.role == Role.ADMIN:
         ensure_an_administrator_remains(session, member, LAST_ADMIN_DELETE)
     upcoming = list(session.scalars(select(Booking).where(

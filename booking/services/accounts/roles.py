@@ -8,19 +8,20 @@ from ...models import Role, Site, User
 from ..admin import audit
 from ..errors import InvalidRequest, NotPermitted
 from .permissions import is_admin
+from ..messages import Text, _
 
 PAGE_SIZE = 50
-LAST_ADMIN_DELETE = (
+LAST_ADMIN_DELETE = _(
     "You are the only administrator, so your account cannot be deleted yet. Make someone"
     " else an administrator first (Admin \u2192 Users \u2192 their name \u2192 Role:"
     " administrator), then delete your account.")
-LAST_ADMIN_ROLE = (
+LAST_ADMIN_ROLE = _(
     "That would leave no administrator. Make someone else an administrator first"
     " (Admin \u2192 Users \u2192 their name \u2192 Role: administrator), then change this role.")
 
 
 def ensure_an_administrator_remains(session: Session, leaving: User,
-                                    message: str = LAST_ADMIN_ROLE) -> None:
+                                    message: Text = LAST_ADMIN_ROLE) -> None:
     """Refuse when `leaving` is the last administrator (their deletion or demotion)."""
     # Every administrator's row is locked (FOR UPDATE on PostgreSQL; SQLite writers take
     # turns anyway) and counted in this transaction, so two administrators leaving at
@@ -52,18 +53,18 @@ def set_role(session: Session, actor: User, user: User, role: str,
              site_ids: list[int]) -> User:
     """Give a user a role and (managers) the sites they run; only admins may."""
     if not is_admin(actor):
-        raise NotPermitted("Only administrators assign roles.")
+        raise NotPermitted(_("Only administrators assign roles."))
     if role not in set(Role):
-        raise InvalidRequest(f"Unknown role {role!r}.")
+        raise InvalidRequest(_("Unknown role %(role)s.", role=repr(role)))
     if user.id == actor.id and role != Role.ADMIN:
-        raise InvalidRequest("You cannot remove your own administrator role.")
+        raise InvalidRequest(_("You cannot remove your own administrator role."))
     if user.role == Role.ADMIN and role != Role.ADMIN:
         ensure_an_administrator_remains(session, user)
     if role == Role.MANAGER and not site_ids:
-        raise InvalidRequest("A site manager needs at least one site.")
+        raise InvalidRequest(_("A site manager needs at least one site."))
     sites = list(session.scalars(select(Site).where(Site.id.in_(site_ids)).order_by(Site.name)))
     if len(sites) != len(set(site_ids)):
-        raise InvalidRequest("One of those sites does not exist.")
+        raise InvalidRequest(_("One of those sites does not exist."))
     before = {"role": user.role, "sites": [s.slug for s in user.managed_sites]}
     user.role = role
     # Only managers are tied to sites; admins run everything anyway.

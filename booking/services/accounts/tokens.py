@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from ...models import ApiToken, User, utcnow
 from ..errors import InvalidRequest, NotFound
+from ..messages import _
 
 TOKEN_PREFIX = "wnh_"
 MAX_NAME_LENGTH = 80
@@ -30,12 +31,14 @@ def create_token(session: Session, user: User, name: str = "") -> tuple[ApiToken
     """A new token for the user; returns the record and the only copy of the secret."""
     name = name.strip()
     if len(name) > MAX_NAME_LENGTH:
-        raise InvalidRequest(f"Give the token a name of at most {MAX_NAME_LENGTH} characters.")
+        raise InvalidRequest(_("Give the token a name of at most %(most)s characters.",
+                               most=MAX_NAME_LENGTH))
     if user.is_deleted:
-        raise InvalidRequest("This account has been deleted.")
+        raise InvalidRequest(_("This account has been deleted."))
     if len(get_live_tokens(session, user)) >= MAX_LIVE_TOKENS:
         raise InvalidRequest(
-            f"You already have {MAX_LIVE_TOKENS} tokens; revoke one you no longer use first."
+            _("You already have %(most)s tokens; revoke one you no longer use first.",
+              most=MAX_LIVE_TOKENS)
         )
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(user_id=user.id, name=name, token_hash=hash_token(secret),
@@ -58,7 +61,7 @@ def revoke_token(session: Session, user: User, token_id: int) -> ApiToken:
     """Revoke one of the user's own tokens (another person's is NotFound)."""
     token = session.get(ApiToken, token_id) if 0 < token_id < 2**31 else None
     if token is None or token.user_id != user.id or token.revoked_at is not None:
-        raise NotFound("No such token.")
+        raise NotFound(_("No such token."))
     token.revoked_at = utcnow()
     session.flush()
     return token

@@ -11,18 +11,19 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from ...models import Role, User, utcnow
 from ..errors import DuplicateEmail, InvalidRequest
 from ..sites.pincodes import locate, parse_pin
+from ..messages import _
 
 MIN_PASSWORD_LENGTH = 8
-COMMON_PASSWORD_HINT = (
+COMMON_PASSWORD_HINT = _(
     "That password is one of the most common passwords, among the first anyone guessing"
     " would try. Choose another: three or four unrelated words, such as"
     " \u201cmango ferry monsoon lamp\u201d, make a long password that is easy to remember.")
-EMAIL_PASSWORD_HINT = "Choose a password that is not your email address or part of it."
+EMAIL_PASSWORD_HINT = _("Choose a password that is not your email address or part of it.")
 # Checked against when the email is unknown, so both paths cost the same.
 _DUMMY_HASH = generate_password_hash("not-a-real-password")
 
 
-PHONE_HINT = "Enter a 10-digit Indian mobile number, e.g. +91 94470 12345 or 094470 12345."
+PHONE_HINT = _("Enter a 10-digit Indian mobile number, e.g. +91 94470 12345 or 094470 12345.")
 _PHONE_SEPARATORS = re.compile(r"[\s\-().]")
 _INDIAN_MOBILE = re.compile(r"[6-9][0-9]{9}")
 
@@ -75,13 +76,14 @@ def create_user(
     """
     email = normalise_email(email)
     if "@" not in email or len(email) > 254:
-        raise InvalidRequest(f"{email!r} is not an email address.")
+        raise InvalidRequest(_("%(email)s is not an email address.", email=repr(email)))
     if role not in set(Role):
-        raise InvalidRequest(f"Unknown role {role!r}; use member, manager or admin.")
+        raise InvalidRequest(_("Unknown role %(role)s; use member, manager or admin.",
+                               role=repr(role)))
     if not name.strip():
-        raise InvalidRequest("A name is required.")
+        raise InvalidRequest(_("A name is required."))
     if get_user_by_email(session, email) is not None:
-        raise DuplicateEmail("An account with that email already exists.")
+        raise DuplicateEmail(_("An account with that email already exists."))
     phone = normalise_phone(phone) if phone else None
     user = User(email=email, name=name.strip(), role=role, phone=phone,
                 hostel_eligibility=hostel_eligibility or None,
@@ -110,7 +112,8 @@ def is_common_password(password: str) -> bool:
 def check_password(password: str, email: str | None = None) -> None:
     """Refuse passwords too short, too common (NIST SP 800-63B), or made of the email."""
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise InvalidRequest(f"Passwords need at least {MIN_PASSWORD_LENGTH} characters.")
+        raise InvalidRequest(_("Passwords need at least %(least)s characters.",
+                               least=MIN_PASSWORD_LENGTH))
     if is_common_password(password):
         raise InvalidRequest(COMMON_PASSWORD_HINT)
     if email and password.strip().lower() in {email.lower(), email.lower().partition("@")[0]}:

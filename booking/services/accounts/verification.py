@@ -17,6 +17,7 @@ from ..notices.notify import notify
 from ..notices.settings import mail_settings
 from . import users
 from .links import VERIFY_EMAIL, AccountLinks, lifetime_hours
+from ..messages import _
 
 VERIFY_PATH = "/verify-email/{token}"
 # Where a signed-in member finds the "Resend" button (the booking refusal names it).
@@ -37,7 +38,7 @@ def send_verification(session: Session, links: AccountLinks, user: User) -> bool
         return False
     token = links.make(VERIFY_EMAIL, [user.id, user.email])
     notify(session, user, kind="verify_email", template="verify_email",
-           subject="Confirm your email address", context={
+           subject=_("Confirm your email address"), context={
                "url": mail_settings(session).link(VERIFY_PATH.format(token=token)),
                "hours": lifetime_hours(VERIFY_EMAIL)})
     return True
@@ -48,11 +49,11 @@ def verify_email(session: Session, links: AccountLinks, token: str) -> User:
     user_id, email = _payload(links.read(VERIFY_EMAIL, token))
     user = session.get(User, user_id)
     if user is None or user.is_deleted or user.email != email:
-        raise LinkInvalid("This link is for an address that is no longer on an account."
-                          " Sign in and ask for a new one.")
+        raise LinkInvalid(_("This link is for an address that is no longer on an account."
+                          " Sign in and ask for a new one."))
     if user.is_email_verified:
-        raise LinkUsed("This link has already been used: your email address is verified."
-                       " You can book now.")
+        raise LinkUsed(_("This link has already been used: your email address is verified."
+                       " You can book now."))
     user.email_verified_at = utcnow()
     audit.record(session, user, "account.email_verified", target=f"user:{user.id}")
     session.flush()
@@ -61,6 +62,6 @@ def verify_email(session: Session, links: AccountLinks, token: str) -> User:
 
 def _payload(payload: list) -> tuple[int, str]:
     if len(payload) != 2 or not isinstance(payload[0], int) or not isinstance(payload[1], str):
-        raise LinkInvalid("This link is not one of ours. Ask for a new one below.")
+        raise LinkInvalid(_("This link is not one of ours. Ask for a new one below."))
     return payload[0], payload[1]
 

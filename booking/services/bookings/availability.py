@@ -42,6 +42,7 @@ from ...models import (
 )
 from . import rules
 from ..dates import MIDDAY, check_range, days_between
+from ..messages import _
 
 
 @dataclass(frozen=True)
@@ -104,17 +105,17 @@ def active_total(retirements: Counter[date | None], day: date) -> int:
 def closure_on(closures: list[ClosureSpan], day: date, room_id: int | None = None) -> str | None:
     for c in closures:
         if c.starts_on <= day <= c.ends_on and (c.room_id is None or c.room_id == room_id):
-            return c.reason or "Closed"
+            return c.reason or _("Closed")
     return None
 
 
 def site_closed_reason(site: Site, closures: list[ClosureSpan], day: date) -> str | None:
     if site.status == SiteStatus.PLANNED:
-        return "Opening soon"
+        return _("Opening soon")
     if site.status != SiteStatus.OPEN:
-        return "Closed"
+        return _("Closed")
     if not site.is_open_weekday(day):
-        return "Closed (weekly holiday)"
+        return _("Closed (weekly holiday)")
     return closure_on([c for c in closures if c.room_id is None], day)
 
 

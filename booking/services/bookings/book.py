@@ -45,8 +45,9 @@ from . import rules
 from ..accounts.verification import RESEND_PATH as VERIFY_RESEND_PATH
 from ..notices.settings import mail_settings
 from ..notices import bookings as notices
-from ..dates import format_day
+from ..dates import part_name
 from ..errors import MemberAlreadyBooked, NoLongerAvailable, NotFound, NotPermitted, SiteClosedOn
+from ..messages import Text, _
 
 # Each lost race means someone else took a place; we try again while any is
 # free. The cap only stops a pathological storm from looping for ever.
@@ -82,7 +83,7 @@ def book(session: Session, member: User, request: DeskRequest | StayRequest, *,
     """
     now = now or now_in_kerala()
     if member.is_deleted:
-        raise NotPermitted("This account has been deleted.")
+        raise NotPermitted(_("This account has been deleted."))
     rules.check_email_verified(member, mail_settings(session).link(VERIFY_RESEND_PATH))
     plan = _plan_desk(session, member, request, now) if isinstance(request, DeskRequest) \
         else _plan_stay(session, member, request, now)
@@ -131,8 +132,8 @@ class _Plan:
     part: DayPart | None
     named: Desk | Bed | None  # the place the member asked for by label
     pick_free: Callable[[Session, bool], Desk | Bed | None]
-    none_free: str
-    clash: str
+    none_free: Text
+    clash: Text
 
     def pick(self, session: Session, *, spread: bool) -> Desk | Bed | None:
         return self.named if self.named is not None else self.pick_free(session, spread)
@@ -154,7 +155,8 @@ def _plan_desk(session: Session, member: User, request: DeskRequest, now: dateti
         named = session.scalar(select(Desk).where(Desk.site_id == site.id,
                                                   Desk.label == request.desk_label))
         if named is None or not named.is_active_on(day):
-            raise NotFound(f"{site.name} has no desk labelled {request.desk_label!r}.")
+            raise NotFound(_("%(site)s has no desk labelled %(desk_label)s.",
+                             site=site.name, desk_label=repr(request.desk_label)))
 
     def pick_free(session: Session, spread: bool) -> Desk | None:
         if spread:
@@ -163,7 +165,8 @@ def _plan_desk(session: Session, member: User, request: DeskRequest, now: dateti
         return _usual_or_first_free_desk(session, member, site, day, part)
 
     return _Plan(site, day, day + timedelta(days=1), part, named, pick_free,
-                 none_free=f"No desk is free at {site.name} on {format_day(day)} ({part.value}).",
+                 none_free=_("No desk is free at %(site)s on %(day)s (%(part)s).",
+                             site=site.name, day=day, part=part_name(part)),
                  clash=clash)
 
 
@@ -172,8 +175,8 @@ def _plan_stay(session: Session, member: User, request: StayRequest, now: dateti
     rules.check_stay_request(site, check_in, check_out, now)
     last_night = check_out - timedelta(days=1)
     check_site_not_closed(session, site, check_in, last_night)
-    clash = (f"You already have a bed booked for a night between {format_day(check_in)}"
-             f" and {format_day(check_out)}.")
+    clash = _("You already have a bed booked for a night between %(check_in)s"
+              " and %(check_out)s.", check_in=check_in, check_out=check_out)
     if session.scalar(select(exists().where(
             BedNight.member_id == member.id, BedNight.night_on >= check_in,
             BedNight.night_on < check_out))):
@@ -183,7 +186,8 @@ def _plan_stay(session: Session, member: User, request: StayRequest, now: dateti
         named = session.scalar(select(Bed).options(joinedload(Bed.room))
                                .where(Bed.site_id == site.id, Bed.label == request.bed_label))
         if named is None or not (named.is_active_on(check_in) and named.is_active_on(last_night)):
-            raise NotFound(f"{site.name} has no bed labelled {request.bed_label!r}.")
+            raise NotFound(_("%(site)s has no bed labelled %(bed_label)s.",
+                             site=site.name, bed_label=repr(request.bed_label)))
         rules.check_room_eligibility(member, named.room)
         _check_room_open(session, named.room, check_in, last_night)
 
@@ -191,14 +195,17 @@ def _plan_stay(session: Session, member: User, request: StayRequest, now: dateti
         return _first_free_bed(session, member, site, check_in, check_out, spread=spread)
 
     return _Plan(site, check_in, check_out, None, named, pick_free,
-                 none_free=(f"No suitable bed is free at {site.name} for every night from"
-                            f" {format_day(check_in)} to {format_day(check_out)}."),
+                 none_free=_("No suitable bed is free at %(site)s for every night from"
+                             " %(check_in)s to %(check_out)s.",
+                             site=site.name, check_in=check_in, check_out=check_out),
                  clash=clash)
 
 
-def _desk_clash_message(day: date, part: DayPart) -> str:
-    when = "that day" if part is DayPart.FULL else f"that {part.value}"
-    return f"You already have a desk booked {when} ({format_day(day)})."
+def _desk_clash_message(day: date, part: DayPart) -> Text:
+    if part is DayPart.FULL:
+        return _("You already have a desk booked that day (%(day)s).", day=day)
+    return _("You already have a desk booked that %(part)s (%(day)s).",
+             day=day, part=part_name(part))
 
 
 # ---------------------------------------------------------------- the insert
@@ -228,9 +235,10 @@ def _insert(session: Session, member: User, plan: _Plan, place: Desk | Bed) -> B
     except IntegrityError as error:
         if _is_member_clash(error):
             raise MemberAlreadyBooked(plan.clash) from None
-        what = f"Desk {place.label}" if is_desk else f"Bed {place.label}"
-        raise NoLongerAvailable(f"{what} is no longer available for"
-                                f" {format_day(plan.starts_on)}.") from None
+        what = (_("Desk %(label)s", label=place.label) if is_desk
+                else _("Bed %(label)s", label=place.label))
+        raise NoLongerAvailable(_("%(what)s is no longer available for %(starts_on)s.",
+                                  what=what, starts_on=plan.starts_on)) from None
     # The booking stands: hand it its loaded site, member and place (SQLAlchemy's
     # public set_committed_value), so whoever shows it does not load them again.
     for name, value in (("site", plan.site), ("member", member),
@@ -266,7 +274,8 @@ def _check_still_open(session: Session, plan: _Plan, place: Desk | Bed) -> None:
     check_site_not_closed(session, plan.site, plan.starts_on, last_day)
     session.refresh(place, ["retired_on"])
     if not (place.is_active_on(plan.starts_on) and place.is_active_on(last_day)):
-        raise NoLongerAvailable(f"{place.label} is no longer in service then.")
+        raise NoLongerAvailable(_("%(place_label)s is no longer in service then.",
+                                  place_label=place.label))
     if isinstance(place, Bed):
         _check_room_open(session, place.room, plan.starts_on, last_day)
 
@@ -301,9 +310,13 @@ def check_site_not_closed(session: Session, site: Site, first: date, last: date)
         .order_by(Closure.starts_on).limit(1)
     ).first()
     if closure is not None:
-        reason = f" ({closure.reason})" if closure.reason else ""
-        raise SiteClosedOn(f"{site.name} is closed from {format_day(closure.starts_on)}"
-                           f" to {format_day(closure.ends_on)}{reason}.")
+        if closure.reason:
+            raise SiteClosedOn(_("%(site)s is closed from %(starts_on)s to %(ends_on)s"
+                                 " (%(reason)s).", site=site.name, starts_on=closure.starts_on,
+                                 ends_on=closure.ends_on, reason=closure.reason))
+        raise SiteClosedOn(_("%(site)s is closed from %(starts_on)s to %(ends_on)s.",
+                             site=site.name, starts_on=closure.starts_on,
+                             ends_on=closure.ends_on))
 
 
 def _free_desks_query(site: Site, day: date, part: DayPart):
@@ -333,7 +346,7 @@ def _usual_or_first_free_desk(session: Session, member: User, site: Site, day: d
 def _check_room_open(session: Session, room: Room, first: date, last: date) -> None:
     if session.scalar(select(exists().where(Closure.room_id == room.id,
                                             Closure.overlapping(first, last)))):
-        raise SiteClosedOn(f"Room {room.name} is closed for some of those nights.")
+        raise SiteClosedOn(_("Room %(room)s is closed for some of those nights.", room=room.name))
 
 
 def _free_beds_query(site: Site, check_in: date, check_out: date, member: User | None):

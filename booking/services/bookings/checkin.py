@@ -25,7 +25,6 @@ from sqlalchemy.orm import Session, joinedload
 from ...models import Booking, BookingEvent, BookingStatus, DayPart, DeskCell, Site, User
 from ..accounts.permissions import can_manage_site
 from ..admin import audit
-from ..dates import format_day
 from .no_shows import NO_SHOW_WINDOW_DAYS, count_no_shows, no_show_counts  # noqa: F401
 from .waitlist import fill_waitlist
 from ..errors import (
@@ -34,6 +33,7 @@ from ..errors import (
 )
 from ..notices.notify import notify
 from .rules import part_ends_at, part_starts_at
+from ..messages import _
 
 # A member may check in this long before their part starts (arriving early).
 EARLY_CHECK_IN = timedelta(minutes=30)
@@ -56,8 +56,9 @@ def check_code(secret_key: str, site: Site, code: str, now: datetime) -> None:
     # Anything may be typed: only hex reaches compare_digest (it refuses non-ASCII str).
     if not (code.isascii() and hmac.compare_digest(expected, code)):
         raise InvalidCheckInCode(
-            f"This check-in code is not valid for {site.name} today ({format_day(now.date())})."
-            " Scan the code posted at the entrance today.")
+            _("This check-in code is not valid for %(site)s today (%(day)s). Scan the code posted"
+              " at the entrance today.",
+              site=site.name, day=now.date()))
 
 
 # ---------------------------------------------------------------- which booking is "now"
@@ -103,9 +104,10 @@ def _mark_checked_in(session: Session, booking: Booking, actor: User, now: datet
     if changed != 1:
         if booking.is_checked_in:
             raise AlreadyCheckedIn(
-                f"Already checked in at {booking.checked_in_at.astimezone(now.tzinfo):%H:%M}.")
-        raise NothingToCheckIn("This booking was released as a no-show or cancelled;"
-                               " book again if a desk is free.")
+                _("Already checked in at %(time)s.",
+                  time=booking.checked_in_at.astimezone(now.tzinfo).time()))
+        raise NothingToCheckIn(_("This booking was released as a no-show or cancelled;"
+                               " book again if a desk is free."))
     session.add(BookingEvent(booking_id=booking.id, actor_id=actor.id, kind="checked_in",
                              detail=detail))
     session.flush()
@@ -119,10 +121,11 @@ def check_in_member(session: Session, member: User, site: Site, code: str, secre
     booking = get_booking_for_now(session, member, site, now)
     if booking is None:
         raise NothingToCheckIn(
-            f"You have no desk booking at {site.name} for now. Bookings can be checked in"
-            f" from {int(EARLY_CHECK_IN.total_seconds() // 60)} minutes before they start.")
+            _("You have no desk booking at %(site)s for now. Bookings can be checked in from"
+              " %(minutes)s minutes before they start.",
+              site=site.name, minutes=int(EARLY_CHECK_IN.total_seconds() // 60)))
     if booking.is_checked_in:
-        raise AlreadyCheckedIn("You are already checked in for this booking.")
+        raise AlreadyCheckedIn(_("You are already checked in for this booking."))
     return _mark_checked_in(session, booking, member, now, "Checked in with the site's code")
 
 
@@ -130,15 +133,15 @@ def check_in_own_booking(session: Session, member: User, booking: Booking, code:
                          secret_key: str, *, now: datetime) -> Booking:
     """A member checks in one named booking of theirs with the site's code (the API)."""
     if booking.member_id != member.id:
-        raise NotFound("No such booking.")
+        raise NotFound(_("No such booking."))
     check_code(secret_key, booking.site, code, now)
     if booking.is_checked_in:
-        raise AlreadyCheckedIn("This booking is already checked in.")
+        raise AlreadyCheckedIn(_("This booking is already checked in."))
     if not booking.is_live or not is_check_in_time(booking, now):
         raise NothingToCheckIn(
-            "This booking cannot be checked in now: only a live desk booking, from"
-            f" {int(EARLY_CHECK_IN.total_seconds() // 60)} minutes before its part starts"
-            " until it ends.")
+            _("This booking cannot be checked in now: only a live desk booking, from %(minutes)s"
+              " minutes before its part starts until it ends.",
+              minutes=int(EARLY_CHECK_IN.total_seconds() // 60)))
     return _mark_checked_in(session, booking, member, now, "Checked in with the site's code")
 
 
@@ -146,11 +149,11 @@ def check_in_by_staff(session: Session, actor: User, booking: Booking, *,
                       now: datetime) -> Booking:
     """Staff check a member in from the day sheet (today's desk bookings), audited."""
     if not can_manage_site(actor, booking.site):
-        raise NotFound("No such booking.")
+        raise NotFound(_("No such booking."))
     if not booking.is_desk or booking.starts_on != now.date():
-        raise NotPermitted("Only today's desk bookings can be checked in.")
+        raise NotPermitted(_("Only today's desk bookings can be checked in."))
     if booking.is_checked_in:
-        raise AlreadyCheckedIn("This member is already checked in.")
+        raise AlreadyCheckedIn(_("This member is already checked in."))
     _mark_checked_in(session, booking, actor, now, "Checked in by staff")
     audit.record(session, actor, "booking.check_in", site=booking.site,
                  target=f"booking:{booking.id}", before={"checked_in_at": None},
@@ -224,7 +227,7 @@ def _notify_no_show(session: Session, booking: Booking) -> None:
     if booking.member is None:
         return
     notify(session, booking.member, kind="no_show", template="no_show",
-           subject=f"Your desk at {booking.site.name} was released",
+           subject=_("Your desk at %(site)s was released", site=booking.site.name),
            context={"booking": booking, "site": booking.site,
                     "minutes": booking.site.no_show_after_minutes},
            dedupe_key=f"no_show:{booking.id}")

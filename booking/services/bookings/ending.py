@@ -31,11 +31,12 @@ from ...clock import now_in_kerala
 from ...models import BedNight, Booking, BookingEvent, DayPart, DeskCell, User
 from ..admin import audit
 from ..notices import bookings as notices
-from ..dates import at_kerala, format_day
+from ..dates import at_kerala, format_day, part_name
 from ..errors import AlreadyCancelled, NotFound, NothingToEnd, NotStartedYet
 from ..accounts.permissions import can_manage_site
 from .rules import part_ends_at, part_starts_at
 from .waitlist import fill_after_freeing
+from ..messages import _
 
 
 @dataclass(frozen=True)
@@ -68,7 +69,7 @@ class Ending:
 def plan_ending(booking: Booking, now: datetime) -> Ending:
     """What ending the booking at ``now`` would keep and give back; refuses if nothing."""
     if not booking.is_live:
-        raise AlreadyCancelled("This booking is cancelled; there is nothing to end.")
+        raise AlreadyCancelled(_("This booking is cancelled; there is nothing to end."))
     if booking.is_desk:
         return _plan_desk(booking, now)
     return _plan_stay(booking, now)
@@ -78,15 +79,18 @@ def _plan_desk(booking: Booking, now: datetime) -> Ending:
     site, day, part = booking.site, booking.starts_on, DayPart(booking.part)
     starts_at, ends_at = part_starts_at(site, day, part), part_ends_at(site, day, part)
     if now < starts_at:
-        raise NotStartedYet(f"This booking starts at {starts_at:%H:%M} on {format_day(day)}"
-                            " and has not begun: cancel it instead.")
+        raise NotStartedYet(_("This booking starts at %(starts_at)s on %(day)s and has not begun:"
+                              " cancel it instead.",
+                              starts_at=starts_at.time(), day=day))
     if now >= ends_at:
-        raise NothingToEnd(f"This booking ended at {ends_at:%H:%M} on {format_day(day)}.")
+        raise NothingToEnd(_("This booking ended at %(ends_at)s on %(day)s.",
+                             ends_at=ends_at.time(), day=day))
     halves = [DayPart(h) for h in part.cells]
     begun = [h for h in halves if part_starts_at(site, day, h) <= now]
     if len(begun) == len(halves):
-        raise NothingToEnd(f"The {begun[-1].value} is under way and is the last of this"
-                           " booking: there is nothing left to give back.")
+        raise NothingToEnd(_("The %(part)s is under way and is the last of this booking: there is"
+                             " nothing left to give back.",
+                             part=part_name(begun[-1])))
     # Only a full day has a half not begun while another is under way.
     return Ending(booking, kept_part=begun[0], freed_part=halves[len(begun)])
 
@@ -96,12 +100,12 @@ def _plan_stay(booking: Booking, now: datetime) -> Ending:
     starts_at = at_kerala(booking.starts_on, site.check_in_time)
     ends_at = at_kerala(booking.ends_on, site.check_out_time)
     if now < starts_at:
-        raise NotStartedYet(f"This stay starts at {starts_at:%H:%M} on"
-                            f" {format_day(booking.starts_on)} and has not begun:"
-                            " cancel it instead.")
+        raise NotStartedYet(_("This stay starts at %(starts_at)s on %(starts_on)s and has not"
+                              " begun: cancel it instead.",
+                              starts_at=starts_at.time(), starts_on=booking.starts_on))
     if now >= ends_at:
-        raise NothingToEnd(f"This stay ended at check-out, {ends_at:%H:%M} on"
-                           f" {format_day(booking.ends_on)}.")
+        raise NothingToEnd(_("This stay ended at check-out, %(ends_at)s on %(ends_on)s.",
+                             ends_at=ends_at.time(), ends_on=booking.ends_on))
     today = now.date()
     # Before today's check-out time tonight goes back; after it, tonight is kept.
     before_check_out = now < at_kerala(today, site.check_out_time)
@@ -109,9 +113,10 @@ def _plan_stay(booking: Booking, now: datetime) -> Ending:
     first_freed = max(first_freed, booking.starts_on + timedelta(days=1))
     if first_freed >= booking.ends_on:
         raise NothingToEnd(
-            f"The last night of this stay ({format_day(booking.last_day_on)}) has begun:"
-            f" there are no nights left to give back. Check out by"
-            f" {site.check_out_time:%H:%M} on {format_day(booking.ends_on)}.")
+            _("The last night of this stay (%(last_day_on)s) has begun: there are no nights left"
+              " to give back. Check out by %(check_out_time)s on %(ends_on)s.",
+              last_day_on=booking.last_day_on, check_out_time=site.check_out_time,
+              ends_on=booking.ends_on))
     return Ending(booking, kept_ends_on=first_freed)
 
 
@@ -127,7 +132,7 @@ def end_booking_early(
     now = now or now_in_kerala()
     is_owner = booking.member_id == actor.id
     if not (is_owner or can_manage_site(actor, booking.site)):
-        raise NotFound("No such booking.")
+        raise NotFound(_("No such booking."))
     # Decide on the booking as committed, one ending (or cancelling) at a time:
     # two clicks, or the member and staff at once, must not both apply.
     session.refresh(booking, with_for_update=True)
@@ -176,7 +181,7 @@ def get_ending(booking: Booking, now: datetime) -> tuple[Ending | None, str | No
     try:
         return plan_ending(booking, now), None
     except (AlreadyCancelled, NotStartedYet, NothingToEnd) as refusal:
-        return None, refusal.message
+        return None, refusal.text
 
 
 def is_endable(booking: Booking, now: datetime) -> bool:

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from ...models import IdempotencyRecord, User, utcnow
 from ..errors import BookingError, InvalidRequest
+from ..messages import _
 
 KEY_PATTERN = re.compile(r"[\x21-\x7e]{1,200}")  # visible ASCII, as in the IETF draft
 
@@ -28,7 +29,7 @@ class KeyReused(BookingError):
     """The same Idempotency-Key came with a different request."""
 
     http_status = 422
-    title = "Idempotency key reused"
+    title = _("Idempotency key reused")
 
 
 @dataclass(frozen=True)
@@ -45,8 +46,8 @@ def request_fingerprint(method: str, path: str, payload: object) -> str:
 def check_key(key: str) -> str:
     if not KEY_PATTERN.fullmatch(key):
         raise InvalidRequest(
-            "The Idempotency-Key header must be 1 to 200 visible ASCII characters"
-            " (a UUID is a good choice)."
+            _("The Idempotency-Key header must be 1 to 200 visible ASCII characters"
+            " (a UUID is a good choice).")
         )
     return key
 
@@ -102,9 +103,9 @@ def _earlier_answer(session: Session, user: User, key: str, fingerprint: str) ->
     request_hash, status_code, body = _find(session, user, key)
     if request_hash != fingerprint:
         raise KeyReused(
-            "This Idempotency-Key was already used for a different request."
-            " Use a new key for a new booking."
+            _("This Idempotency-Key was already used for a different request."
+            " Use a new key for a new booking.")
         )
     if status_code == 0:  # pragma: no cover - needs a crash mid-flight
-        raise InvalidRequest("A request with this Idempotency-Key is still in progress; retry.")
+        raise InvalidRequest(_("A request with this Idempotency-Key is still in progress; retry."))
     return StoredAnswer(status_code, body)

@@ -13,6 +13,7 @@ from ..notices import bookings as notices
 from ..errors import AlreadyCancelled, BookingError, NotFound, NotPermitted
 from ..accounts.permissions import can_manage_site
 from .waitlist import fill_after_freeing
+from ..messages import Text, _
 
 
 def cancel_booking(session: Session, booking: Booking, actor: User, *,
@@ -22,13 +23,13 @@ def cancel_booking(session: Session, booking: Booking, actor: User, *,
     is_owner = booking.member_id == actor.id
     is_staff = can_manage_site(actor, booking.site)
     if not (is_owner or is_staff):
-        raise NotFound("No such booking.")
+        raise NotFound(_("No such booking."))
     if not booking.is_live:
-        raise AlreadyCancelled("This booking is already cancelled.")
+        raise AlreadyCancelled(_("This booking is already cancelled."))
     if not is_staff:
         rules.check_member_may_cancel(booking, now)
     elif booking.ends_on <= now.date():
-        raise NotPermitted("This booking is in the past and cannot be cancelled.")
+        raise NotPermitted(_("This booking is in the past and cannot be cancelled."))
     session.execute(delete(DeskCell).where(DeskCell.booking_id == booking.id))
     session.execute(delete(BedNight).where(BedNight.booking_id == booking.id))
     booking.status = BookingStatus.CANCELLED
@@ -51,14 +52,14 @@ def is_cancellable_by_member(booking: Booking, now: datetime) -> bool:
     return get_cancel_refusal(booking, now) is None
 
 
-def get_cancel_refusal(booking: Booking, now: datetime) -> str | None:
+def get_cancel_refusal(booking: Booking, now: datetime) -> Text | None:
     """The reason a member cannot cancel, for the confirmation page; None when they can."""
     if not booking.is_live:
-        return "This booking is already cancelled."
+        return _("This booking is already cancelled.")
     try:
         rules.check_member_may_cancel(booking, now)
     except BookingError as error:
-        return error.message
+        return error.text
     return None
 
 

@@ -11,8 +11,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ...models import Booking, BookingStatus, Site, User
-from ..dates import format_day
 from ..errors import OutsideBookingWindow
+from ..messages import _
 
 NO_SHOW_LIMIT_COUNT = 3
 NO_SHOW_WINDOW_DAYS = 30
@@ -37,9 +37,10 @@ def check_no_show_limit(session: Session, member: User, site: Site, day: date,
         return
     last = now.date() + timedelta(days=limit)
     raise OutsideBookingWindow(
-        f"You did not check in for {NO_SHOW_LIMIT_COUNT} or more bookings in the last"
-        f" {NO_SHOW_WINDOW_DAYS} days, so at {site.name} you can book up to {limit} days ahead"
-        f" for now (until {format_day(last)}).")
+        _("You did not check in for %(count)s or more bookings in the last %(days)s days, so at"
+          " %(site)s you can book up to %(limit)s days ahead for now (until %(last)s).",
+          count=NO_SHOW_LIMIT_COUNT, days=NO_SHOW_WINDOW_DAYS, site=site.name, limit=limit,
+          last=last))
 
 
 def no_show_counts(session: Session, member_ids: list[int], today: date) -> dict[int, int]:

@@ -14,11 +14,12 @@ from ...models import Bed, DayPart, Desk, Site
 from . import rules
 from .book import check_site_not_closed, get_free_beds, get_free_desks
 from ..errors import BookingError
+from ..messages import Text
 
 
 @dataclass(frozen=True)
 class Preview:
-    refusal: str | None = None
+    refusal: Text | None = None  # translated by the page
     desks: list[Desk] = field(default_factory=list)
     beds: list[Bed] = field(default_factory=list)
     other_beds: list[Bed] = field(default_factory=list)  # free, in rooms the member may not use
@@ -30,7 +31,7 @@ def preview_desk(session: Session, site: Site, day: date, part: DayPart, now: da
         rules.check_desk_request(site, day, part, now)
         check_site_not_closed(session, site, day, day)
     except BookingError as error:
-        return Preview(refusal=error.message)
+        return Preview(refusal=error.text)
     return Preview(desks=get_free_desks(session, site, day, part))
 
 
@@ -41,7 +42,7 @@ def preview_stay(session: Session, site: Site, member, check_in: date, check_out
         rules.check_stay_request(site, check_in, check_out, now)
         check_site_not_closed(session, site, check_in, check_out - timedelta(days=1))
     except BookingError as error:
-        return Preview(refusal=error.message)
+        return Preview(refusal=error.text)
     yours: list[Bed] = []
     others: list[Bed] = []
     for bed in get_free_beds(session, site, check_in, check_out):

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from ...models import Booking, DayPart, Designation, Room, Site, SiteStatus, User
-from ..dates import MIDDAY, at_kerala, format_day
+from ..dates import MIDDAY, WEEKDAYS_PLURAL, at_kerala, opening_days_text, part_name
 from ..errors import (
     CancellationClosed,
     EmailNotVerified,
@@ -20,22 +20,28 @@ from ..errors import (
     SiteNotBookable,
     StayTooLong,
 )
+from ..messages import _
+
+# Whom a room is for, as a sentence names them ("Room W1 is designated for women").
+DESIGNATION_WORDS = {"anyone": _("anyone"), "women": _("women"), "men": _("men")}
 
 
 def check_email_verified(member: User, resend_url: str) -> None:
     """A member who registered on the web books only once their address is verified."""
     if member.email_verified_at is None:
         raise EmailNotVerified(
-            f"Verify your email address before your first booking: open the link in the mail"
-            f" we sent to {member.email}. No mail, or the link expired? Choose “Resend” at"
-            f" {resend_url} (signed in) for a new one.")
+            _("Verify your email address before your first booking: open the link in the mail we"
+              " sent to %(email)s. No mail, or the link expired? Choose “Resend” at %(resend_url)s"
+              " (signed in) for a new one.",
+              email=member.email, resend_url=resend_url))
 
 
 def check_site_bookable(site: Site) -> None:
     if site.status == SiteStatus.PLANNED:
-        raise SiteNotBookable(f"{site.name} is opening soon and does not take bookings yet.")
+        raise SiteNotBookable(_("%(site)s is opening soon and does not take bookings yet.",
+                                site=site.name))
     if site.status != SiteStatus.OPEN:
-        raise SiteNotBookable(f"{site.name} is closed and does not take bookings.")
+        raise SiteNotBookable(_("%(site)s is closed and does not take bookings.", site=site.name))
 
 
 def part_ends_at(site: Site, day: date, part: DayPart) -> datetime:
@@ -49,44 +55,49 @@ def part_starts_at(site: Site, day: date, part: DayPart) -> datetime:
 def check_desk_request(site: Site, day: date, part: DayPart, now: datetime) -> None:
     """Refuse a desk booking that a rule forbids (closures are checked elsewhere)."""
     if not site.is_centre:
-        raise InvalidRequest(f"{site.name} is a hostel; book a bed there, not a desk.")
+        raise InvalidRequest(_("%(site)s is a hostel; book a bed there, not a desk.",
+                               site=site.name))
     check_site_bookable(site)
     today = now.date()
     if day < today or part_ends_at(site, day, part) <= now:
-        raise InPast(f"{format_day(day)} ({part.value}) has already passed.")
+        raise InPast(_("%(day)s (%(part)s) has already passed.", day=day, part=part_name(part)))
     last = today + timedelta(days=site.advance_days)
     if day > last:
         raise OutsideBookingWindow(
-            f"Desks at {site.name} can be booked up to {site.advance_days} days ahead"
-            f" (until {format_day(last)})."
+            _("Desks at %(site)s can be booked up to %(advance_days)s days ahead (until %(last)s).",
+              site=site.name, advance_days=site.advance_days, last=last)
         )
     if not site.is_open_weekday(day):
         raise SiteClosedOn(
-            f"{site.name} is not open on {day:%A}s (open {site.opening_days_label})."
+            _("%(site)s is not open on %(weekdays)s (open %(opening_days)s).", site=site.name,
+              weekdays=WEEKDAYS_PLURAL[day.weekday()],
+              opening_days=opening_days_text(site.opening_days))
         )
 
 
 def check_stay_request(site: Site, check_in: date, check_out: date, now: datetime) -> None:
     """Refuse a hostel stay that a rule forbids (closures are checked elsewhere)."""
     if not site.is_hostel:
-        raise InvalidRequest(f"{site.name} is a coworking centre; book a desk there, not a bed.")
+        raise InvalidRequest(_("%(site)s is a coworking centre; book a desk there, not a bed.",
+                               site=site.name))
     if check_out <= check_in:
-        raise InvalidRequest("The check-out date must be after the check-in date.")
+        raise InvalidRequest(_("The check-out date must be after the check-in date."))
     check_site_bookable(site)
     today = now.date()
     if check_in < today:
-        raise InPast(f"The check-in date {format_day(check_in)} has already passed.")
+        raise InPast(_("The check-in date %(check_in)s has already passed.", check_in=check_in))
     last = today + timedelta(days=site.advance_days)
     if check_in > last:
         raise OutsideBookingWindow(
-            f"Check-in at {site.name} can be at most {site.advance_days} days ahead"
-            f" (until {format_day(last)})."
+            _("Check-in at %(site)s can be at most %(advance_days)s days ahead (until %(last)s).",
+              site=site.name, advance_days=site.advance_days, last=last)
         )
     nights = (check_out - check_in).days
     if nights > site.max_stay_nights:
         raise StayTooLong(
-            f"That is {nights} nights; the longest stay at {site.name} is"
-            f" {site.max_stay_nights} nights."
+            _("That is %(nights)s nights; the longest stay at %(site)s is %(max_stay_nights)s"
+              " nights.",
+              nights=nights, site=site.name, max_stay_nights=site.max_stay_nights)
         )
 
 
@@ -105,11 +116,13 @@ def rooms_eligible_for(member: User):
 def check_room_eligibility(member: User, room: Room) -> None:
     if not is_eligible_for_room(member, room):
         if member.hostel_eligibility is None:
-            hint = ("Hostel staff grant women's or men's rooms: ask on your account page,"
-                    " then show a warden your photo ID.")
+            hint = _("Hostel staff grant women's or men's rooms: ask on your account page,"
+                     " then show a warden your photo ID.")
         else:
-            hint = "Choose a room designated for anyone or for you."
-        raise NotEligible(f"Room {room.name} is designated for {room.designation}. {hint}")
+            hint = _("Choose a room designated for anyone or for you.")
+        designation = DESIGNATION_WORDS.get(room.designation, room.designation)
+        raise NotEligible(_("Room %(room)s is designated for %(designation)s. %(hint)s",
+                            room=room.name, designation=designation, hint=hint))
 
 
 def booking_starts_at(booking: Booking) -> datetime:
@@ -126,7 +139,9 @@ def check_member_may_cancel(booking: Booking, now: datetime) -> None:
     if now >= cutoff:
         if booking.site.cancel_cutoff_hours:
             raise CancellationClosed(
-                f"Bookings at {booking.site.name} can be cancelled until"
-                f" {booking.site.cancel_cutoff_hours} hours before they start."
+                _("Bookings at %(site)s can be cancelled until %(cancel_cutoff_hours)s hours"
+                  " before they start.",
+                  site=booking.site.name, cancel_cutoff_hours=booking.site.cancel_cutoff_hours)
             )
-        raise CancellationClosed("This booking has already started and can no longer be cancelled.")
+        raise CancellationClosed(_("This booking has already started and can no longer be"
+                                   " cancelled."))

@@ -12,6 +12,7 @@ No Flask here; the caller's transaction is used and never committed.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -20,7 +21,7 @@ from sqlalchemy.orm import Session, joinedload
 
 from ...clock import now_in_kerala
 from ...models import Booking, BookingSeries, DayPart, Site, User, utcnow
-from ..dates import MAX_RANGE_DAYS, days_between, format_day
+from ..dates import MAX_RANGE_DAYS, WEEKDAYS, days_between
 from ..errors import (
     AlreadyCancelled,
     BookingError,
@@ -36,9 +37,9 @@ from ..errors import (
 from . import rules
 from .book import DeskRequest, book
 from .member import cancel_booking
+from ..messages import Text, _, join_or, ngettext
 
 WEEKDAY_CODES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 # However far ahead a site lets members book, one series spans at most this
 # many days (13 weeks): a longer wish is booked again later, in smaller pieces.
 MAX_SERIES_DAYS = MAX_RANGE_DAYS
@@ -48,9 +49,9 @@ class SeriesRefused(BookingError):
     """Nothing was booked: all or nothing and something was refused, or every date was."""
 
     http_status = 409
-    title = "Series not booked"
+    title = _("Series not booked")
 
-    def __init__(self, message: str, refused: list[Refusal]) -> None:
+    def __init__(self, message: Text, refused: list[Refusal]) -> None:
         super().__init__(message)
         self.refused = refused
 
@@ -60,11 +61,12 @@ class Refusal:
     """One date of a series that could not be booked, and why, for a person."""
 
     day: date
-    reason: str
+    reason: Text
     code: str  # closed, full, already_booked, not_open, past, rule
 
-    def as_dict(self) -> dict:
-        return {"date": self.day.isoformat(), "reason": self.reason, "code": self.code}
+    def as_dict(self, translate: Callable[[Text], str] = str) -> dict:
+        """As JSON; the reason in English (as kept) unless the edge passes its translator."""
+        return {"date": self.day.isoformat(), "reason": translate(self.reason), "code": self.code}
 
 
 @dataclass
@@ -77,15 +79,16 @@ class SeriesResult:
 @dataclass
 class SeriesCancellation:
     cancelled: list[Booking] = field(default_factory=list)
-    kept: list[tuple[Booking, str]] = field(default_factory=list)  # too late to cancel
+    kept: list[tuple[Booking, Text]] = field(default_factory=list)  # too late to cancel
 
 
 def weekdays_from_codes(codes: list[str]) -> str:
     """["tue", "thu"] as the stored digits "13" (Monday = 0); unknown codes are refused."""
     unknown = [c for c in codes if c not in WEEKDAY_CODES]
     if unknown:
-        raise InvalidRequest(f"Unknown weekday(s): {', '.join(map(str, unknown))}."
-                             f" Use {', '.join(WEEKDAY_CODES)}.")
+        raise InvalidRequest(_("Unknown weekday(s): %(unknown)s. Use %(codes)s.",
+                               unknown=', '.join(map(str, unknown)),
+                               codes=', '.join(WEEKDAY_CODES)))
     return "".join(sorted({str(WEEKDAY_CODES.index(c)) for c in codes}))
 
 
@@ -98,30 +101,33 @@ def check_series_request(site: Site, weekdays: str, first: date, until: date,
                          now: datetime) -> list[date]:
     """Refuse a series no occurrence of which could be booked; else its dates."""
     if not site.is_centre:
-        raise InvalidRequest(f"{site.name} is a hostel; weekly bookings are for desks.")
+        raise InvalidRequest(_("%(site)s is a hostel; weekly bookings are for desks.",
+                               site=site.name))
     rules.check_site_bookable(site)
     if not weekdays or any(d not in "0123456" for d in weekdays):
-        raise InvalidRequest("Choose at least one weekday.")
+        raise InvalidRequest(_("Choose at least one weekday."))
     if until < first:
-        raise InvalidRequest(f"The last date ({format_day(until)}) is before the first"
-                             f" ({format_day(first)}).")
+        raise InvalidRequest(_("The last date (%(until)s) is before the first (%(first)s).",
+                               until=until, first=first))
     today = now.date()
     if first < today:
-        raise InPast(f"The first date {format_day(first)} has already passed.")
+        raise InPast(_("The first date %(first)s has already passed.", first=first))
     last = today + timedelta(days=site.advance_days)
     if until > last:
         raise OutsideBookingWindow(
-            f"Desks at {site.name} can be booked up to {site.advance_days} days ahead"
-            f" (until {format_day(last)}); choose an end date no later than that.")
+            _("Desks at %(site)s can be booked up to %(advance_days)s days ahead (until"
+              " %(last)s); choose an end date no later than that.",
+              site=site.name, advance_days=site.advance_days, last=last))
     length = (until - first).days + 1
     if length > MAX_SERIES_DAYS:
-        raise OutsideBookingWindow(f"That is {length} days; a weekly booking can span at most"
-                                   f" {MAX_SERIES_DAYS} days at a time.")
+        raise OutsideBookingWindow(_("That is %(length)s days; a weekly booking can span at most"
+                                     " %(most)s days at a time.",
+                                     length=length, most=MAX_SERIES_DAYS))
     days = get_occurrence_days(weekdays, first, until)
     if not days:
-        names = " or ".join(WEEKDAY_NAMES[int(d)] for d in sorted(weekdays))
-        raise InvalidRequest(f"No {names} falls between {format_day(first)} and"
-                             f" {format_day(until)}.")
+        names = join_or([WEEKDAYS[int(d)] for d in sorted(weekdays)])
+        raise InvalidRequest(_("No %(names)s falls between %(first)s and %(until)s.",
+                               names=names, first=first, until=until))
     return days
 
 
@@ -149,7 +155,7 @@ def book_series(session: Session, member: User, site: Site, part: DayPart, weekd
         except BookingError as error:
             code = "not_open" if not site.is_open_weekday(day) else _refusal_code(error)
             # All or nothing goes on: the person learns every date at fault at once.
-            result.refused.append(Refusal(day, error.message, code))
+            result.refused.append(Refusal(day, error.text, code))
         else:
             result.booked.append(booking)
     if result.refused and (all_or_nothing or not result.booked):
@@ -172,13 +178,16 @@ def _refusal_code(error: BookingError) -> str:
     return "rule"
 
 
-def _nothing_booked(refused: list[Refusal], all_or_nothing: bool) -> str:
+def _nothing_booked(refused: list[Refusal], all_or_nothing: bool) -> Text:
     first = refused[0]
     if all_or_nothing:
-        count = "1 date" if len(refused) == 1 else f"{len(refused)} dates"
-        return (f"Nothing was booked: you asked for all or nothing, and {count} could not be"
-                f" booked, the first {format_day(first.day)}: {first.reason}")
-    return f"Nothing was booked: none of the {len(refused)} dates could be. {first.reason}"
+        return ngettext("Nothing was booked: you asked for all or nothing, and 1 date could"
+                        " not be booked, the first %(day)s: %(reason)s",
+                        "Nothing was booked: you asked for all or nothing, and %(num)d dates"
+                        " could not be booked, the first %(day)s: %(reason)s",
+                        len(refused), day=first.day, reason=first.reason)
+    return _("Nothing was booked: none of the %(count)s dates could be. %(reason)s",
+             count=len(refused), reason=first.reason)
 
 
 # ---------------------------------------------------------------- reading and cancelling
@@ -187,7 +196,7 @@ def get_member_series(session: Session, member: User, series_id: int) -> Booking
     """The member's own series; anyone else's does not exist for them."""
     series = session.get(BookingSeries, series_id) if 0 < series_id <= 2**31 - 1 else None
     if series is None or series.member_id != member.id:
-        raise NotFound(f"You have no weekly booking with id {series_id}.")
+        raise NotFound(_("You have no weekly booking with id %(series_id)s.", series_id=series_id))
     return series
 
 
@@ -219,16 +228,16 @@ def cancel_series_rest(session: Session, member: User, series: BookingSeries,
     """Cancel the occurrences still ahead, each by the member's ordinary cancel (its rules apply)."""
     now = now or now_in_kerala()
     if series.member_id != member.id:
-        raise NotFound(f"You have no weekly booking with id {series.id}.")
+        raise NotFound(_("You have no weekly booking with id %(series_id)s.", series_id=series.id))
     if series.is_cancelled:
-        raise AlreadyCancelled("The rest of this weekly booking is already cancelled.")
+        raise AlreadyCancelled(_("The rest of this weekly booking is already cancelled."))
     outcome = SeriesCancellation()
     for booking in get_occurrences_ahead(session, series, now):
         try:
             cancel_booking(session, booking, member, now=now,
                            reason="Cancelled with the rest of the weekly booking")
         except CancellationClosed as error:
-            outcome.kept.append((booking, error.message))
+            outcome.kept.append((booking, error.text))
         else:
             outcome.cancelled.append(booking)
     series.cancelled_at = utcnow()

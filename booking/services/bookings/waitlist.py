@@ -36,7 +36,7 @@ from ...models import (
     WaitlistEntry,
     WaitlistStatus,
 )
-from ..dates import format_day
+from ..dates import part_name
 from ..errors import (
     AlreadyBookedThen,
     AlreadyWaiting,
@@ -58,6 +58,11 @@ from .book import (
     get_free_beds,
     get_free_desks,
 )
+from ..messages import _
+
+# An entry's status as a sentence names it ("it is filled").
+STATUS_WORDS = {"waiting": _("waiting"), "filled": _("filled"), "left": _("left"),
+                "expired": _("expired")}
 
 
 @dataclass(frozen=True)
@@ -75,7 +80,7 @@ def join_waitlist(session: Session, member: User, request: DeskRequest | StayReq
     """Wait for a full desk day part or stay; refused when a suitable place is free."""
     now = now or now_in_kerala()
     if member.is_deleted:
-        raise NotPermitted("This account has been deleted.")
+        raise NotPermitted(_("This account has been deleted."))
     site = request.site
     _queue_behind_changes(session, site)
     if isinstance(request, DeskRequest):
@@ -88,7 +93,7 @@ def join_waitlist(session: Session, member: User, request: DeskRequest | StayReq
             session.add(entry)
             session.flush()
     except IntegrityError:
-        raise AlreadyWaiting("You are already on the waitlist for that.") from None
+        raise AlreadyWaiting(_("You are already on the waitlist for that.")) from None
     return entry
 
 
@@ -100,11 +105,11 @@ def _check_desk_join(session: Session, member: User, request: DeskRequest,
     if session.scalar(select(exists().where(DeskCell.member_id == member.id,
                                             DeskCell.held_on == day,
                                             DeskCell.part.in_(part.cells)))):
-        raise AlreadyBookedThen(f"You already have a desk booked then ({format_day(day)},"
-                                f" {part.value}).")
+        raise AlreadyBookedThen(_("You already have a desk booked then (%(day)s, %(part)s).",
+                                  day=day, part=part_name(part)))
     if get_free_desks(session, site, day, part):
-        raise PlaceIsFree(f"A desk is free at {site.name} on {format_day(day)}"
-                          f" ({part.value}): book it instead.")
+        raise PlaceIsFree(_("A desk is free at %(site)s on %(day)s (%(part)s): book it instead.",
+                            site=site.name, day=day, part=part_name(part)))
     _check_not_waiting(session, member, site, day, day + timedelta(days=1), part.value)
     return WaitlistEntry(member_id=member.id, site_id=site.id, kind="desk", starts_on=day,
                          ends_on=day + timedelta(days=1), part=part.value,
@@ -119,14 +124,17 @@ def _check_stay_join(session: Session, member: User, request: StayRequest,
     if session.scalar(select(exists().where(BedNight.member_id == member.id,
                                             BedNight.night_on >= check_in,
                                             BedNight.night_on < check_out))):
-        raise AlreadyBookedThen(f"You already have a bed booked for a night between"
-                                f" {format_day(check_in)} and {format_day(check_out)}.")
+        raise AlreadyBookedThen(_("You already have a bed booked for a night between %(check_in)s"
+                                  " and %(check_out)s.",
+                                  check_in=check_in, check_out=check_out))
     if not _has_eligible_bed(session, member, site, check_in, check_out):
-        raise NotEligible(f"No room at {site.name} is designated for you. Hostel staff grant"
-                          " women's or men's rooms: ask on your account page.")
+        raise NotEligible(_("No room at %(site)s is designated for you. Hostel staff grant"
+                            " women's or men's rooms: ask on your account page.",
+                            site=site.name))
     if get_free_beds(session, site, check_in, check_out, member=member):
-        raise PlaceIsFree(f"A bed is free at {site.name} for every night from"
-                          f" {format_day(check_in)} to {format_day(check_out)}: book it instead.")
+        raise PlaceIsFree(_("A bed is free at %(site)s for every night from %(check_in)s to"
+                            " %(check_out)s: book it instead.",
+                            site=site.name, check_in=check_in, check_out=check_out))
     _check_not_waiting(session, member, site, check_in, check_out, None)
     return WaitlistEntry(member_id=member.id, site_id=site.id, kind="bed", starts_on=check_in,
                          ends_on=check_out, part=None, status=WaitlistStatus.WAITING)
@@ -148,16 +156,17 @@ def _check_not_waiting(session: Session, member: User, site: Site, starts_on: da
             WaitlistEntry.status == WaitlistStatus.WAITING,
             WaitlistEntry.starts_on == starts_on, WaitlistEntry.ends_on == ends_on,
             WaitlistEntry.part.is_(None) if part is None else WaitlistEntry.part == part))):
-        raise AlreadyWaiting("You are already on the waitlist for that.")
+        raise AlreadyWaiting(_("You are already on the waitlist for that."))
 
 
 def leave_waitlist(session: Session, member: User, entry: WaitlistEntry, *,
                    now: datetime | None = None) -> WaitlistEntry:
     """Stop waiting (the entry stays as the record)."""
     if entry.member_id != member.id:
-        raise NotFound("No such waitlist entry.")
+        raise NotFound(_("No such waitlist entry."))
     if not entry.is_waiting:
-        raise RuleViolation(f"This entry is no longer waiting (it is {entry.status}).")
+        raise RuleViolation(_("This entry is no longer waiting (it is %(status)s).",
+                              status=STATUS_WORDS.get(entry.status, entry.status)))
     _close(entry, WaitlistStatus.LEFT, now or now_in_kerala())
     session.flush()
     return entry
@@ -167,7 +176,7 @@ def get_entry(session: Session, member: User, entry_id: int) -> WaitlistEntry:
     """The member's own entry; anyone else's is not found."""
     entry = session.get(WaitlistEntry, entry_id) if 0 < entry_id < 2**31 else None
     if entry is None or entry.member_id != member.id:
-        raise NotFound(f"You have no waitlist entry with id {entry_id}.")
+        raise NotFound(_("You have no waitlist entry with id %(entry_id)s.", entry_id=entry_id))
     return entry
 
 
@@ -284,10 +293,10 @@ def _try_fill(session: Session, site: Site, entry: WaitlistEntry, now: datetime)
 def _notify_filled(session: Session, entry: WaitlistEntry, booking: Booking) -> None:
     site = booking.site
     notify(session, entry.member, kind="waitlist_filled", template="waitlist_filled",
-           subject=f"You are booked at {site.name}: a place came free",
+           subject=_("You are booked at %(site)s: a place came free", site=site.name),
            context={"booking": booking, "site": site,
-                    "place": (f"Desk {booking.desk.label}" if booking.is_desk
-                              else f"Bed {booking.bed.label}"),
+                    "place": (_("Desk %(label)s", label=booking.desk.label) if booking.is_desk
+                              else _("Bed %(label)s", label=booking.bed.label)),
                     "booking_path": f"/bookings/{booking.id}"},
            dedupe_key=f"waitlist_filled:{entry.id}")
 

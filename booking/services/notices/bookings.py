@@ -21,14 +21,15 @@ from sqlalchemy.orm import Session, joinedload
 from ...clock import KOLKATA, now_in_kerala
 from ...models import Booking, BookingStatus, DayPart, OutboxMessage, User
 from ..bookings.rules import part_ends_at, part_starts_at
-from ..dates import at_kerala, format_day
+from ..dates import WEEKDAYS, WEEKDAYS_SHORT, at_kerala
+from ..messages import Text, _, ngettext, written
 from . import preferences
 from .calendar import CONFIRM_METHOD, CANCEL_METHOD, booking_calendar, cancellation_calendar
 from .notify import notify
 from .outbox import Attachment
 from .settings import mail_settings
 
-PART_WORDS = {"morning": "morning", "afternoon": "afternoon", "full": "full day"}
+PART_WORDS = {"morning": _("morning"), "afternoon": _("afternoon"), "full": _("full day")}
 # Reminders for tomorrow's bookings go out from this hour (Kerala time).
 REMINDER_HOUR = time(17, 0)
 # A worker looks for reminders to write at most this often (it polls every few seconds).
@@ -45,33 +46,41 @@ def describe(booking: Booking) -> dict:
     site = booking.site
     if booking.is_desk:
         part = DayPart(booking.part)
-        return {"is_desk": True, "site_name": site.name, "place": f"Desk {booking.resource_label}",
-                "day": format_day(booking.starts_on), "weekday": f"{booking.starts_on:%A}",
+        return {"is_desk": True, "site_name": site.name,
+                "place": _("Desk %(label)s", label=booking.resource_label),
+                "day": written(booking.starts_on), "weekday": WEEKDAYS[booking.starts_on.weekday()],
                 "part": PART_WORDS[part.value],
-                "starts": f"{part_starts_at(site, booking.starts_on, part):%H:%M}",
-                "ends": f"{part_ends_at(site, booking.starts_on, part):%H:%M}",
+                "starts": written(part_starts_at(site, booking.starts_on, part).time()),
+                "ends": written(part_ends_at(site, booking.starts_on, part).time()),
                 "address": _address(site), "phone": site.phone}
     bed = booking.bed
-    nights = booking.nights
     return {"is_desk": False, "site_name": site.name,
-            "place": f"Room {bed.room.name}, bed {bed.label}" if bed else "",
-            "check_in": f"{booking.starts_on:%A} {format_day(booking.starts_on)}",
-            "check_in_time": f"{site.check_in_time:%H:%M}",
-            "check_out": f"{booking.ends_on:%A} {format_day(booking.ends_on)}",
-            "check_out_time": f"{site.check_out_time:%H:%M}",
-            "nights": "1 night" if nights == 1 else f"{nights} nights",
+            "place": (_("Room %(room)s, bed %(bed)s", room=bed.room.name, bed=bed.label)
+                      if bed else ""),
+            "check_in": _long_day(booking.starts_on),
+            "check_in_time": written(site.check_in_time),
+            "check_out": _long_day(booking.ends_on),
+            "check_out_time": written(site.check_out_time),
+            "nights": ngettext("1 night", "%(num)d nights", booking.nights),
             "address": _address(site), "phone": site.phone}
+
+
+def _long_day(day: date) -> Text:
+    """Tuesday 2 Dec 2026."""
+    return _("%(weekday)s %(day)s", weekday=WEEKDAYS[day.weekday()], day=day)
 
 
 def _address(site) -> str:
     return ", ".join(line.strip() for line in (site.address or "").splitlines() if line.strip())
 
 
-def _when(booking: Booking) -> str:
+def _when(booking: Booking) -> Text:
     """For subjects: "Tue 2 Dec 2026, morning" or "from Tue 2 Dec 2026"."""
+    weekday, day = WEEKDAYS_SHORT[booking.starts_on.weekday()], booking.starts_on
     if booking.is_desk:
-        return f"{booking.starts_on:%a} {format_day(booking.starts_on)}, {PART_WORDS[booking.part]}"
-    return f"from {booking.starts_on:%a} {format_day(booking.starts_on)}"
+        return _("%(weekday)s %(day)s, %(part)s", weekday=weekday, day=day,
+                 part=PART_WORDS[booking.part])
+    return _("from %(weekday)s %(day)s", weekday=weekday, day=day)
 
 
 def _calendar_file(session: Session, booking: Booking, *, sequence: int | None = None) -> Attachment:
@@ -88,7 +97,7 @@ def _calendar_file(session: Session, booking: Booking, *, sequence: int | None =
     return Attachment("booking.ics", content, "text", "calendar", {"method": method})
 
 
-def _send(session: Session, booking: Booking, *, kind: str, template: str, subject: str,
+def _send(session: Session, booking: Booking, *, kind: str, template: str, subject: Text,
           member: User | None = None, topic: str | None = None, context: dict | None = None,
           sequence: int | None = None, dedupe_key: str | None = None) -> OutboxMessage | None:
     """One booking mail to its member; None when nobody is to be written to."""
@@ -111,7 +120,8 @@ def _send(session: Session, booking: Booking, *, kind: str, template: str, subje
 def booking_confirmed(session: Session, booking: Booking, member: User) -> OutboxMessage | None:
     """The member booked: what, where, when, with the calendar file."""
     return _send(session, booking, kind="booking_confirmed", template="booking_confirmed",
-                 subject=f"Booked: {booking.site.name}, {_when(booking)}", member=member,
+                 subject=_("Booked: %(site)s, %(when)s", site=booking.site.name,
+                           when=_when(booking)), member=member,
                  topic=preferences.OWN_BOOKINGS, sequence=0)
 
 
@@ -120,31 +130,37 @@ def booking_cancelled(session: Session, booking: Booking, *, by_staff: bool) -> 
     return _send(session, booking,
                  kind="booking_cancelled_by_staff" if by_staff else "booking_cancelled",
                  template="booking_cancelled",
-                 subject=f"Cancelled: {booking.site.name}, {_when(booking)}",
+                 subject=_("Cancelled: %(site)s, %(when)s", site=booking.site.name,
+                           when=_when(booking)),
                  topic=None if by_staff else preferences.OWN_BOOKINGS,
                  context={"by_staff": by_staff, "reason": booking.cancel_reason or ""})
 
 
 def booking_moved(session: Session, booking: Booking, why: str) -> OutboxMessage | None:
     """A capacity change (or staff resolving a conflict) moved the booking to another place."""
-    what = "desk" if booking.is_desk else "bed"
+    subject = (_("Your desk has changed: %(site)s, %(when)s", site=booking.site.name,
+                 when=_when(booking)) if booking.is_desk
+               else _("Your bed has changed: %(site)s, %(when)s", site=booking.site.name,
+                      when=_when(booking)))
     return _send(session, booking, kind="booking_moved", template="booking_moved",
-                 subject=f"Your {what} has changed: {booking.site.name}, {_when(booking)}",
+                 subject=subject,
                  context={"why": why})
 
 
 def booking_in_conflict(session: Session, booking: Booking) -> OutboxMessage | None:
     """A capacity change left the booking without its place; staff will sort it out."""
     return _send(session, booking, kind="booking_conflict", template="booking_conflict",
-                 subject=f"Your booking needs attention: {booking.site.name}, {_when(booking)}",
+                 subject=_("Your booking needs attention: %(site)s, %(when)s",
+                           site=booking.site.name, when=_when(booking)),
                  context={"note": booking.conflict or ""})
 
 
-def booking_closure(session: Session, booking: Booking, *, where: str, span: str, reason: str,
-                    moved: bool) -> OutboxMessage | None:
+def booking_closure(session: Session, booking: Booking, *, where: Text | str, span: Text,
+                    reason: str, moved: bool) -> OutboxMessage | None:
     """A closure of the site (or a room, ``where``) covers the booking: moved, or staff will call."""
     return _send(session, booking, kind="booking_closure", template="booking_closure",
-                 subject=f"{where} is closed {span}: your booking at {booking.site.name}",
+                 subject=_("%(where)s is closed %(span)s: your booking at %(site)s",
+                           where=where, span=span, site=booking.site.name),
                  context={"where": where, "span": span, "reason": reason, "moved": moved})
 
 
@@ -154,7 +170,8 @@ def booking_ended(session: Session, booking: Booking, summary: str, reason: str 
     return _send(session, booking,
                  kind="booking_ended_by_staff" if by_staff else "booking_ended",
                  template="booking_ended",
-                 subject=f"Ended early: {booking.site.name}, {_when(booking)}",
+                 subject=_("Ended early: %(site)s, %(when)s", site=booking.site.name,
+                           when=_when(booking)),
                  topic=None if by_staff else preferences.OWN_BOOKINGS,
                  context={"by_staff": by_staff, "summary": summary, "reason": reason or ""})
 
@@ -194,7 +211,8 @@ def send_reminders(session: Session, *, now: datetime | None = None) -> int:
     for booking in bookings:
         # The dedupe key is the guarantee (two workers at once): a second row is refused.
         if _send(session, booking, kind="booking_reminder", template="booking_reminder",
-                 subject=f"Tomorrow: {booking.site.name}, {_when(booking)}",
+                 subject=_("Tomorrow: %(site)s, %(when)s", site=booking.site.name,
+                           when=_when(booking)),
                  topic=preferences.REMINDERS, dedupe_key=reminder_key(booking, day)) is not None:
             written += 1
     return written

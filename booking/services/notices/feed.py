@@ -24,6 +24,7 @@ from ...models import Booking, CalendarFeed, User, utcnow
 from ..admin import audit
 from ..errors import InvalidRequest, NotFound
 from .calendar import booking_calendar, get_sequences
+from ..messages import _
 
 PAST_DAYS = 30  # the feed keeps bookings that ended up to this many days ago
 MAX_BOOKINGS = 500  # far above what a member holds; bounds the answer
@@ -52,7 +53,7 @@ def get_feed_secret(feed: CalendarFeed, key: bytes) -> str | None:
 def create_feed(session: Session, member: User, key: bytes) -> tuple[CalendarFeed, str]:
     """Make the member's feed, or a new address for it (the old one stops working)."""
     if member.is_deleted:
-        raise InvalidRequest("This account has been deleted.")
+        raise InvalidRequest(_("This account has been deleted."))
     feed = get_feed(session, member)
     action = "calendar_feed.regenerate" if feed is not None else "calendar_feed.create"
     if feed is None:
@@ -71,7 +72,7 @@ def revoke_feed(session: Session, member: User) -> None:
     """Delete the member's feed: its address answers 404 from now on."""
     feed = get_feed(session, member)
     if feed is None:
-        raise NotFound("You have no calendar feed.")
+        raise NotFound(_("You have no calendar feed."))
     session.delete(feed)
     session.flush()
     audit.record(session, member, "calendar_feed.revoke", target=f"user:{member.id}")

@@ -10,7 +10,8 @@ from sqlalchemy.orm import Session
 
 from ...models import OutboxMessage, User
 from .outbox import Attachment, compose, enqueue
-from .render import render
+from ..messages import ENGLISH, Text
+from .render import localized, render
 from .settings import mail_settings
 
 
@@ -18,7 +19,7 @@ from .settings import mail_settings
 SILENT = "no_notices"
 
 
-def notify(session: Session, user: User, *, kind: str, template: str, subject: str,
+def notify(session: Session, user: User, *, kind: str, template: str, subject: Text | str,
            context: dict | None = None, attachments: Sequence[Attachment] = (),
            dedupe_key: str | None = None,
            unsubscribe_path: str | None = None) -> OutboxMessage | None:
@@ -26,11 +27,14 @@ def notify(session: Session, user: User, *, kind: str, template: str, subject: s
 
     ``unsubscribe_path`` marks an optional notice: the mail carries
     ``List-Unsubscribe`` (RFC 2369) and one-click unsubscribe (RFC 8058).
+    The mail, subject included, is in the user's language.
     """
     if user.email is None or user.is_deleted or session.info.get(SILENT):
         return None
     settings = mail_settings(session)
-    text, html = render(template, user=user, settings=settings, subject=subject,
+    locale = recipient_locale(user)
+    subject = localized(subject, locale)
+    text, html = render(template, locale=locale, user=user, settings=settings, subject=subject,
                         unsubscribe_url=settings.link(unsubscribe_path) if unsubscribe_path else None,
                         **(context or {}))
     headers = {}
@@ -41,3 +45,8 @@ def notify(session: Session, user: User, *, kind: str, template: str, subject: s
                       text=text, html=html, attachments=attachments, headers=headers,
                       domain=settings.domain)
     return enqueue(session, message, kind=kind, user_id=user.id, dedupe_key=dedupe_key)
+
+
+def recipient_locale(user: User) -> str:
+    """The language the user reads their mail in (English until they choose)."""
+    return getattr(user, "locale", None) or ENGLISH

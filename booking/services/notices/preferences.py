@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from ...models import NoticeOptOut, User
 from ..errors import InvalidRequest
 from .settings import MailSettings
+from ..messages import _
 
 OWN_BOOKINGS = "own_bookings"
 REMINDERS = "reminders"
@@ -43,7 +44,8 @@ def set_wanted(session: Session, user: User, wanted: dict[str, bool]) -> dict[st
     """Turn optional notices on or off; topics not named keep their setting."""
     unknown = set(wanted) - set(TOPICS)
     if unknown:
-        raise InvalidRequest(f"Unknown kind of notice: {', '.join(sorted(unknown))}.")
+        raise InvalidRequest(_("Unknown kind of notice: %(kinds)s.",
+                               kinds=', '.join(sorted(unknown))))
     current = get_wanted(session, user)
     for topic, on in wanted.items():
         if on and not current[topic]:
@@ -73,10 +75,10 @@ def read_unsubscribe_token(secret_key: str, token: str) -> tuple[int, str]:
     try:
         user_id, topic = _serializer(secret_key).loads(token)
     except (BadData, TypeError, ValueError):
-        raise BadUnsubscribeLink("This unsubscribe link is not valid: it may have been cut"
-                                 " short or changed.") from None
+        raise BadUnsubscribeLink(_("This unsubscribe link is not valid: it may have been cut"
+                                 " short or changed.")) from None
     if not isinstance(user_id, int) or topic not in TOPICS:
-        raise BadUnsubscribeLink("This unsubscribe link is not valid.")
+        raise BadUnsubscribeLink(_("This unsubscribe link is not valid."))
     return user_id, topic
 
 

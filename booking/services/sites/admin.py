@@ -22,6 +22,10 @@ from .capacity import CapacityChange
 from ..dates import format_day, format_span
 from ..notices import bookings as notices
 from ..errors import InvalidRequest
+from ..messages import _
+
+# A site's status as a sentence names it.
+STATUS_WORDS = {"planned": _("planned"), "open": _("open"), "closed": _("closed")}
 
 SITE_FIELDS = (
     "name", "status", "district", "town", "address", "pin_code", "latitude", "longitude", "phone",
@@ -40,22 +44,22 @@ STATUS_MOVES = {
 def _check_site_fields(fields: dict) -> None:
     opens, closes = fields.get("opens_at", time(8)), fields.get("closes_at", time(20))
     if opens >= closes:
-        raise InvalidRequest("The opening time must be before the closing time.")
+        raise InvalidRequest(_("The opening time must be before the closing time."))
     days = fields.get("opening_days", "0")
     if not days or any(d not in "0123456" for d in days):
-        raise InvalidRequest("Choose at least one opening day.")
+        raise InvalidRequest(_("Choose at least one opening day."))
     if not 0 <= fields.get("advance_days", 0) <= 365:
-        raise InvalidRequest("Bookings can open between 0 and 365 days ahead.")
+        raise InvalidRequest(_("Bookings can open between 0 and 365 days ahead."))
     if not 1 <= fields.get("max_stay_nights", 1) <= 366:
-        raise InvalidRequest("The longest stay is between 1 and 366 nights.")
+        raise InvalidRequest(_("The longest stay is between 1 and 366 nights."))
     if not 0 <= fields.get("cancel_cutoff_hours", 0) <= 720:
-        raise InvalidRequest("The cancellation cut-off is between 0 and 720 hours.")
+        raise InvalidRequest(_("The cancellation cut-off is between 0 and 720 hours."))
     minutes = fields.get("no_show_after_minutes")
     if minutes is not None and not 1 <= minutes <= 600:
-        raise InvalidRequest("No-shows are released between 1 and 600 minutes after the start.")
+        raise InvalidRequest(_("No-shows are released between 1 and 600 minutes after the start."))
     limit = fields.get("no_show_limit_days")
     if limit is not None and not 0 <= limit <= 365:
-        raise InvalidRequest("The no-show booking limit is between 0 and 365 days ahead.")
+        raise InvalidRequest(_("The no-show booking limit is between 0 and 365 days ahead."))
 
 
 def create_site(session: Session, actor: User, *, slug: str, kind: str, name: str,
@@ -93,7 +97,9 @@ def set_site_status(session: Session, actor: User, site: Site, status: str,
                     today: date) -> CapacityChange:
     """Move a site along planned -> open -> closed; closing flags its future bookings."""
     if status not in STATUS_MOVES.get(SiteStatus(site.status), set()):
-        raise InvalidRequest(f"A {site.status} site cannot become {status}.")
+        raise InvalidRequest(_("A %(current)s site cannot become %(status)s.",
+                               current=STATUS_WORDS.get(site.status, site.status),
+                               status=STATUS_WORDS.get(status, status)))
     before = site.status
     site.status = status
     change = CapacityChange()
@@ -131,7 +137,7 @@ def add_desks(session: Session, actor: User, site: Site, count: int, zone: str) 
     """Add `count` desks to a zone ("add 20 desks in zone B")."""
     zone = " ".join(zone.split()) or "A"
     if len(zone) > 10:
-        raise InvalidRequest("A zone name has at most 10 characters.")
+        raise InvalidRequest(_("A zone name has at most 10 characters."))
     desks = capacity.add_desks(session, site, count, zone=zone)
     # New desks go first to those waiting, in this transaction.
     fill_site_ahead(session, site, now=now_in_kerala())
@@ -145,7 +151,7 @@ def add_room(session: Session, actor: User, site: Site, name: str, *, beds: int,
     """Add a hostel room with its beds."""
     name = capacity.clean_label(name)
     if session.scalar(select(Room.id).where(Room.site_id == site.id, Room.name == name)):
-        raise InvalidRequest(f"This hostel already has a room named {name}.")
+        raise InvalidRequest(_("This hostel already has a room named %(name)s.", name=name))
     room = capacity.add_room(session, site, name, beds=beds, room_type=room_type,
                              designation=designation)
     fill_site_ahead(session, site, now=now_in_kerala())
@@ -172,9 +178,9 @@ def retire(session: Session, actor: User, site: Site, thing: Desk | Bed | Room,
            from_on: date, today: date) -> CapacityChange:
     """Retire a desk, bed or room from a date: move its bookings or flag conflicts."""
     if from_on < today:
-        raise InvalidRequest("Retire from today or a later date; the past is kept as it was.")
+        raise InvalidRequest(_("Retire from today or a later date; the past is kept as it was."))
     if thing.retired_on is not None and thing.retired_on <= from_on:
-        raise InvalidRequest("That is already retired by then.")
+        raise InvalidRequest(_("That is already retired by then."))
     kind = type(thing).__name__.lower()
     before = {"retired_on": thing.retired_on}
     retirer = {"desk": capacity.retire_desk, "bed": capacity.retire_bed,
@@ -205,7 +211,7 @@ def add_closure(session: Session, actor: User, site: Site, starts_on: date, ends
                 today: date) -> CapacityChange:
     """Close a site or room; its bookings move (rooms), or are flagged or cancelled."""
     if starts_on < today:
-        raise InvalidRequest("A closure starts today or later.")
+        raise InvalidRequest(_("A closure starts today or later."))
     closure, change = capacity.add_closure(session, site, starts_on, ends_on, reason=reason,
                                            room=room, actor=actor)
     span = format_span(starts_on, ends_on)
@@ -214,8 +220,9 @@ def add_closure(session: Session, actor: User, site: Site, starts_on: date, ends
         for booking in change.conflicts:
             cancel_booking(session, booking, actor, reason=why[:200])
     for booking in change.moved + ([] if cancel_affected else change.conflicts):
-        notices.booking_closure(session, booking, where=f"Room {room.name}" if room else site.name,
-                                span=span, reason=reason, moved=booking in change.moved)
+        where = _("Room %(room)s", room=room.name) if room else site.name
+        notices.booking_closure(session, booking, where=where, span=span, reason=reason,
+                                moved=booking in change.moved)
     audit.record(session, actor, "closure.add", site=site, target=f"closure:{closure.id}",
                  after={"starts_on": starts_on, "ends_on": ends_on, "reason": reason,
                         "room": room.name if room else None, "cancelled": cancel_affected}
@@ -235,7 +242,7 @@ def resolve_conflict(session: Session, actor: User, booking: Booking, *, action:
         capacity.clear_conflict(session, booking, actor, note)
         done = True
     else:
-        raise InvalidRequest("Unknown action.")
+        raise InvalidRequest(_("Unknown action."))
     if done:
         audit.record(session, actor, f"conflict.{action}", site=booking.site,
                      target=f"booking:{booking.id}", before=before,
@@ -248,9 +255,9 @@ def preview_import(session: Session, text: str):
     """The rows a CSV would create and every problem, including slugs already taken."""
     rows, errors = site_import.parse_centres_csv(text)
     taken = set(session.scalars(select(Site.slug).where(Site.slug.in_([r.slug for r in rows]))))
-    errors = sorted(errors + [(r.line, f"slug {r.slug!r} already exists")
-                              for r in rows if r.slug in taken])
-    bad_lines = {line for line, _ in errors}
+    errors = sorted(errors + [(r.line, _("slug %(slug)s already exists", slug=repr(r.slug)))
+                              for r in rows if r.slug in taken], key=lambda e: e[0])
+    bad_lines = {line for line, _problem in errors}
     return [r for r in rows if r.line not in bad_lines], errors
 
 

@@ -6,6 +6,7 @@ booking is kept and flagged as a conflict for an admin to resolve.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -36,6 +37,7 @@ from ..dates import format_day, format_span
 from .details import clean_site_details
 from ..errors import InvalidRequest
 from ..bookings import book as booking_service
+from ..messages import Text, _
 
 
 @dataclass
@@ -50,13 +52,16 @@ def create_site(session: Session, slug: str, *, kind: str, name: str, district: 
                 status: str = SiteStatus.OPEN, **fields) -> Site:
     """A new site with the programme's default rules for its kind."""
     if kind not in set(SiteKind):
-        raise InvalidRequest(f"Unknown kind {kind!r}; use centre or hostel.")
+        raise InvalidRequest(_("Unknown kind %(kind)s; use centre or hostel.", kind=repr(kind)))
     if status not in set(SiteStatus):
-        raise InvalidRequest(f"Unknown status {status!r}; use planned, open or closed.")
+        raise InvalidRequest(_("Unknown status %(status)s; use planned, open or closed.",
+                               status=repr(status)))
     if not slug or not slug.replace("-", "").isalnum() or slug != slug.lower():
-        raise InvalidRequest(f"{slug!r} is not a valid slug (lower-case letters, digits, hyphens).")
+        raise InvalidRequest(_("%(slug)s is not a valid slug (lower-case letters, digits,"
+                               " hyphens).",
+                               slug=repr(slug)))
     if session.scalar(select(Site.id).where(Site.slug == slug)) is not None:
-        raise InvalidRequest(f"A site with slug {slug!r} already exists.")
+        raise InvalidRequest(_("A site with slug %(slug)s already exists.", slug=repr(slug)))
     fields = clean_site_details(fields | {"district": district})
     fields.setdefault(
         "advance_days", HOSTEL_ADVANCE_DAYS if kind == SiteKind.HOSTEL else DESK_ADVANCE_DAYS
@@ -71,9 +76,9 @@ def add_desks(session: Session, site: Site, count: int, *, zone: str = "A",
               prefix: str | None = None) -> list[Desk]:
     """Add `count` desks to a centre's zone, labelled after the ones already there."""
     if not site.is_centre:
-        raise InvalidRequest("Desks can only be added to a coworking centre.")
+        raise InvalidRequest(_("Desks can only be added to a coworking centre."))
     if not 1 <= count <= 500:
-        raise InvalidRequest("Add between 1 and 500 desks at a time.")
+        raise InvalidRequest(_("Add between 1 and 500 desks at a time."))
     prefix = prefix if prefix is not None else zone
     existing = set(session.scalars(select(Desk.label).where(Desk.site_id == site.id)))
     desks, number = [], 1
@@ -92,11 +97,11 @@ def add_room(session: Session, site: Site, name: str, *, beds: int,
              designation: str = Designation.ANYONE) -> Room:
     """Add a hostel room with `beds` beds labelled ROOM-1, ROOM-2, ..."""
     if not site.is_hostel:
-        raise InvalidRequest("Rooms can only be added to a hostel.")
+        raise InvalidRequest(_("Rooms can only be added to a hostel."))
     if room_type not in set(RoomType) or designation not in set(Designation):
-        raise InvalidRequest("Unknown room type or designation.")
+        raise InvalidRequest(_("Unknown room type or designation."))
     if not 1 <= beds <= 100:
-        raise InvalidRequest("A room has between 1 and 100 beds.")
+        raise InvalidRequest(_("A room has between 1 and 100 beds."))
     room = Room(site_id=site.id, name=name, room_type=room_type, designation=designation)
     session.add(room)
     session.flush()
@@ -212,9 +217,10 @@ def add_closure(session: Session, site: Site, starts_on: date, ends_on: date, *,
                 actor: User | None = None) -> tuple[Closure, CapacityChange]:
     """Close a site (or one hostel room) on dates, flagging the live bookings it hits."""
     if ends_on < starts_on:
-        raise InvalidRequest("A closure must end on or after the day it starts.")
+        raise InvalidRequest(_("A closure must end on or after the day it starts."))
     if (ends_on - starts_on).days > 366:
-        raise InvalidRequest("Close a site for at most a year at a time; change its status instead.")
+        raise InvalidRequest(_("Close a site for at most a year at a time; change its status"
+                               " instead."))
     closure = Closure(site_id=site.id, room_id=room.id if room else None, starts_on=starts_on,
                       ends_on=ends_on, reason=reason, created_by_id=actor.id if actor else None)
     session.add(closure)
@@ -319,27 +325,30 @@ def get_bookings_in_closure(session: Session, site: Site, starts_on: date, ends_
 
 def rename_desk(session: Session, desk: Desk, label: str) -> Desk:
     """Give a desk a new label, unique within its centre."""
-    return _rename(session, desk, Desk.label, label, "This centre already has a desk labelled")
+    return _rename(session, desk, Desk.label, label,
+                   lambda taken: _("This centre already has a desk labelled %(name)s.", name=taken))
 
 
 def rename_bed(session: Session, bed: Bed, label: str) -> Bed:
     """Give a bed a new label, unique within its hostel."""
-    return _rename(session, bed, Bed.label, label, "This hostel already has a bed labelled")
+    return _rename(session, bed, Bed.label, label,
+                   lambda taken: _("This hostel already has a bed labelled %(name)s.", name=taken))
 
 
 def rename_room(session: Session, room: Room, name: str) -> Room:
     """Give a room a new name, unique within its hostel (bed labels stay as they are)."""
-    return _rename(session, room, Room.name, name, "This hostel already has a room named")
+    return _rename(session, room, Room.name, name,
+                   lambda taken: _("This hostel already has a room named %(name)s.", name=taken))
 
 
-def _rename(session: Session, thing, column, text: str, taken: str):
+def _rename(session: Session, thing, column, text: str, taken: Callable[[str], Text]):
     """Set a desk's, bed's or room's name column, refusing one already used at its site."""
     text = clean_label(text)
     model = type(thing)
     clash = select(model.id).where(model.site_id == thing.site_id, column == text,
                                    model.id != thing.id)
     if session.scalar(clash) is not None:
-        raise InvalidRequest(f"{taken} {text}.")
+        raise InvalidRequest(taken(text))
     setattr(thing, column.key, text)
     session.flush()
     return thing
@@ -349,7 +358,7 @@ def clean_label(text: str) -> str:
     """A desk, bed or room name: single-spaced, 1 to 40 characters."""
     text = " ".join(text.split())
     if not 1 <= len(text) <= 40:
-        raise InvalidRequest("A label needs 1 to 40 characters.")
+        raise InvalidRequest(_("A label needs 1 to 40 characters."))
     return text
 
 
@@ -363,9 +372,9 @@ def _site_closed_during(session: Session, booking: Booking) -> bool:
 def retry_conflict(session: Session, booking: Booking, actor: User | None) -> bool:
     """Try again to move a conflicted booking off its retired desk or bed (or closed room)."""
     if not booking.is_live or booking.conflict is None:
-        raise InvalidRequest("This booking has no conflict to resolve.")
+        raise InvalidRequest(_("This booking has no conflict to resolve."))
     if _site_closed_during(session, booking):
-        raise InvalidRequest("The site is closed then: moving cannot help; cancel it instead.")
+        raise InvalidRequest(_("The site is closed then: moving cannot help; cancel it instead."))
     if booking.desk is not None:
         part = DayPart(booking.part)
         for target in booking_service.get_free_desks(session, booking.site, booking.starts_on, part):
@@ -390,7 +399,7 @@ def retry_conflict(session: Session, booking: Booking, actor: User | None) -> bo
 def clear_conflict(session: Session, booking: Booking, actor: User | None, note: str) -> Booking:
     """Mark a conflict as dealt with (e.g. the member agreed another arrangement)."""
     if booking.conflict is None:
-        raise InvalidRequest("This booking has no conflict to resolve.")
+        raise InvalidRequest(_("This booking has no conflict to resolve."))
     booking.conflict = None
     _record(session, booking, actor, "resolved", note or "Conflict marked as resolved.")
     return booking

@@ -37,6 +37,7 @@ from ..bookings.availability import (
 )
 from ..dates import check_range
 from ..errors import NotFound
+from ..messages import _
 
 # Facts are fetched and cached in aligned blocks of this many days: a 31-day
 # range needs at most two, and every range over the same weeks shares them.
@@ -126,7 +127,7 @@ def get_site_availability(
     connection = session if isinstance(session, Connection) else session.connection()
     row = connection.execute(SITE_AND_REVISION, {"slug": slug}).first()
     if row is None:
-        raise NotFound(f"There is no site with the slug {slug!r}.")
+        raise NotFound(_("There is no site with the slug %(slug)s.", slug=repr(slug)))
     *values, revision = row
     site = SiteView(*values)
     signature = clock_signature(site, now)

@@ -11,6 +11,7 @@ from urllib.parse import quote, urlencode
 from .districts import normalise_district
 from .pincodes import KERALA, get_state, in_kerala, locate, parse_pin
 from ..errors import InvalidCoordinates, InvalidRequest, UnknownPinCode
+from ..messages import _
 
 PHONE_RE = re.compile(r"^\+?[0-9][0-9 ()-]{7,18}[0-9]$")
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -40,7 +41,7 @@ def _check_pin(text: str) -> str:
     pin = parse_pin(text)
     locate(pin)
     if get_state(pin) != KERALA:
-        raise UnknownPinCode(f"PIN code {pin} is outside Kerala; give the site's own PIN code.")
+        raise UnknownPinCode(_("PIN code %(pin)s is outside Kerala; give the site's own PIN code.", pin=pin))
     return pin
 
 
@@ -49,27 +50,28 @@ def _clean_phone(phone: str | None) -> str:
     digits = re.sub(r"\D", "", phone)
     if phone and (not PHONE_RE.match(phone) or not 10 <= len(digits) <= 13):
         raise InvalidRequest(
-            f"{phone!r} is not a phone number; write it like 0474 245 1234 or +91 94470 12345.")
+            _("%(phone)s is not a phone number; write it like 0474 245 1234 or +91 94470 12345.",
+              phone=repr(phone)))
     return phone
 
 
 def _clean_email(email: str | None) -> str:
     email = (email or "").strip()
     if email and (len(email) > 254 or not EMAIL_RE.match(email)):
-        raise InvalidRequest(f"{email!r} is not an email address.")
+        raise InvalidRequest(_("%(email)s is not an email address.", email=repr(email)))
     return email
 
 
 def check_coordinates(latitude: float | None, longitude: float | None) -> None:
     """Both or neither, and inside Kerala (the database checks both-or-neither too)."""
     if (latitude is None) != (longitude is None):
-        raise InvalidCoordinates("Give both latitude and longitude, or neither.")
+        raise InvalidCoordinates(_("Give both latitude and longitude, or neither."))
     if latitude is None:
         return
     if not in_kerala(latitude, longitude):
         raise InvalidCoordinates(
-            "Those coordinates are outside Kerala (latitude 8.17 to 12.8, longitude 74.85 to"
-            " 77.42); are latitude and longitude swapped?")
+            _("Those coordinates are outside Kerala (latitude 8.17 to 12.8, longitude 74.85 to"
+              " 77.42); are latitude and longitude swapped?"))
 
 
 def tel_uri(phone: str) -> str:

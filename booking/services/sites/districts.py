@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from ...models.site import KERALA_DISTRICTS
 from ..errors import InvalidRequest
+from ..messages import _
 
 # Old names, English names and common misspellings, lower-case.
 ALIASES = {
@@ -35,6 +36,6 @@ def normalise_district(text: str | None) -> str:
     district = find_district(text)
     if district is None:
         raise InvalidRequest(
-            f"{(text or '').strip()!r} is not one of Kerala's 14 districts: "
-            f"{', '.join(KERALA_DISTRICTS)}.")
+            _("%(text)s is not one of Kerala's 14 districts: %(districts)s.",
+            text=repr((text or '').strip()), districts=', '.join(KERALA_DISTRICTS)))
     return district

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from ...models import Bed, Desk, Site, SiteKind, SiteStatus
 from ..errors import NotFound
+from ..messages import _
 
 
 @dataclass(frozen=True)
@@ -71,5 +72,5 @@ def find_site_by_slug(session: Session, slug: str) -> Site | None:
 def get_site_by_slug(session: Session, slug: str) -> Site:
     site = find_site_by_slug(session, slug)
     if site is None:
-        raise NotFound("No such site.")
+        raise NotFound(_("No such site."))
     return site

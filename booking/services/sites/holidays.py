@@ -22,8 +22,8 @@ from sqlalchemy.orm import Session
 from ...models import Booking, BookingStatus, Closure, Site, SiteKind, SiteStatus, User
 from . import admin as sites_admin
 from .capacity import CapacityChange
-from ..dates import format_day
 from ..errors import InvalidRequest
+from ..messages import _
 
 FIRST_YEAR, LAST_YEAR = 2020, 2040  # the package's estimates beyond this are guesses
 
@@ -52,7 +52,8 @@ class HolidayConfirmation:
 
 def check_year(year: int) -> None:
     if not FIRST_YEAR <= year <= LAST_YEAR:
-        raise InvalidRequest(f"Choose a year from {FIRST_YEAR} to {LAST_YEAR}.")
+        raise InvalidRequest(_("Choose a year from %(first)s to %(last)s.",
+                               first=FIRST_YEAR, last=LAST_YEAR))
 
 
 @lru_cache(maxsize=16)
@@ -101,12 +102,13 @@ def _chosen(year: int, days: list[date], today: date) -> list[PublicHoliday]:
     chosen = []
     for day in sorted(set(days)):
         if day not in by_day:
-            raise InvalidRequest(f"{format_day(day)} is not a Kerala public holiday in {year}.")
+            raise InvalidRequest(_("%(day)s is not a Kerala public holiday in %(year)s.",
+                                   day=day, year=year))
         if day < today:
-            raise InvalidRequest(f"{by_day[day].name} ({format_day(day)}) is past.")
+            raise InvalidRequest(_("%(name)s (%(day)s) is past.", name=by_day[day].name, day=day))
         chosen.append(by_day[day])
     if not chosen:
-        raise InvalidRequest("Choose at least one holiday.")
+        raise InvalidRequest(_("Choose at least one holiday."))
     return chosen
 
 
@@ -114,7 +116,7 @@ def _open_pairs(session: Session, holidays: list[PublicHoliday],
                 sites: list[Site]) -> tuple[list[tuple[PublicHoliday, Site]], int]:
     """The (holiday, site) pairs not closed yet, and how many were closed already."""
     if not sites:
-        raise InvalidRequest("Choose at least one centre.")
+        raise InvalidRequest(_("Choose at least one centre."))
     closures = _site_closures(session, [s.id for s in sites], holidays[0].day, holidays[-1].day)
     pairs, skipped = [], 0
     for holiday in holidays:

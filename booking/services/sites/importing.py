@@ -24,6 +24,7 @@ from . import capacity
 from ..errors import BookingError, ImportFailed
 from ..text import clean_line
 from .details import clean_site_details
+from ..messages import Text, _
 
 REQUIRED = ("slug", "name", "district", "desks")
 OPTIONAL = ("town", "host_institution", "status", "opening_days", "opens_at", "closes_at",
@@ -55,18 +56,20 @@ def parse_opening_days(text: str) -> str:
     for part in text.lower().replace(" ", "").split(","):
         ends = part.split("-")
         if not all(e[:3] in names for e in ends) or len(ends) > 2:
-            raise ValueError(f"opening_days {text!r} is not like Mon-Sat or Mon,Wed,Fri")
+            raise ValueError(_("opening_days %(text)s is not like Mon-Sat or Mon,Wed,Fri",
+                               text=repr(text)))
         first, last = names.index(ends[0][:3]), names.index(ends[-1][:3])
         days.update(range(first, last + 1) if first <= last else [])
     if not days:
-        raise ValueError(f"opening_days {text!r} names no day")
+        raise ValueError(_("opening_days %(text)s names no day", text=repr(text)))
     return "".join(str(d) for d in sorted(days))
 
 
 def _parse_time(text: str, column: str) -> time:
     match = re.fullmatch(r"(\d{1,2}):(\d{2})", text.strip())
     if not match or int(match[1]) > 23 or int(match[2]) > 59:
-        raise ValueError(f"{column} {text!r} is not a time like 08:30")
+        raise ValueError(_("%(column)s %(text)s is not a time like 08:30",
+                           column=column, text=repr(text)))
     return time(int(match[1]), int(match[2]))
 
 
@@ -74,7 +77,8 @@ def _parse_degrees(text: str, column: str) -> float:
     try:
         return float(text)
     except ValueError:
-        raise ValueError(f"{column} {text!r} is not a number of degrees like 8.9963") from None
+        raise ValueError(_("%(column)s %(text)s is not a number of degrees like 8.9963",
+                           column=column, text=repr(text))) from None
 
 
 def parse_centres_csv(text: str) -> tuple[list[CentreRow], list[tuple[int, str]]]:
@@ -83,20 +87,21 @@ def parse_centres_csv(text: str) -> tuple[list[CentreRow], list[tuple[int, str]]
     header = [h.strip() for h in (reader.fieldnames or [])]
     missing = [c for c in REQUIRED if c not in header]
     if missing:
-        return [], [(1, f"missing column(s): {', '.join(missing)}")]
+        return [], [(1, _("missing column(s): %(columns)s", columns=", ".join(missing)))]
     rows, errors, seen = [], [], {}
     for index, raw in enumerate(reader, start=2):
         if index - 1 > MAX_ROWS:
-            errors.append((index, f"more than {MAX_ROWS} rows; split the file"))
+            errors.append((index, _("more than %(most)s rows; split the file", most=MAX_ROWS)))
             break
         values = {(k or "").strip(): clean_line(v or "").strip() for k, v in raw.items() if k}
         try:
             row = _parse_row(index, values)
         except ValueError as error:
-            errors.append((index, str(error)))
+            errors.append((index, error.args[0] if isinstance(error.args[0], Text) else str(error)))
             continue
         if row.slug in seen:
-            errors.append((index, f"slug {row.slug!r} repeats line {seen[row.slug]}"))
+            errors.append((index, _("slug %(slug)s repeats line %(line)s",
+                                    slug=repr(row.slug), line=seen[row.slug])))
             continue
         seen[row.slug] = index
         rows.append(row)
@@ -106,17 +111,19 @@ def parse_centres_csv(text: str) -> tuple[list[CentreRow], list[tuple[int, str]]
 def _parse_row(line: int, values: dict[str, str]) -> CentreRow:
     for column in REQUIRED:
         if not values.get(column):
-            raise ValueError(f"{column} is empty")
+            raise ValueError(_("%(column)s is empty", column=column))
     slug = values["slug"]
     if not SLUG_RE.match(slug) or len(slug) > 60:
-        raise ValueError(f"slug {slug!r} must be lower-case letters, digits and hyphens")
+        raise ValueError(_("slug %(slug)s must be lower-case letters, digits and hyphens",
+                           slug=repr(slug)))
     if not values["desks"].isdigit() or not 0 <= int(values["desks"]) <= 500:
-        raise ValueError(f"desks {values['desks']!r} must be a whole number from 0 to 500")
+        raise ValueError(_("desks %(desks)s must be a whole number from 0 to 500",
+                           desks=repr(values['desks'])))
     fields: dict = {k: values[k] for k in ("town", "host_institution", "address", "amenities",
                                            "phone", "email") if values.get(k)}
     for short, column in ALIASES.items():
         if values.get(short) and values.get(column):
-            raise ValueError(f"give {column} or {short}, not both")
+            raise ValueError(_("give %(column)s or %(short)s, not both", column=column, short=short))
         name = column if values.get(column) else short
         if values.get(name):
             fields[column] = _parse_degrees(values[name], name)
@@ -125,10 +132,11 @@ def _parse_row(line: int, values: dict[str, str]) -> CentreRow:
     try:
         fields = clean_site_details(fields | {"district": values["district"]})
     except BookingError as error:  # a bad or unknown PIN code, or coordinates outside Kerala
-        raise ValueError(error.message) from None
+        raise ValueError(error.text) from None
     status = values.get("status") or SiteStatus.OPEN
     if status not in set(SiteStatus):
-        raise ValueError(f"status {status!r} must be planned, open or closed")
+        raise ValueError(_("status %(status)s must be planned, open or closed",
+                           status=repr(status)))
     fields["status"] = status
     if values.get("opening_days"):
         fields["opening_days"] = parse_opening_days(values["opening_days"])
@@ -136,9 +144,9 @@ def _parse_row(line: int, values: dict[str, str]) -> CentreRow:
         if values.get(column):
             fields[column] = _parse_time(values[column], column)
     if fields.get("opens_at", time(8)) >= fields.get("closes_at", time(20)):
-        raise ValueError("opens_at must be before closes_at")
+        raise ValueError(_("opens_at must be before closes_at"))
     if len(values["name"]) > 160:
-        raise ValueError("name is longer than 160 characters")
+        raise ValueError(_("name is longer than 160 characters"))
     district = fields.pop("district")
     return CentreRow(line, slug, values["name"], district, int(values["desks"]), fields)
 
@@ -147,12 +155,13 @@ def import_centres_csv(session: Session, text: str) -> list[Site]:
     """Create every centre in the file, or raise ImportFailed and create none."""
     rows, errors = parse_centres_csv(text)
     existing = set(session.scalars(select(Site.slug).where(Site.slug.in_([r.slug for r in rows]))))
-    errors += [(r.line, f"slug {r.slug!r} already exists") for r in rows if r.slug in existing]
+    errors += [(r.line, _("slug %(slug)s already exists", slug=repr(r.slug)))
+               for r in rows if r.slug in existing]
     if errors:
-        raise ImportFailed(f"{len(errors)} row(s) have problems; nothing was imported.",
-                           sorted(errors))
+        raise ImportFailed(_("%(count)s row(s) have problems; nothing was imported.",
+                             count=len(errors)), sorted(errors, key=lambda e: e[0]))
     if not rows:
-        raise ImportFailed("The file has no rows to import.", [])
+        raise ImportFailed(_("The file has no rows to import."), [])
     sites = []
     for row in rows:
         site = capacity.create_site(session, row.slug, kind="centre", name=row.name,

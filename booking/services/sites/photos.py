@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from ...models import Site, SitePhoto, User
 from ..admin import audit
 from ..errors import InvalidRequest
+from ..messages import _
 
 MAX_UPLOAD_BYTES = 8 * 1024 * 1024
 MAX_PIXELS = 40_000_000  # a 40-megapixel photo decodes to ~120 MB; more is refused
@@ -41,7 +42,8 @@ class PreparedPhoto:
 def prepare_photo(data: bytes) -> PreparedPhoto:
     """An uploaded file as two clean JPEGs, or InvalidRequest saying what is wrong."""
     if len(data) > MAX_UPLOAD_BYTES:
-        raise InvalidRequest(f"The photo is larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB.")
+        raise InvalidRequest(_("The photo is larger than %(megabytes)s MB.",
+                               megabytes=MAX_UPLOAD_BYTES // (1024 * 1024)))
     source = _open(data)
     try:
         picture = _clean_copy(source)
@@ -58,18 +60,19 @@ def _open(data: bytes) -> Image.Image:
             image = Image.open(io.BytesIO(data))
     except (UnidentifiedImageError, Image.DecompressionBombError,
             Image.DecompressionBombWarning, OSError, SyntaxError, ValueError):
-        raise InvalidRequest("That file is not a photo; upload a JPEG, PNG or WebP image.")
+        raise InvalidRequest(_("That file is not a photo; upload a JPEG, PNG or WebP image."))
     if image.format not in ACCEPTED_FORMATS:
         image.close()
-        raise InvalidRequest("That file is not a photo; upload a JPEG, PNG or WebP image.")
+        raise InvalidRequest(_("That file is not a photo; upload a JPEG, PNG or WebP image."))
     width, height = image.size
     if width * height > MAX_PIXELS:
         image.close()
-        raise InvalidRequest("The photo has too many pixels (at most 40 megapixels).")
+        raise InvalidRequest(_("The photo has too many pixels (at most 40 megapixels)."))
     if min(width, height) < MIN_EDGE:
         image.close()
-        raise InvalidRequest(f"The photo is too small; use one at least {MIN_EDGE} pixels"
-                             " on each side.")
+        raise InvalidRequest(_("The photo is too small; use one at least %(pixels)s pixels on"
+                               " each side.",
+                               pixels=MIN_EDGE))
     return image
 
 
@@ -80,7 +83,7 @@ def _clean_copy(image: Image.Image) -> Image.Image:
                                           else image)
         rgb = _flatten(upright)
     except (OSError, SyntaxError, ValueError):
-        raise InvalidRequest("The photo could not be read; it may be damaged.")
+        raise InvalidRequest(_("The photo could not be read; it may be damaged."))
     clean = Image.new("RGB", rgb.size)
     clean.paste(rgb)
     return clean
@@ -110,9 +113,10 @@ def _jpeg(image: Image.Image) -> bytes:
 def _clean_alt_text(alt_text: str | None) -> str:
     alt_text = " ".join((alt_text or "").split())
     if not alt_text:
-        raise InvalidRequest("Describe the photo for people who cannot see it (alt text).")
+        raise InvalidRequest(_("Describe the photo for people who cannot see it (alt text)."))
     if len(alt_text) > MAX_ALT_TEXT:
-        raise InvalidRequest(f"Keep the description under {MAX_ALT_TEXT} characters.")
+        raise InvalidRequest(_("Keep the description under %(most)s characters.",
+                               most=MAX_ALT_TEXT))
     return alt_text
 
 
@@ -124,7 +128,8 @@ def add_photo(session: Session, actor: User, site: Site, data: bytes,
         select(func.count(), func.max(SitePhoto.position)).where(SitePhoto.site_id == site.id)
     ).one()
     if count >= MAX_PHOTOS:
-        raise InvalidRequest(f"A site shows at most {MAX_PHOTOS} photos; delete one first.")
+        raise InvalidRequest(_("A site shows at most %(most)s photos; delete one first.",
+                               most=MAX_PHOTOS))
     prepared = prepare_photo(data)
     photo = SitePhoto(site_id=site.id, position=(last or 0) + 1, alt_text=alt_text,
                       width=prepared.width, height=prepared.height, image=prepared.image,
@@ -139,7 +144,7 @@ def add_photo(session: Session, actor: User, site: Site, data: bytes,
 def delete_photo(session: Session, actor: User, site: Site, photo: SitePhoto) -> None:
     """Remove a photo of this site, audited."""
     if photo.site_id != site.id:
-        raise InvalidRequest("That photo belongs to another site.")
+        raise InvalidRequest(_("That photo belongs to another site."))
     before = {"alt_text": photo.alt_text}
     session.delete(photo)
     session.flush()
@@ -150,7 +155,7 @@ def delete_photo(session: Session, actor: User, site: Site, photo: SitePhoto) ->
 def move_photo_first(session: Session, actor: User, site: Site, photo: SitePhoto) -> None:
     """Show this photo first (the one at the top of the site's page)."""
     if photo.site_id != site.id:
-        raise InvalidRequest("That photo belongs to another site.")
+        raise InvalidRequest(_("That photo belongs to another site."))
     first = session.scalar(select(func.min(SitePhoto.position))
                            .where(SitePhoto.site_id == site.id)) or 0
     if photo.position == first:

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from functools import cache
 
 from ..errors import InvalidPinCode, UnknownPinCode
+from ..messages import _
 
 # Six digits, not starting with 0: 1-8 are India Post's postal regions and 9 the
 # Army Postal Service (the data holds two 9xxxxx PINs); no PIN starts with 0.
@@ -27,10 +28,10 @@ def parse_pin(text: str | None) -> str:
     if not PIN_RE.fullmatch(pin):
         shown = (text or "").strip()[:20]
         if not shown:
-            raise InvalidPinCode("Give a PIN code: six digits, not starting with 0, e.g. 691506.")
+            raise InvalidPinCode(_("Give a PIN code: six digits, not starting with 0, e.g. 691506."))
         raise InvalidPinCode(
-            f"{shown!r} is not a PIN code: a PIN code is six digits and does not start"
-            " with 0, e.g. 691506.")
+            _("%(shown)s is not a PIN code: a PIN code is six digits and does not start"
+              " with 0, e.g. 691506.", shown=repr(shown)))
     return pin
 
 
@@ -91,8 +92,8 @@ def locate(pin: str) -> tuple[float, float]:
     point = _centroid(pin)
     if point is None:
         raise UnknownPinCode(
-            f"PIN code {pin} is not in India Post's list of PIN codes with a known position;"
-            " check the number.")
+            _("PIN code %(pin)s is not in India Post's list of PIN codes with a known position;"
+              " check the number.", pin=pin))
     return point
 
 
