@@ -11,7 +11,7 @@ from wtforms.validators import Length
 from ..forms import BaseForm
 from ..clock import KOLKATA
 from ..extensions import get_session
-from ..services.dates import format_day
+from ..i18n import format_day
 from ..services.accounts import tokens
 from ..services.errors import BookingError
 from . import bp
