@@ -15,7 +15,7 @@ from datetime import date, datetime
 from urllib.parse import urlencode
 
 from babel.dates import get_day_names
-from flask import Flask, request
+from flask import Flask, g, request
 from flask_babel import format_date, get_locale
 from flask_babel.speaklater import LazyString
 from flask_login import current_user
@@ -40,8 +40,9 @@ def _is_api_request() -> bool:
 
 
 def _user_locale() -> str | None:
+    """The signed-in member's saved language; in the API, the token holder's."""
     try:
-        user = current_user._get_current_object()
+        user = g.get("api_user") or current_user._get_current_object()
     except Exception:  # no user loader in this context (CLI, early errors)
         return None
     if user is None or not getattr(user, "is_authenticated", False):
@@ -53,7 +54,16 @@ def _user_locale() -> str | None:
 
 
 def _browser_locale() -> str | None:
-    return request.accept_languages.best_match(LOCALES)
+    """The browser's most wanted language we have: en-GB counts as en, ml-IN as ml.
+
+    (Werkzeug's best_match prefers an exact match at any quality, so it would
+    give "en-GB, ml;q=0.5" Malayalam.) Languages come sorted by quality.
+    """
+    for tag, _quality in request.accept_languages:
+        primary = tag.replace("_", "-").split("-")[0].lower()
+        if primary in LOCALES:
+            return primary
+    return None
 
 
 def select_locale() -> str:
