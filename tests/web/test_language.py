@@ -274,5 +274,5 @@ def test_the_stylesheet_declares_the_font_and_its_licence_is_beside_it(client):
 def test_error_pages_use_our_words_not_werkzeugs(client, db):
     page = text_of(client.post("/language", data={"lang": "ml", "next": "/"}))  # no CSRF token
     assert "This form has expired" in page and "CSRF" not in page
-    page = text_of(client.post("/sites"))  # a GET-only address
+    page = text_of(client.post("/"))  # a GET-only address
     assert "Not possible at this address" in page and "Method Not Allowed" not in page
