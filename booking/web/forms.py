@@ -139,7 +139,8 @@ class LanguageForm(BaseForm):
     """The header's switch (one button per language) and the profile's choice."""
 
     # Each language named in itself, so a reader of either can find theirs.
-    lang = RadioField(_l("Language"), choices=[SelectChoice(code, name) for code, name in LANGUAGE_NAMES.items()],
+    lang = RadioField(_l("Language"),
+                      choices=[SelectChoice(code, name) for code, name in LANGUAGE_NAMES.items()],
                       validators=[InputRequired(_l("Choose English or Malayalam."))])
     next = HiddenField()
 

@@ -66,4 +66,5 @@ def test_the_compiled_catalogue_is_the_written_one(catalogue):
     extra = sorted(repr(k) for k in in_mo.keys() - written.keys())
     assert not stale and not extra, (
         "ml/messages.mo is out of date (run pybabel compile):\n  "
-        + "\n  ".join([f"differs or missing: {s}" for s in stale] + [f"not in .po: {e}" for e in extra]))
+        + "\n  ".join([f"differs or missing: {s}" for s in stale]
+                       + [f"not in .po: {e}" for e in extra]))
