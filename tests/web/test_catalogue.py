@@ -20,9 +20,10 @@ def read(path: Path):
         return (read_mo if path.suffix == ".mo" else read_po)(f)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def catalogue():
-    return read(ML / "messages.po")
+    # Read in the test, not the fixture, so a missing file is a failure, not an error.
+    return lambda: read(ML / "messages.po")
 
 
 def translated(message) -> bool:
@@ -41,7 +42,7 @@ def described(message) -> str:
 
 
 def test_every_message_is_translated_and_none_is_fuzzy(catalogue):
-    messages = [m for m in catalogue if m.id]  # the header has an empty msgid
+    messages = [m for m in catalogue() if m.id]  # the header has an empty msgid
     untranslated = [described(m) for m in messages if not translated(m)]
     fuzzy = [described(m) for m in messages if m.fuzzy]
     problems = ([f"untranslated: {m}" for m in untranslated] + [f"fuzzy: {m}" for m in fuzzy])
@@ -50,6 +51,7 @@ def test_every_message_is_translated_and_none_is_fuzzy(catalogue):
 
 
 def test_the_catalogue_holds_every_message_of_the_template(catalogue):
+    catalogue = catalogue()
     template = read(TRANSLATIONS / "messages.pot")
     missing = [described(m) for m in template if m.id and m.id not in catalogue]
     assert not missing, ("ml/messages.po lacks these messages of messages.pot (run "
@@ -58,6 +60,7 @@ def test_the_catalogue_holds_every_message_of_the_template(catalogue):
 
 def test_the_compiled_catalogue_is_the_written_one(catalogue):
     """The .mo holds exactly the .po's translations (file times say nothing after a checkout)."""
+    catalogue = catalogue()
     compiled = read(ML / "messages.mo")
     written = {plain(m.id): plain(m.string) for m in catalogue
                if m.id and translated(m) and not m.fuzzy}
