@@ -70,6 +70,7 @@ def select_locale() -> str:
     """Flask-Babel's locale selector: the order in the module docstring."""
     if not request:
         return DEFAULT_LOCALE
+    g.language_chosen = True  # the answer now depends on these headers: see _vary
     if _is_api_request():
         return _browser_locale() or _user_locale() or DEFAULT_LOCALE
     return (supported(request.args.get(COOKIE)) or supported(request.cookies.get(COOKIE))
@@ -146,6 +147,15 @@ def init_i18n(app: Flask) -> None:
         chosen = supported(request.args.get(COOKIE))
         if chosen and not _is_api_request() and request.cookies.get(COOKIE) != chosen:
             remember_language(response, chosen)
+        return response
+
+    @app.after_request
+    def _vary(response):
+        # A cache must not hand one person's Malayalam answer to another's English browser.
+        if g.get("language_chosen"):
+            response.vary.add("Accept-Language")
+            if not _is_api_request():
+                response.vary.add("Cookie")
         return response
 
     @app.after_request

@@ -277,3 +277,8 @@ def test_error_pages_use_our_words_not_werkzeugs(client, db):
     assert "This form has expired" in page and "CSRF" not in page
     page = text_of(client.post("/"))  # a GET-only address
     assert "Not possible at this address" in page and "Method Not Allowed" not in page
+
+
+def test_answers_in_a_chosen_language_say_what_they_vary_on(client, db):
+    vary = client.get("/").headers.get("Vary", "")
+    assert "Accept-Language" in vary and "Cookie" in vary
