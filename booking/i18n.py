@@ -19,6 +19,7 @@ from flask import Flask, g, request
 from flask_babel import format_date, get_locale
 from flask_babel.speaklater import LazyString
 from flask_login import current_user
+from sqlalchemy import inspect
 
 from .clock import KOLKATA
 from .services.accounts.users import format_phone
@@ -41,16 +42,13 @@ def _is_api_request() -> bool:
 
 def _user_locale() -> str | None:
     """The signed-in member's saved language; in the API, the token holder's."""
-    try:
-        user = g.get("api_user") or current_user._get_current_object()
-    except Exception:  # no user loader in this context (CLI, early errors)
+    user = g.get("api_user") or current_user._get_current_object()
+    if not getattr(user, "is_authenticated", False):
         return None
-    if user is None or not getattr(user, "is_authenticated", False):
-        return None
-    try:
-        return supported(getattr(user, "locale", None))
-    except Exception:  # a detached user on an error page whose session was rolled back
-        return None
+    state = inspect(user, raiseerr=False)
+    if state is not None and state.detached and "locale" not in state.dict:
+        return None  # an error page after a rollback: nothing to load it with
+    return supported(user.locale)
 
 
 def _browser_locale() -> str | None:
