@@ -3,7 +3,7 @@
 A page is read as a person reads it: its text and the attributes a screen
 reader speaks (aria-label, title, placeholder, alt, value of buttons), without
 scripts, styles or code. Names are taken out (sites, districts, towns, IT parks,
-people, emails, the brand "WNH"); what is left may not hold three English words
+people, emails, the brand "WNH", products such as Google Calendar); what is left may not hold three English words
 in a row. Each failure lists the runs it found, so a missing translation is
 easy to trace to its msgid.
 
@@ -33,6 +33,8 @@ VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "met
         "track", "wbr"}
 ENGLISH_RUN = re.compile(r"[A-Za-z]+(?:[ \t\n,;:'’()/–-]+[A-Za-z]+){2,}")
 BRAND = ("WNH",)
+# Products people know by these names, in any language.
+PRODUCTS = ("Google Calendar", "Apple Calendar", "Outlook", "OpenStreetMap", "Google Maps")
 
 
 class ReadText(HTMLParser):
@@ -99,7 +101,7 @@ def world(make, session):
     make.bed_booking(member=member, site=hostel, check_in=today_in_kerala() + timedelta(days=7),
                      now=now_in_kerala())
     session.commit()
-    names = {*BRAND, *KERALA_DISTRICTS, member.name, member.email, centre.name, centre.town,
+    names = {*BRAND, *PRODUCTS, *KERALA_DISTRICTS, member.name, member.email, centre.name, centre.town,
              hostel.name, hostel.it_park, "Infopark", "Kerala"}
     return member, names
 
