@@ -21,8 +21,9 @@ def test_switching_by_keyboard_on_a_phone_keeps_the_page(phone_page, make, sessi
     phone_page.goto("/sites/kollam?from=2026-12-01")
     assert phone_page.evaluate("document.documentElement.lang") == "en"
     tab_to(phone_page, 'button[name="lang"][value="ml"]')
-    phone_page.keyboard.press("Enter")
-    phone_page.wait_for_function("document.documentElement.lang === 'ml'")
+    with phone_page.expect_navigation():  # the POST, then the redirect back
+        phone_page.keyboard.press("Enter")
+    assert phone_page.evaluate("document.documentElement.lang") == "ml"
     assert phone_page.url.endswith("/sites/kollam?from=2026-12-01")
     # Nothing pushes the page sideways at 390 px (Malayalam words are long).
     assert phone_page.evaluate("document.documentElement.scrollWidth") <= 390
@@ -30,6 +31,7 @@ def test_switching_by_keyboard_on_a_phone_keeps_the_page(phone_page, make, sessi
     served = [r for r in fonts if "/static/fonts/noto-sans-malayalam" in r.url]
     assert served and all(r.status in (200, 304) for r in served)  # from us, no CDN
     tab_to(phone_page, 'button[name="lang"][value="en"]')
-    phone_page.keyboard.press("Enter")
-    phone_page.wait_for_function("document.documentElement.lang === 'en'")
+    with phone_page.expect_navigation():
+        phone_page.keyboard.press("Enter")
+    assert phone_page.evaluate("document.documentElement.lang") == "en"
     assert phone_page.url.endswith("/sites/kollam?from=2026-12-01")
