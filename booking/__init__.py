@@ -23,14 +23,14 @@ def create_app(config: dict | None = None) -> Flask:
 def register_extensions(app: Flask) -> None:
     from .auth import init_login
     from .extensions import babel, csrf, init_database
-    from .i18n import init_i18n
+    from .i18n import init_i18n, select_locale
     from .localize import init_localize
     from .inputs import init_inputs
 
     init_database(app)
     init_inputs(app)  # before CSRF: size and text are checked before anything reads the body
     csrf.init_app(app)
-    babel.init_app(app, default_timezone="Asia/Kolkata")
+    babel.init_app(app, default_timezone="Asia/Kolkata", locale_selector=select_locale)
     init_login(app)
     init_i18n(app)
     init_localize(app)

@@ -12,15 +12,50 @@ from __future__ import annotations
 
 from flask import Flask, current_app, jsonify, render_template, request
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DataError, DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.http import HTTP_STATUS_CODES
 
 from .extensions import end_session
 from .localize import current_locale, localize
 from .services.errors import BookingError
 
 MAX_DB_INT = 2**31 - 1  # PostgreSQL `integer` ids
+
+# Werkzeug names statuses and describes them in English; a page shows these instead.
+PAGE_TEXTS = {
+    400: (_l("Something in the request is not right"),
+          _l("What was sent could not be used. Go back, reload the page and try again.")),
+    404: (_l("Page not found"), _l("There is nothing at this address.")),
+    405: (_l("Not possible at this address"),
+          _l("This address cannot be used that way. Go back and use the page's own buttons.")),
+    410: (_l("No longer here"), _l("What was at this address has been removed.")),
+    413: (_l("Too much was sent"), _l("Send less and try again.")),
+    429: (_l("Too many attempts"), _l("Please wait a moment and try again.")),
+}
+CSRF_MESSAGE = _l("This form has expired or was opened in another tab or session. Reload the"
+                  " page, fill it in again and send it.")
+
+
+def page_title(status: int, title: str) -> str:
+    """Our words for a status Werkzeug only named in English; any other title as given."""
+    if title == HTTP_STATUS_CODES.get(status) and status in PAGE_TEXTS:
+        return str(PAGE_TEXTS[status][0])
+    return title
+
+
+def http_error_texts(error: HTTPException) -> dict:
+    """Title and message for an HTTP error's page, in the request's language."""
+    title, message = error.name, error.description
+    if isinstance(error, CSRFError):
+        message = CSRF_MESSAGE
+    elif message == type(error).description and error.code in PAGE_TEXTS:
+        message = PAGE_TEXTS[error.code][1]  # Werkzeug's stock sentence, not one of ours
+    return {"code": error.code, "title": page_title(error.code or 500, title),
+            "message": str(message)}
 
 
 def wants_problem_json() -> bool:
@@ -43,7 +78,8 @@ def error_page(status: int, title: str, message: str, *, template: str = "errors
     if wants_problem_json():
         return problem(status, title, message)
     return current_app.make_response(
-        (render_template(template, error={"title": title, "message": message}), status))
+        (render_template(template, error={"title": page_title(status, title),
+                                          "message": message}), status))
 
 
 def is_database_unavailable(error: BaseException | None) -> bool:
@@ -82,8 +118,9 @@ def init_error_handlers(app: Flask) -> None:
             return database_unavailable()
         if wants_problem_json():
             return problem(error.code or 500, error.name, error.description or error.name)
-        template = f"errors/{error.code}.html" if error.code in (403, 404) else "errors/generic.html"
-        return render_template(template, error=error), error.code
+        if error.code in (403, 404):
+            return render_template(f"errors/{error.code}.html", error=error), error.code
+        return render_template("errors/generic.html", error=http_error_texts(error)), error.code
 
     @app.errorhandler(BookingError)
     def _booking_error(error: BookingError):

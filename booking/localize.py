@@ -5,16 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask
-from flask_babel import get_locale, get_translations
+from flask_babel import get_translations
 
+from .i18n import current_locale
 from .services.errors import BookingError
 from .services.messages import Text, translate
-
-
-def current_locale() -> str:
-    """The request's language code ("en", "ml"), as Flask-Babel chose it."""
-    locale = get_locale()
-    return str(locale) if locale is not None else "en"
 
 
 def localize(value: Any) -> Any:

@@ -35,7 +35,7 @@ from .auth import TOKEN_ONLY_PREFIX
 from .clock import KOLKATA
 from .errors import error_page, problem, wants_problem_json
 from .ratelimits import EndpointLimit, Limits, RateLimited, apply_rate_limits
-from .services.dates import format_day
+from .i18n import format_day
 from .services.accounts.users import normalise_email
 from .services.accounts.signin_throttle import PER_ACCOUNT, PER_CLIENT, Pause, SignInThrottle
 from .web.forms import SignInForm

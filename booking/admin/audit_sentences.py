@@ -15,7 +15,7 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
 from ..services.admin.audit import AuditRow
-from ..services.dates import format_day
+from ..i18n import format_day
 
 ROLE_WORDS = {"admin": _l("Admin"), "manager": _l("Manager"), "member": _l("Member")}
 THING_WORDS = {"desk": _l("desk"), "bed": _l("bed"), "room": _l("room")}

@@ -3,10 +3,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask_babel import format_date, format_decimal, format_percent
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
+from ..i18n import format_day
 from ..localize import localize
-from ..services.dates import format_day
 from ..services.sites.occupancy import DayUse, StateDay
 
 HEIGHT = 220  # plot area, in SVG user units
@@ -57,13 +59,16 @@ def grouped_bars(columns: list[tuple[str, list[tuple[str, float, str]]]],
     return Chart(LEFT + PLOT_WIDTH + 4, TOP + HEIGHT + BOTTOM, bars, labels, grid, series, summary)
 
 
+PART_NAMES = {"morning": _l("morning"), "afternoon": _l("afternoon"), "night": _l("night")}
+
+
 def _axis_label(day, is_first: bool) -> str:
     """The day number; the month too where it starts, so labels stay short."""
-    return f"{day.day} {day:%b}" if is_first or day.day == 1 else str(day.day)
+    return format_date(day, "d MMM") if is_first or day.day == 1 else format_decimal(day.day)
 
 
 def _pct(value: float) -> str:
-    return f"{value:.0%}"
+    return format_percent(value, "#,##0%")
 
 
 def site_chart(days: list[DayUse], kind: str, name: str) -> Chart:
@@ -72,8 +77,10 @@ def site_chart(days: list[DayUse], kind: str, name: str) -> Chart:
     columns = []
     for d in days:
         values = [(part, d.part_utilisation(part),
-                   f"{format_day(d.day)} {part}: {d.taken[part]} of {d.capacity}"
-                   if d.capacity else f"{format_day(d.day)}: {localize(d.closed_reason) or 'no capacity'}")
+                   _("%(day)s %(part)s: %(taken)d of %(capacity)d", day=format_day(d.day),
+                     part=PART_NAMES[part], taken=d.taken[part], capacity=d.capacity)
+                   if d.capacity else "%s: %s" % (format_day(d.day),
+                                                  localize(d.closed_reason) or _("no capacity")))
                   for part in parts]
         columns.append((_axis_label(d.day, len(columns) == 0), values))
     legend = [("morning", _("Morning")), ("afternoon", _("Afternoon"))] if kind == "centre" \
@@ -88,8 +95,10 @@ def site_chart(days: list[DayUse], kind: str, name: str) -> Chart:
 def state_chart(days: list[StateDay]) -> Chart:
     """Desks and beds across the state, per day."""
     columns = [(_axis_label(d.day, i == 0), [
-        ("desks", d.desk_utilisation, f"{format_day(d.day)} desks: {_pct(d.desk_utilisation)}"),
-        ("beds", d.bed_utilisation, f"{format_day(d.day)} beds: {_pct(d.bed_utilisation)}"),
+        ("desks", d.desk_utilisation, _("%(day)s desks: %(pct)s", day=format_day(d.day),
+                                         pct=_pct(d.desk_utilisation))),
+        ("beds", d.bed_utilisation, _("%(day)s beds: %(pct)s", day=format_day(d.day),
+                                       pct=_pct(d.bed_utilisation))),
     ]) for i, d in enumerate(days)]
     return grouped_bars(columns, [("desks", _("Desk half-days")), ("beds", _("Bed nights"))],
                         _("Utilisation of desks and beds across the sites shown, per day"))

@@ -29,7 +29,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..forms import BaseForm
-from ..models.site import KERALA_DISTRICTS, WEEKDAY_NAMES
+from ..i18n import WEEKDAY_LABELS
+from ..models.site import KERALA_DISTRICTS
 
 
 
@@ -72,7 +73,7 @@ class SiteForm(BaseForm):
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=2000)])
     amenities = StringField(_l("Amenities (comma-separated)"), validators=[Optional(), Length(max=500)])
     opening_days = MultiCheckboxField(_l("Opening days"), choices=choices(
-        (str(i), name) for i, name in enumerate(WEEKDAY_NAMES)))
+        (str(i), name) for i, name in enumerate(WEEKDAY_LABELS)))
     opens_at = TimeField(_l("Opens at"), validators=[InputRequired()])
     closes_at = TimeField(_l("Closes at"), validators=[InputRequired()])
     check_in_time = TimeField(_l("Check-in from"), validators=[InputRequired()])

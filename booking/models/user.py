@@ -65,6 +65,9 @@ class User(Base):
     # Bumped to end every sign-in session at once (password set, "sign out everywhere"):
     # a SignInSession counts only while it carries the user's current version.
     session_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    # "en" or "ml" once the member picks a language (switch or profile); NULL follows
+    # the browser. booking/i18n.py decides where it ranks.
+    locale: Mapped[str | None] = mapped_column(String(5))
 
     managed_sites: Mapped[list[Site]] = relationship(
         secondary=site_managers, back_populates="managers", order_by="Site.name"

@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import inspect
 
 from ..clock import today_in_kerala
+from ..i18n import WEEKDAY_LABELS
 from ..services.dates import MIDDAY
 from ..services.accounts.permissions import can_use_admin
 from ..services.sites.details import geo_uri, osm_search_url, osm_url, tel_uri
@@ -54,7 +55,7 @@ def part_hours(booking, part: str | None = None) -> str:
     return f"{starts:%H:%M}–{ends:%H:%M}"
 
 
-WEEKDAYS = [_l("Mon"), _l("Tue"), _l("Wed"), _l("Thu"), _l("Fri"), _l("Sat"), _l("Sun")]
+WEEKDAYS = WEEKDAY_LABELS  # in the request's language, from Babel
 
 
 def opening_days(site) -> str:
@@ -131,3 +132,4 @@ from . import series  # noqa: E402,F401  (weekly desk bookings)
 from . import about  # noqa: E402,F401  (about the data: PIN code attribution)
 from . import checkin  # noqa: E402,F401  (checking in with a centre's QR code)
 from . import waitlist  # noqa: E402,F401  (joining and leaving waitlists)
+from . import language  # noqa: E402,F401  (choosing Malayalam or English)

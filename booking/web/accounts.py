@@ -11,6 +11,7 @@ from ..localize import localize
 from ..auth import renew_browser_session, sign_in_browser, sign_out_browser
 from ..clock import now_in_kerala, today_in_kerala
 from ..extensions import get_session
+from ..i18n import current_locale
 from ..services.accounts import users as accounts, eligibility, privacy, sign_in_sessions, verification
 from ..services.errors import BookingError, DuplicateEmail
 from . import bp
@@ -18,6 +19,7 @@ from .forms import (
     ChangePasswordForm,
     DeleteAccountForm,
     EligibilityRequestForm,
+    LanguageForm,
     ProfileForm,
     RegisterForm,
     SignInForm,
@@ -139,6 +141,7 @@ def _render_profile(form, request_form=None):
         "accounts/profile.html", form=form, request_form=request_form,
         withdraw_form=WithdrawRequestForm(formdata=None),
         sign_out_others_form=SignOutOthersForm(formdata=None),
+        language_form=LanguageForm(formdata=None, lang=member.locale or current_locale()),
         latest_request=eligibility.get_latest_request(get_session(), member),
         **feed_context(member), **notices_context(member))
 

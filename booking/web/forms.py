@@ -28,8 +28,9 @@ from wtforms.validators import (
 )
 
 from ..forms import BaseForm
+from ..i18n import LANGUAGE_NAMES, WEEKDAY_LABELS
 from ..services.accounts.users import MIN_PASSWORD_LENGTH, is_common_password, normalise_phone
-from ..services.dates import format_day
+from ..i18n import format_day
 from ..services.errors import InvalidRequest
 
 REQUEST_CHOICES = [
@@ -136,6 +137,16 @@ class EligibilityRequestForm(BaseForm):
                            validators=[InputRequired(_l("Choose women's rooms or men's rooms."))])
 
 
+class LanguageForm(BaseForm):
+    """The header's switch (one button per language) and the profile's choice."""
+
+    # Each language named in itself, so a reader of either can find theirs.
+    lang = RadioField(_l("Language"),
+                      choices=[SelectChoice(code, name) for code, name in LANGUAGE_NAMES.items()],
+                      validators=[InputRequired(_l("Choose English or Malayalam."))])
+    next = HiddenField()
+
+
 class WithdrawRequestForm(BaseForm):
     """Only the CSRF token: withdrawing needs no more."""
 
@@ -225,7 +236,7 @@ class EndEarlyForm(BaseForm):
 
 
 WEEKDAY_CHOICES = [SelectChoice(str(n), label) for n, label in enumerate(
-    (_l("Mon"), _l("Tue"), _l("Wed"), _l("Thu"), _l("Fri"), _l("Sat"), _l("Sun")))]
+    WEEKDAY_LABELS)]
 
 
 class SeriesForm(BaseForm):

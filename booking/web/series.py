@@ -24,7 +24,7 @@ from ..services.bookings.series import (
     get_occurrences,
     get_occurrences_ahead,
 )
-from ..services.dates import format_day
+from ..i18n import format_day
 from ..services.errors import BookingError, NotFound
 from . import bp
 from .forms import CancelSeriesForm, SeriesForm

@@ -12,7 +12,7 @@ from ..localize import localize
 from ..forms import BaseForm
 from ..clock import KOLKATA
 from ..extensions import get_session
-from ..services.dates import format_day
+from ..i18n import format_day
 from ..services.accounts import tokens
 from ..services.errors import BookingError
 from . import bp
