@@ -176,3 +176,14 @@ class AlreadyWaiting(BookingError):
 
 class AlreadyBookedThen(RuleViolation):
     """Joining a waitlist for a time the member already holds a place."""
+
+
+class BedTakenForExtension(NoLongerAvailable):
+    """A stay's own bed is taken for the months asked for; ``free_beds`` could hold them."""
+
+    title = "Your bed is not free for the extension"
+
+    def __init__(self, message: str, free_beds: list[str]) -> None:
+        super().__init__(message)
+        self.free_beds = free_beds
+        self.problem_extras = {"free_beds": free_beds}

@@ -142,10 +142,7 @@ def end_booking_early(
         booking.original_part = booking.original_part or booking.part
         booking.part = ending.kept_part.value
     else:
-        session.execute(delete(BedNight).where(BedNight.booking_id == booking.id,
-                                               BedNight.night_on >= ending.kept_ends_on))
-        booking.original_ends_on = booking.original_ends_on or booking.ends_on
-        booking.ends_on = ending.kept_ends_on
+        release_nights_from(session, booking, ending.kept_ends_on)
     booking.ended_early_at = now.astimezone(timezone.utc)  # as loaded, like every timestamp
     detail = summary + (f". Reason: {reason}" if reason else "")
     session.add(BookingEvent(booking_id=booking.id, actor_id=actor.id, kind="ended",
@@ -156,6 +153,18 @@ def end_booking_early(
     # What went back goes to the first in line, in this transaction.
     fill_after_freeing(session, booking, *freed, now=now)
     return booking
+
+
+def release_nights_from(session: Session, booking: Booking, kept_ends_on: date) -> None:
+    """Give back a stay's nights from ``kept_ends_on`` (its new check-out); keep what was booked.
+
+    Ending early and a monthly stay's notice (stays.py) both shorten a stay so.
+    The caller records why and fills the waitlist with what went back.
+    """
+    session.execute(delete(BedNight).where(BedNight.booking_id == booking.id,
+                                           BedNight.night_on >= kept_ends_on))
+    booking.original_ends_on = booking.original_ends_on or booking.ends_on
+    booking.ends_on = kept_ends_on
 
 
 def end_early_for_member(

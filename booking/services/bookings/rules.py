@@ -16,6 +16,7 @@ from ..errors import (
     InvalidRequest,
     NotEligible,
     OutsideBookingWindow,
+    RuleViolation,
     SiteClosedOn,
     SiteNotBookable,
     StayTooLong,
@@ -66,13 +67,19 @@ def check_desk_request(site: Site, day: date, part: DayPart, now: datetime) -> N
         )
 
 
-def check_stay_request(site: Site, check_in: date, check_out: date, now: datetime) -> None:
-    """Refuse a hostel stay that a rule forbids (closures are checked elsewhere)."""
+def check_stay_request(site: Site, check_in: date, check_out: date, now: datetime, *,
+                       monthly: bool = False) -> None:
+    """Refuse a hostel stay that a rule forbids (closures are checked elsewhere).
+
+    A monthly stay's length is checked in months (``check_monthly_request``), not nights.
+    """
     if not site.is_hostel:
         raise InvalidRequest(f"{site.name} is a coworking centre; book a desk there, not a bed.")
     if check_out <= check_in:
         raise InvalidRequest("The check-out date must be after the check-in date.")
     check_site_bookable(site)
+    if not monthly and not site.offers_nightly:
+        raise RuleViolation(f"{site.name} takes monthly stays only: ask for a number of months.")
     today = now.date()
     if check_in < today:
         raise InPast(f"The check-in date {format_day(check_in)} has already passed.")
@@ -82,12 +89,33 @@ def check_stay_request(site: Site, check_in: date, check_out: date, now: datetim
             f"Check-in at {site.name} can be at most {site.advance_days} days ahead"
             f" (until {format_day(last)})."
         )
+    if monthly:
+        return
     nights = (check_out - check_in).days
     if nights > site.max_stay_nights:
         raise StayTooLong(
             f"That is {nights} nights; the longest stay at {site.name} is"
             f" {site.max_stay_nights} nights."
         )
+
+
+def check_monthly_request(site: Site, months: int | None) -> None:
+    """Refuse a monthly stay the site does not offer, or of a length its rules forbid.
+
+    ``months`` None is an open-ended stay (up to the site's longest stay).
+    """
+    if not site.is_hostel:
+        raise InvalidRequest(f"{site.name} is a coworking centre; book a desk there, not a bed.")
+    if not site.offers_monthly:
+        raise RuleViolation(f"{site.name} does not offer monthly stays; book nights instead.")
+    if months is None:
+        return
+    if months < site.min_months:
+        raise RuleViolation(f"Monthly stays at {site.name} are for at least {site.min_months}"
+                            f" month{'s' if site.min_months != 1 else ''}.")
+    if months > site.longest_stay_months:
+        raise StayTooLong(f"The longest stay at {site.name} is {site.longest_stay_months}"
+                          f" months.")
 
 
 def is_eligible_for_room(member: User, room: Room) -> bool:

@@ -1,0 +1,321 @@
+"""Monthly hostel stays: book for N months (or open-ended), extend, give notice.
+
+A monthly stay is a bed booking like a nightly one: ``book()`` makes it, so
+it holds one ``bed_nights`` cell per night and double booking stays
+impossible on both engines (the cells' keys decide; see book.py). What
+differs is how its length is asked for and checked (months, against the
+site's minimum and longest stay, not its nightly cap) and what it remembers
+(``stay_kind``, ``months``).
+
+- N months: check-out is the check-in day N months on (the 31st becomes the
+  month's last day when the month is shorter).
+- Open-ended (``months`` None): the stay holds its bed up to the site's
+  longest stay and renews month by month until the resident gives notice.
+  Holding the nights, rather than a month at a time, keeps the bed the
+  resident's for as long as they stay; notice gives the rest back at once.
+- Extending adds nights on the same bed. If another booking holds that bed
+  then, the refusal names the beds free for the rest of the stay, and the
+  resident may ask again naming one: the stay then moves there once, from
+  the first night not begun, in the same transaction (a BookingMove row and
+  a "moved" history line).
+- Notice: the stay ends ``notice_days`` after today (not before the site's
+  minimum months from check-in); the nights after go back through the same
+  path as ending early (``ending.release_nights_from``) and the waitlist is
+  filled with them in this transaction.
+"""
+from __future__ import annotations
+
+import calendar
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import delete, exists, insert, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from ...clock import now_in_kerala
+from ...models import Bed, BedNight, Booking, BookingEvent, BookingMove, Site, User
+from ..accounts.permissions import can_manage_site
+from ..dates import format_day
+from ..errors import (
+    AlreadyCancelled,
+    BedTakenForExtension,
+    InvalidRequest,
+    MemberAlreadyBooked,
+    NoLongerAvailable,
+    NotFound,
+    NothingToEnd,
+    RuleViolation,
+    StayTooLong,
+)
+from ..notices import bookings as notices
+from . import rules
+from .book import (
+    StayRequest,
+    _check_room_open,
+    _hold_site_revision,
+    _is_member_clash,
+    book,
+    check_site_not_closed,
+    get_free_beds,
+)
+from .ending import release_nights_from
+from .waitlist import fill_after_freeing
+
+# What a form or an API client may ask for in one go (the site's rules narrow it).
+MAX_MONTHS = 60
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day of the month, ``months`` later (or that month's last day)."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def monthly_check_out(site: Site, check_in: date, months: int | None) -> date:
+    """Where a monthly stay's nights end: N months on, or the longest stay if open-ended."""
+    return add_months(check_in, months if months is not None else site.longest_stay_months)
+
+
+def monthly_request(site: Site, check_in: date, months: int | None,
+                    bed_label: str | None = None) -> StayRequest:
+    """The booking request for a monthly stay (``months`` None: open-ended)."""
+    if months is not None and not 1 <= months <= MAX_MONTHS:
+        raise InvalidRequest(f"Ask for between 1 and {MAX_MONTHS} months.")
+    return StayRequest(site, check_in, monthly_check_out(site, check_in, months), bed_label,
+                       monthly=True, months=months)
+
+
+def book_monthly(session: Session, member: User, site: Site, check_in: date,
+                 months: int | None, bed_label: str | None = None, *,
+                 now: datetime | None = None, confirm: bool = True) -> Booking:
+    """Book a bed from check-in for N months (None: open-ended), or raise the refusal."""
+    return book(session, member, monthly_request(site, check_in, months, bed_label),
+                now=now, confirm=confirm)
+
+
+# ---------------------------------------------------------------- extending
+
+def _load_own_stay(session: Session, booking: Booking, actor: User) -> bool:
+    """Lock the stay (one change at a time) and say whether staff act; others get 404."""
+    is_owner = booking.member_id == actor.id
+    if not (is_owner or can_manage_site(actor, booking.site)):
+        raise NotFound("No such booking.")
+    session.refresh(booking, with_for_update=True)
+    return not is_owner
+
+
+def _check_changeable(booking: Booking, today: date) -> None:
+    if not booking.is_live:
+        raise AlreadyCancelled("This stay is cancelled.")
+    if not booking.is_monthly:
+        raise RuleViolation("Only a monthly stay can be extended or given notice on;"
+                            " book more nights as a new stay.")
+    if booking.ends_on <= today:
+        raise NothingToEnd(f"This stay ended on {format_day(booking.ends_on)}.")
+
+
+def extend_stay(session: Session, booking: Booking, actor: User, months: int, *,
+                move_to: str | None = None, now: datetime | None = None) -> Booking:
+    """Add months to a monthly stay, on its bed; or, if that is taken, on ``move_to``.
+
+    Without ``move_to`` a taken bed raises ``BedTakenForExtension`` naming the
+    beds that are free from the first night not begun to the new check-out.
+    """
+    now = now or now_in_kerala()
+    today = now.date()
+    by_staff = _load_own_stay(session, booking, actor)
+    _check_changeable(booking, today)
+    site = booking.site
+    if booking.notice_given_on is not None:
+        raise RuleViolation(f"Notice was given on {format_day(booking.notice_given_on)}; the"
+                            f" stay ends on {format_day(booking.ends_on)}. Book a new stay"
+                            " to stay on.")
+    if booking.months is None:
+        raise RuleViolation(f"This stay is open-ended: it already holds your bed up to"
+                            f" {format_day(booking.ends_on)}, the longest stay at {site.name}.")
+    if not isinstance(months, int) or not 1 <= months <= MAX_MONTHS:
+        raise InvalidRequest(f"Extend by between 1 and {MAX_MONTHS} months.")
+    total = booking.months + months
+    if total > site.longest_stay_months:
+        room = site.longest_stay_months - booking.months
+        raise StayTooLong(f"The longest stay at {site.name} is {site.longest_stay_months}"
+                          f" months; this stay can grow by {room} more at most.")
+    old_ends_on, new_ends_on = booking.ends_on, add_months(booking.starts_on, total)
+    check_site_not_closed(session, site, old_ends_on, new_ends_on - timedelta(days=1))
+    _hold_site_revision(session, site)
+    bed = booking.bed
+    if _try_hold(session, booking, bed, old_ends_on, new_ends_on):
+        moved = None
+    else:
+        moved = _extend_elsewhere(session, booking, actor, new_ends_on, move_to, today)
+    booking.months, booking.ends_on = total, new_ends_on
+    summary = (f"Extended by {months} month{'s' if months != 1 else ''}: check-out now"
+               f" {format_day(new_ends_on)}, was {format_day(old_ends_on)}")
+    if moved is not None:
+        summary += f"; from {format_day(moved.from_on)} in bed {booking.bed.label}"
+    session.add(BookingEvent(booking_id=booking.id, actor_id=actor.id, kind="extended",
+                             detail=summary))
+    session.flush()
+    notices.stay_changed(session, booking, summary, by_staff=by_staff)
+    return booking
+
+
+def _try_hold(session: Session, booking: Booking, bed: Bed, first: date, end: date) -> bool:
+    """Hold ``bed`` for the nights first..end (exclusive) for the stay; False if taken."""
+    if not (bed.is_active_on(first) and bed.is_active_on(end - timedelta(days=1))):
+        return False
+    if session.scalar(select(exists().where(
+            BedNight.bed_id == bed.id, BedNight.night_on >= first, BedNight.night_on < end,
+            BedNight.booking_id != booking.id))):
+        return False  # the common case, without a failed insert
+    try:
+        with session.begin_nested():
+            session.execute(insert(BedNight), [
+                {"bed_id": bed.id, "night_on": first + timedelta(days=n),
+                 "site_id": booking.site_id, "member_id": booking.member_id,
+                 "booking_id": booking.id} for n in range((end - first).days)])
+    except IntegrityError as error:
+        if _is_member_clash(error):
+            raise MemberAlreadyBooked(
+                f"You already have a bed booked for a night between {format_day(first)} and"
+                f" {format_day(end)}.") from None
+        return False
+    return True
+
+
+def first_night_to_move(booking: Booking, today: date) -> date:
+    """From which night a stay can move: the first not yet begun (tonight, if under way)."""
+    return max(booking.starts_on, today)
+
+
+def beds_to_move_to(session: Session, booking: Booking, ends_on: date, today: date
+                    ) -> list[Bed]:
+    """Beds free (and suitable for the resident) from the first night not begun to ``ends_on``."""
+    if booking.member is None:
+        return []
+    first = first_night_to_move(booking, today)
+    return [b for b in get_free_beds(session, booking.site, first, ends_on,
+                                     member=booking.member) if b.id != booking.bed_id]
+
+
+def _extend_elsewhere(session: Session, booking: Booking, actor: User, new_ends_on: date,
+                      move_to: str | None, today: date) -> BookingMove:
+    """The stay's bed is taken for the new months: move the rest of the stay, once."""
+    free = beds_to_move_to(session, booking, new_ends_on, today)
+    if move_to is None:
+        labels = [b.label for b in free]
+        offer = (f" These beds are free for the whole of the rest of your stay: "
+                 f"{', '.join(labels[:10])}. Ask again naming one to move there."
+                 if labels else " No other suitable bed is free for all of it either.")
+        raise BedTakenForExtension(
+            f"Bed {booking.bed.label} is booked by someone else before"
+            f" {format_day(new_ends_on)}.{offer}", labels)
+    target = next((b for b in free if b.label == move_to.strip()), None)
+    if target is None:
+        raise NoLongerAvailable(f"Bed {move_to.strip()} is not free (or not suitable) for the"
+                                f" rest of your stay to {format_day(new_ends_on)}.")
+    rules.check_room_eligibility(booking.member, target.room)
+    first = first_night_to_move(booking, today)
+    _check_room_open(session, target.room, first, new_ends_on - timedelta(days=1))
+    return move_nights(session, booking, actor, target, first, new_ends_on,
+                       reason="Extension: own bed taken")
+
+
+def move_nights(session: Session, booking: Booking, actor: User | None, target: Bed,
+                first: date, ends_on: date, *, reason: str) -> BookingMove:
+    """Move a stay's nights from ``first`` to ``target`` (holding it up to ``ends_on``).
+
+    The old cells from ``first`` go and the new ones come in one savepoint, so
+    the move happens whole or not at all; the cells' keys decide a race.
+    """
+    old_bed = booking.bed
+    try:
+        with session.begin_nested():
+            session.execute(delete(BedNight).where(BedNight.booking_id == booking.id,
+                                                   BedNight.night_on >= first))
+            session.execute(insert(BedNight), [
+                {"bed_id": target.id, "night_on": first + timedelta(days=n),
+                 "site_id": booking.site_id, "member_id": booking.member_id,
+                 "booking_id": booking.id} for n in range((ends_on - first).days)])
+    except IntegrityError as error:
+        if _is_member_clash(error):
+            raise MemberAlreadyBooked("The resident already has a bed booked for some of"
+                                      " those nights.") from None
+        raise NoLongerAvailable(f"Bed {target.label} was taken meanwhile.") from None
+    move = BookingMove(booking_id=booking.id, from_bed_id=old_bed.id, to_bed_id=target.id,
+                       from_on=first, moved_by_id=actor.id if actor else None,
+                       reason=reason[:200])
+    booking.bed_id = target.id
+    session.add(move)
+    session.add(BookingEvent(booking_id=booking.id, actor_id=actor.id if actor else None,
+                             kind="moved", detail=f"{reason}: from {format_day(first)} in bed"
+                                                  f" {target.label}, was {old_bed.label}."))
+    session.flush()
+    session.refresh(booking, ["bed"])
+    return move
+
+
+# ---------------------------------------------------------------- notice
+
+def earliest_leaving_on(booking: Booking, today: date) -> date:
+    """The first check-out notice given today allows: the notice period, and the minimum stay."""
+    site = booking.site
+    return max(today + timedelta(days=site.notice_days),
+               add_months(booking.starts_on, site.min_months))
+
+
+def give_notice(session: Session, booking: Booking, actor: User, *,
+                leaving_on: date | None = None, now: datetime | None = None) -> Booking:
+    """Give notice on a monthly stay: it ends after the notice period; later nights go back.
+
+    ``leaving_on`` (the check-out) defaults to the earliest the rules allow;
+    an earlier one is refused, naming the earliest.
+    """
+    now = now or now_in_kerala()
+    today = now.date()
+    by_staff = _load_own_stay(session, booking, actor)
+    _check_changeable(booking, today)
+    if booking.notice_given_on is not None:
+        raise RuleViolation(f"Notice was already given on {format_day(booking.notice_given_on)};"
+                            f" the stay ends on {format_day(booking.ends_on)}.")
+    earliest = earliest_leaving_on(booking, today)
+    if leaving_on is not None and leaving_on < earliest:
+        raise RuleViolation(
+            f"The notice period at {booking.site.name} is {booking.site.notice_days} days"
+            f" (and a stay is at least {booking.site.min_months} month(s)): the earliest"
+            f" check-out is {format_day(earliest)}.")
+    if leaving_on is not None and leaving_on > booking.ends_on:
+        raise RuleViolation(f"This stay ends on {format_day(booking.ends_on)}; to leave later,"
+                            " extend it.")
+    leaving_on = min(leaving_on or earliest, booking.ends_on)
+    old_ends_on = booking.ends_on
+    booking.notice_given_on = today
+    if leaving_on < old_ends_on:
+        release_nights_from(session, booking, leaving_on)
+        summary = (f"Notice given on {format_day(today)}: check-out now"
+                   f" {format_day(leaving_on)}, was {format_day(old_ends_on)}")
+    else:
+        summary = (f"Notice given on {format_day(today)}: the stay ends as booked on"
+                   f" {format_day(old_ends_on)}")
+    session.add(BookingEvent(booking_id=booking.id, actor_id=actor.id, kind="notice",
+                             detail=summary))
+    session.flush()
+    notices.stay_changed(session, booking, summary, by_staff=by_staff)
+    if leaving_on < old_ends_on:
+        fill_after_freeing(session, booking, leaving_on, old_ends_on - timedelta(days=1),
+                           now=now)
+    return booking
+
+
+# ---------------------------------------------------------------- for the pages
+
+def can_extend(booking: Booking, today: date) -> bool:
+    return (booking.is_live and booking.is_monthly and booking.months is not None
+            and booking.notice_given_on is None and booking.ends_on > today
+            and booking.months < booking.site.longest_stay_months)
+
+
+def can_give_notice(booking: Booking, today: date) -> bool:
+    return (booking.is_live and booking.is_monthly and booking.notice_given_on is None
+            and booking.ends_on > today)
