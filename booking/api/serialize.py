@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 from flask import url_for
+from sqlalchemy.orm import object_session
 
 from ..models import Booking, Site, WaitlistEntry
 from ..services.bookings.availability import BedDay, DeskDay
+from ..services.bookings.dues import dues_for
 
 
 def site_json(site: Site, capacity: int) -> dict:
@@ -73,11 +75,22 @@ def booking_json(booking: Booking) -> dict:
         if booking.ended_early_at:
             body["original_part"] = booking.original_part
     else:
-        body.update(kind="bed", bed=booking.bed.label, check_in=booking.starts_on.isoformat(),
+        body.update(kind="monthly" if booking.is_monthly else "bed", bed=booking.bed.label,
+                    check_in=booking.starts_on.isoformat(),
                     check_out=booking.ends_on.isoformat(), nights=booking.nights)
-        if booking.ended_early_at:
+        if booking.is_monthly:
+            notice = booking.notice_given_on
+            body.update(months=booking.months,
+                        notice_given_on=notice.isoformat() if notice else None,
+                        dues=[_due_json(d) for d in dues_for(object_session(booking), booking)])
+        if booking.original_ends_on:
             body["original_check_out"] = booking.original_ends_on.isoformat()
     return body
+
+
+def _due_json(due: dict) -> dict:
+    return {"due_on": due["due_on"].isoformat(), "amount_paise": due["amount_paise"],
+            "paid_paise": due["paid_paise"], "what": due["what"]}
 
 
 def waitlist_entry_json(entry: WaitlistEntry, position: int) -> dict:
