@@ -176,6 +176,10 @@ def my_bookings():
     cancellable = {b.id for b in upcoming if is_cancellable_by_member(b, now)}
     return render_template("bookings/mine.html", upcoming=upcoming, past=history[:50],
                            cancellable=cancellable,
+                           extendable={b.id for b in upcoming if b.is_monthly
+                                       and can_extend(b, now.date())},
+                           noticeable={b.id for b in upcoming if b.is_monthly
+                                       and can_give_notice(b, now.date())},
                            series=get_current_series(session, current_user, now.date()),
                            waiting=get_member_entries(session, current_user, today=now.date()),
                            leave_form=LeaveWaitlistForm())
