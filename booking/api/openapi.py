@@ -420,7 +420,9 @@ PATHS = {
                 " request again with one of them as `bed` to move there once (from the first"
                 " night not begun) and extend."),
             "requestBody": {"required": True, "content": {"application/json": {
-                "schema": _ref("ExtendRequest")}}},
+                "schema": _ref("ExtendRequest"),
+                "examples": {"extend": {"value": {"months": 2}},
+                             "move": {"value": {"months": 2, "bed": "W1-3"}}}}}},
             "responses": {"200": _json(_ref("BookingEnvelope"), "Extended."),
                           "400": BAD_REQUEST,
                           "401": UNAUTHORISED,
@@ -442,7 +444,8 @@ PATHS = {
                 " months); the nights after are freed at once. The body may name"
                 " `leaving_on`; no body (or {}) takes the earliest allowed."),
             "requestBody": {"required": False, "content": {"application/json": {
-                "schema": _ref("NoticeRequest")}}},
+                "schema": _ref("NoticeRequest"),
+                "examples": {"notice": {"value": {"leaving_on": "2027-02-01"}}}}}},
             "responses": {"200": _json(_ref("BookingEnvelope"), "Notice given."),
                           "400": BAD_REQUEST,
                           "401": UNAUTHORISED,
