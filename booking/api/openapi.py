@@ -77,6 +77,15 @@ SCHEMAS = {
             "opening_days": {"type": "string", "description": "Weekday digits, Monday = 0."},
             "advance_days": {"type": "integer"},
             "max_stay_nights": {"type": ["integer", "null"]},
+            "stay_kinds": {"type": "array", "items": {"enum": ["nightly", "monthly"]},
+                           "description": "Hostels: stays by the night and/or by the month"
+                                          " (empty for centres)."},
+            "monthly": {"type": ["object", "null"],
+                        "description": "Hostels with monthly stays: their rules.",
+                        "required": ["min_months", "longest_stay_months", "notice_days"],
+                        "properties": {"min_months": {"type": "integer"},
+                                       "longest_stay_months": {"type": "integer"},
+                                       "notice_days": {"type": "integer"}}},
             "availability_url": {"type": "string"},
         },
     },
@@ -405,8 +414,9 @@ PATHS = {
                           "401": UNAUTHORISED,
                           "404": _problem("No booking of yours has that id."),
                           "422": _problem("Cancelled, not started yet (cancel it instead),"
-                                          " over, or nothing left to give back (the part"
-                                          " under way, or the last night, is all it has).")},
+                                          " over, nothing left to give back (the part"
+                                          " under way, or the last night, is all it has),"
+                                          " or a monthly stay (give notice instead).")},
         },
     },
     "/bookings/{booking_id}/extend": {

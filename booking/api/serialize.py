@@ -23,6 +23,9 @@ def site_json(site: Site, capacity: int) -> dict:
         "opening_days": site.opening_days if site.is_centre else "0123456",
         "advance_days": site.advance_days,
         "max_stay_nights": site.max_stay_nights if site.is_hostel else None,
+        "stay_kinds": site.stay_kinds.split(",") if site.is_hostel else [],
+        "monthly": {"min_months": site.min_months, "longest_stay_months": site.longest_stay_months,
+                    "notice_days": site.notice_days} if site.offers_monthly else None,
         "availability_url": url_for("api.availability", site=site.slug),
     }
 

@@ -157,7 +157,7 @@ def booking_page(booking_id: int):
     monthly = booking.is_monthly
     return render_template("bookings/show.html", booking=booking,
                            can_cancel=is_cancellable_by_member(booking, now),
-                           can_end=is_endable(booking, now) and not monthly,
+                           can_end=is_endable(booking, now),
                            can_extend=monthly and can_extend(booking, now.date()),
                            can_give_notice=monthly and can_give_notice(booking, now.date()),
                            dues=dues_for(get_session(), booking) if monthly else [])

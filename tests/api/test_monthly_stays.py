@@ -112,3 +112,22 @@ def test_someone_elses_stay_cannot_be_extended(authed, api, make, session, month
     response = api.as_(secret).post(f"/api/v1/bookings/{booking['id']}/extend",
                                     json_body={"months": 1})
     assert response.status_code == 404
+
+
+def test_sites_list_the_stays_they_offer(api, monthly_hostel, hostel, centre):
+    sites = {s["slug"]: s for s in api.get("/api/v1/sites").get_json()["sites"]}
+    assert sites["infopark"]["stay_kinds"] == ["nightly", "monthly"]
+    assert sites["infopark"]["monthly"] == {"min_months": 1, "longest_stay_months": 12,
+                                            "notice_days": 30}
+    assert sites["technopark"]["stay_kinds"] == ["nightly"] and sites["technopark"]["monthly"] is None
+    assert sites["kottarakkara"]["stay_kinds"] == [] and sites["kottarakkara"]["monthly"] is None
+
+
+def test_a_resident_cannot_end_a_monthly_stay_at_once(authed, monthly_hostel, monkeypatch):
+    from datetime import time
+    from booking.services.dates import at_kerala
+    booking = _ask(authed, months=2).get_json()["booking"]
+    moment = at_kerala(CHECK_IN + timedelta(days=5), time(10))
+    monkeypatch.setattr("booking.services.bookings.ending.now_in_kerala", lambda: moment)
+    response = authed.post(f"/api/v1/bookings/{booking['id']}/end")
+    assert response.status_code == 422 and "give notice" in response.get_json()["detail"]

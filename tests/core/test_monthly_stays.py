@@ -237,3 +237,20 @@ def test_two_members_race_for_the_last_bed_by_the_month_one_wins(db, session, ma
     with db.reader() as s:
         assert s.scalar(select(func.count()).select_from(BedNight)) == \
             (add_months(CHECK_IN, 3) - CHECK_IN).days
+
+
+def test_a_resident_leaves_by_notice_not_by_ending_at_once_but_staff_may_end_it(make, session):
+    from booking.services.accounts import roles
+    from booking.services.bookings.ending import end_booking_early
+    from booking.services.errors import NothingToEnd
+
+    site, member = _monthly(make), make.member()
+    booking = book_monthly(session, member, site, TODAY, 2, now=NOW)
+    later = NOW + timedelta(days=10)
+    with pytest.raises(NothingToEnd, match="give notice instead"):
+        end_booking_early(session, booking, member, now=later)
+    admin = make.member(role="admin")
+    manager = make.member()
+    roles.set_role(session, admin, manager, "manager", [site.id])
+    end_booking_early(session, booking, manager, now=later)
+    assert booking.ends_on < add_months(TODAY, 2)
