@@ -254,3 +254,18 @@ def test_a_resident_leaves_by_notice_not_by_ending_at_once_but_staff_may_end_it(
     roles.set_role(session, admin, manager, "manager", [site.id])
     end_booking_early(session, booking, manager, now=later)
     assert booking.ends_on < add_months(TODAY, 2)
+
+
+def test_extending_over_a_closed_room_offers_a_bed_in_an_open_one(make, session):
+    from booking.services.sites import capacity
+
+    site = make.hostel(rooms=(("R1", "dormitory", "anyone", 1), ("R2", "dormitory", "anyone", 1)),
+                       stay_kinds="monthly")
+    member = make.member()
+    booking = book_monthly(session, member, site, CHECK_IN, 1, "R1-1", now=NOW)
+    after = add_months(CHECK_IN, 1)
+    capacity.add_closure(session, site, after + timedelta(days=2), after + timedelta(days=3),
+                         reason="Painting", room=site.rooms[0])
+    with pytest.raises(BedTakenForExtension) as refusal:
+        extend_stay(session, booking, member, 1, now=NOW)
+    assert refusal.value.free_beds == ["R2-1"]

@@ -33,7 +33,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ...clock import now_in_kerala
-from ...models import Bed, BedNight, Booking, BookingEvent, BookingMove, Site, User
+from ...models import Bed, BedNight, Booking, BookingEvent, BookingMove, Closure, Site, User
 from ..accounts.permissions import can_manage_site
 from ..dates import format_day
 from ..errors import (
@@ -141,6 +141,7 @@ def extend_stay(session: Session, booking: Booking, actor: User, months: int, *,
         room = site.longest_stay_months - booking.months
         raise StayTooLong(f"The longest stay at {site.name} is {site.longest_stay_months}"
                           f" months; this stay can grow by {room} more at most.")
+    rules.check_site_bookable(site)
     old_ends_on, new_ends_on = booking.ends_on, add_months(booking.starts_on, total)
     check_site_not_closed(session, site, old_ends_on, new_ends_on - timedelta(days=1))
     _hold_site_revision(session, site)
@@ -163,8 +164,12 @@ def extend_stay(session: Session, booking: Booking, actor: User, months: int, *,
 
 def _try_hold(session: Session, booking: Booking, bed: Bed, first: date, end: date) -> bool:
     """Hold ``bed`` for the nights first..end (exclusive) for the stay; False if taken."""
-    if not (bed.is_active_on(first) and bed.is_active_on(end - timedelta(days=1))):
-        return False
+    last = end - timedelta(days=1)
+    if not (bed.is_active_on(first) and bed.is_active_on(last)):
+        return False  # out of service then: a move is offered as for a taken bed
+    if session.scalar(select(exists().where(Closure.room_id == bed.room_id,
+                                            Closure.overlapping(first, last)))):
+        return False  # its room is closed some of those nights
     if session.scalar(select(exists().where(
             BedNight.bed_id == bed.id, BedNight.night_on >= first, BedNight.night_on < end,
             BedNight.booking_id != booking.id))):
@@ -209,8 +214,9 @@ def _extend_elsewhere(session: Session, booking: Booking, actor: User, new_ends_
                  f"{', '.join(labels[:10])}. Ask again naming one to move there."
                  if labels else " No other suitable bed is free for all of it either.")
         raise BedTakenForExtension(
-            f"Bed {booking.bed.label} is booked by someone else before"
-            f" {format_day(new_ends_on)}.{offer}", labels)
+            f"Bed {booking.bed.label} is not free for all the nights to"
+            f" {format_day(new_ends_on)}: someone else has booked it, or it is out of"
+            f" service.{offer}", labels)
     target = next((b for b in free if b.label == move_to.strip()), None)
     if target is None:
         raise NoLongerAvailable(f"Bed {move_to.strip()} is not free (or not suitable) for the"
