@@ -151,14 +151,15 @@ def extend_stay(session: Session, booking: Booking, actor: User, months: int, *,
     else:
         moved = _extend_elsewhere(session, booking, actor, new_ends_on, move_to, today)
     booking.months, booking.ends_on = total, new_ends_on
-    summary = (f"Extended by {months} month{'s' if months != 1 else ''}: check-out now"
-               f" {format_day(new_ends_on)}, was {format_day(old_ends_on)}")
+    # The history line's label says "Extended"; the mail says it in full.
+    detail = (f"by {months} month{'s' if months != 1 else ''}; check-out now"
+              f" {format_day(new_ends_on)}, was {format_day(old_ends_on)}")
     if moved is not None:
-        summary += f"; from {format_day(moved.from_on)} in bed {booking.bed.label}"
+        detail += f"; from {format_day(moved.from_on)} in bed {booking.bed.label}"
     session.add(BookingEvent(booking_id=booking.id, actor_id=actor.id, kind="extended",
-                             detail=summary))
+                             detail=detail))
     session.flush()
-    notices.stay_changed(session, booking, summary, by_staff=by_staff)
+    notices.stay_changed(session, booking, f"Extended {detail}", by_staff=by_staff)
     return booking
 
 
@@ -299,15 +300,15 @@ def give_notice(session: Session, booking: Booking, actor: User, *,
     booking.notice_given_on = today
     if leaving_on < old_ends_on:
         release_nights_from(session, booking, leaving_on)
-        summary = (f"Notice given on {format_day(today)}: check-out now"
-                   f" {format_day(leaving_on)}, was {format_day(old_ends_on)}")
+        detail = f"check-out now {format_day(leaving_on)}, was {format_day(old_ends_on)}"
     else:
-        summary = (f"Notice given on {format_day(today)}: the stay ends as booked on"
-                   f" {format_day(old_ends_on)}")
+        detail = f"the stay ends as booked on {format_day(old_ends_on)}"
+    # The history line's label says "Notice given" (and when); the mail says it in full.
     session.add(BookingEvent(booking_id=booking.id, actor_id=actor.id, kind="notice",
-                             detail=summary))
+                             detail=detail))
     session.flush()
-    notices.stay_changed(session, booking, summary, by_staff=by_staff)
+    notices.stay_changed(session, booking, f"Notice given on {format_day(today)}: {detail}",
+                         by_staff=by_staff)
     if leaving_on < old_ends_on:
         fill_after_freeing(session, booking, leaving_on, old_ends_on - timedelta(days=1),
                            now=now)
