@@ -1,7 +1,6 @@
 """Monthly stays (issue 17): booked by the month on the same bed-night cells, extended, ended by notice."""
 from __future__ import annotations
 
-import threading
 from datetime import date, timedelta
 
 import pytest
