@@ -17,6 +17,7 @@ from .services.accounts import users as accounts, eligibility
 from .services.sites import capacity, holidays as public_holidays, photos as site_photos
 from .services.bookings.book import book_bed, book_desk
 from .services.bookings.series import book_series
+from .services.bookings.stays import book_monthly
 from .services.dates import at_kerala
 from .services.bookings.ending import end_booking_early
 from .services.notices.notify import SILENT
@@ -134,6 +135,9 @@ PHONES = {
 
 # A member who has saved where home is: the site list starts nearest to it.
 HOME_PINS = {"anjali@example.org": "691506"}
+# The demo hostels take stays by the night and by the month.
+MONTHLY_RULES = {"stay_kinds": "nightly,monthly", "min_months": 1, "notice_days": 30,
+                 "longest_stay_months": 12}
 
 AMENITIES = "Wi-Fi, Power backup, Air conditioning, Drinking water, Lockers"
 
@@ -163,6 +167,7 @@ def seed_demo_data(session: Session) -> int:
                 session, slug, kind="hostel", name=name, district=district, town=town,
                 it_park=park, amenities="Wi-Fi, Mess, Laundry, 24x7 security, Lockers",
                 description=f"Hostel for IT professionals on {park} campus.",
+                **MONTHLY_RULES,
             )
             for room, room_type, designation, beds in rooms:
                 capacity.add_room(session, site, room, beds=beds, room_type=room_type,
@@ -271,7 +276,23 @@ def _seed_bookings(session: Session) -> int:
         except BookingError:
             pass
     count += _seed_series(session, kottarakkara, members[0], now)
+    count += _seed_monthly_stays(session, members, now)
     return count + _seed_stays_under_way(session, technopark, members, now)
+
+
+def _seed_monthly_stays(session: Session, members: list[User], now) -> int:
+    """Monthly stays at Infopark, clear of the members' nights at Technopark:
+    one for three months (Anjali can extend it or give notice), one open-ended."""
+    infopark = session.scalar(select(Site).where(Site.slug == "infopark-hostel"))
+    count = 0
+    for member, offset, months in ((members[0], 7, 3), (members[2], 15, None)):
+        try:
+            book_monthly(session, member, infopark, now.date() + timedelta(days=offset), months,
+                         now=now, confirm=False)
+            count += 1
+        except BookingError:
+            pass
+    return count
 
 
 def _seed_series(session: Session, centre: Site, member: User, now) -> int:

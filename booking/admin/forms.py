@@ -24,6 +24,7 @@ from wtforms.validators import (
     NumberRange,
     Optional,
     Regexp,
+    ValidationError,
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -90,12 +91,25 @@ class SiteForm(BaseForm):
     no_show_limit_days = IntegerField(
         _l("Members with 3+ no-shows in 30 days book at most (days ahead; empty: no limit)"),
         validators=[Optional(), NumberRange(0, 365)])
+    # Hostels: the stays offered and the monthly rules. Optional: a centre's page
+    # leaves them out, and a value not sent keeps the site's (see changes()).
+    stay_kinds = SelectField(_l("Stays offered"), choices=choices([
+        ("nightly", _l("By the night")), ("monthly", _l("By the month")),
+        ("nightly,monthly", _l("By the night and by the month"))]))
+    min_months = IntegerField(_l("Shortest monthly stay (months)"),
+                              validators=[Optional(), NumberRange(1, 60)])
+    notice_days = IntegerField(_l("Notice to leave a monthly stay (days)"),
+                               validators=[Optional(), NumberRange(0, 180)])
+    longest_stay_months = IntegerField(_l("Longest monthly stay (months)"),
+                                       validators=[Optional(), NumberRange(1, 60)])
 
     DETAIL_FIELDS = ("name", "district", "town", "host_institution", "it_park", "address",
                      "pin_code", "latitude", "longitude", "phone", "email", "description", "amenities",
                      "opens_at", "closes_at", "check_in_time", "check_out_time",
                      "advance_days", "max_stay_nights", "cancel_cutoff_hours",
-                     "no_show_after_minutes", "no_show_limit_days")
+                     "no_show_after_minutes", "no_show_limit_days", "stay_kinds", "min_months",
+                     "notice_days", "longest_stay_months")
+    STAY_FIELDS = ("stay_kinds", "min_months", "notice_days", "longest_stay_months")
 
     def changes(self) -> dict:
         values = {name: getattr(self, name).data for name in self.DETAIL_FIELDS}
@@ -104,7 +118,14 @@ class SiteForm(BaseForm):
         for name in ("host_institution", "it_park", "pin_code"):
             values[name] = (values[name] or "").strip() or None
         values["opening_days"] = "".join(sorted(self.opening_days.data or []))
+        for name in self.STAY_FIELDS:
+            if values[name] is None:
+                del values[name]
         return values
+
+    def validate_longest_stay_months(self, field) -> None:
+        if self.min_months.data and field.data and field.data < self.min_months.data:
+            raise ValidationError(_l("The longest stay cannot be shorter than the shortest."))
 
 
 class SiteEditForm(SiteForm):

@@ -44,7 +44,9 @@ def site_new():
     form = SiteForm(data={"opening_days": list("012345"), "opens_at": time(8),
                           "closes_at": time(20), "check_in_time": time(14),
                           "check_out_time": time(11), "advance_days": 30,
-                          "max_stay_nights": 180, "cancel_cutoff_hours": 0})
+                          "max_stay_nights": 180, "cancel_cutoff_hours": 0,
+                          "stay_kinds": "nightly", "min_months": 1, "notice_days": 30,
+                          "longest_stay_months": 12})
     if form.validate_on_submit():
         try:
             site = sites_admin.create_site(get_session(), current_user, slug=form.slug.data,

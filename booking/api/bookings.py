@@ -12,6 +12,7 @@ from ..services.bookings import idempotency
 from ..services.bookings.book import DeskRequest, StayRequest, book
 from ..services.bookings.checkin import check_in_own_booking
 from ..services.bookings.ending import end_booking_early
+from ..services.bookings.stays import extend_stay, give_notice, monthly_request
 from ..services.errors import InvalidRequest, NotFound
 from ..services.bookings.member import cancel_booking, get_member_bookings
 from ..services.sites.finding import find_site_by_slug
@@ -67,6 +68,10 @@ def booking_request(session, payload: dict, *, allow_place: bool = True
         return DeskRequest(site, day, DayPart(payload.get("part", "full")),
                            _label(payload.get("desk")))
     _refuse_place(payload, "bed", allow_place)
+    if allow_place and "months" in payload:
+        check_body(payload, "MonthlyRequest")
+        return monthly_request(site, parse_date(payload["check_in"], "check_in"),
+                               payload["months"], _label(payload.get("bed")))
     check_body(payload, "BedRequest")
     check_in = parse_date(payload["check_in"], "check_in")
     check_out = parse_date(payload["check_out"], "check_out")
@@ -137,4 +142,32 @@ def check_in_booking(booking_id: int):
     code = payload["code"].strip()
     booking = check_in_own_booking(get_session(), member, booking, code,
                                    current_app.config["SECRET_KEY"], now=now_in_kerala())
+    return compact_json({"booking": booking_json(booking)})
+
+
+@bp.post("/bookings/<int:booking_id>/extend")
+@token_required
+def extend_booking(booking_id: int):
+    """Add months to a monthly stay; with `bed`, move there if the own bed is taken."""
+    member = api_member()
+    booking = _own_booking(member, booking_id)
+    payload = json_object()
+    check_body(payload, "ExtendRequest")
+    booking = extend_stay(get_session(), booking, member, payload["months"],
+                          move_to=_label(payload.get("bed")), now=now_in_kerala())
+    return compact_json({"booking": booking_json(booking)})
+
+
+@bp.post("/bookings/<int:booking_id>/notice")
+@token_required
+def give_notice_on_booking(booking_id: int):
+    """Give notice on a monthly stay; the body (optional) may name the day of leaving."""
+    member = api_member()
+    booking = _own_booking(member, booking_id)
+    payload = json_object() if request.get_data(cache=True).strip() else {}
+    check_body(payload, "NoticeRequest")
+    leaving_on = parse_date(payload["leaving_on"], "leaving_on") if "leaving_on" in payload \
+        else None
+    booking = give_notice(get_session(), booking, member, leaving_on=leaving_on,
+                          now=now_in_kerala())
     return compact_json({"booking": booking_json(booking)})

@@ -51,6 +51,9 @@ SCHEMAS = {
         "properties": {
             "type": {"type": "string"}, "title": {"type": "string"},
             "status": {"type": "integer"}, "detail": {"type": "string"},
+            "free_beds": {"type": "array", "items": {"type": "string"},
+                          "description": "Extending a stay whose bed is taken: the beds free"
+                                         " for the rest of it (ask again naming one)."},
             "errors": {
                 "type": "array", "description": "A request body that does not fit its schema:"
                 " each field at fault (`pointer`, RFC 6901 in a URI fragment) and what it"
@@ -74,6 +77,15 @@ SCHEMAS = {
             "opening_days": {"type": "string", "description": "Weekday digits, Monday = 0."},
             "advance_days": {"type": "integer"},
             "max_stay_nights": {"type": ["integer", "null"]},
+            "stay_kinds": {"type": "array", "items": {"enum": ["nightly", "monthly"]},
+                           "description": "Hostels: stays by the night and/or by the month"
+                                          " (empty for centres)."},
+            "monthly": {"type": ["object", "null"],
+                        "description": "Hostels with monthly stays: their rules.",
+                        "required": ["min_months", "longest_stay_months", "notice_days"],
+                        "properties": {"min_months": {"type": "integer"},
+                                       "longest_stay_months": {"type": "integer"},
+                                       "notice_days": {"type": "integer"}}},
             "availability_url": {"type": "string"},
             "pin_code": {"type": ["string", "null"], "pattern": "^[1-9][0-9]{5}$"},
             "distance_km": {
@@ -118,7 +130,9 @@ SCHEMAS = {
                 "enum": ["live", "cancelled", "no_show"],
                 "description": "`no_show`: a desk not checked in by the centre's deadline was"
                                " released for others (the record stays, like a cancellation)."},
-            "kind": {"enum": ["desk", "bed"]},
+            "kind": {"enum": ["desk", "bed", "monthly"],
+                     "description": "`bed`: a hostel stay by the night; `monthly`: by the"
+                                    " month (see `months`, `dues`)."},
             "desk": {"type": "string"}, "date": DATE,
             "part": {"enum": ["morning", "afternoon", "full"]},
             "bed": {"type": "string"}, "check_in": DATE, "check_out": DATE,
@@ -142,7 +156,24 @@ SCHEMAS = {
             "source": {"enum": ["member", "waitlist"],
                        "description": "`waitlist`: booked automatically from your waitlist"
                                       " entry when a place came free."},
+            "months": {"type": ["integer", "null"], "minimum": 1,
+                       "description": "Monthly stays: the months booked; null when open-ended"
+                                      " (the bed is held up to the hostel's longest stay,"
+                                      " renewing month by month until you give notice)."},
+            "notice_given_on": {"type": ["string", "null"], "format": "date",
+                                "description": "Monthly stays: when notice was given;"
+                                               " `check_out` is then the day you leave."},
+            "dues": {"type": "array", "items": _ref("Due"),
+                     "description": "Monthly stays: what is due and when (the deposit and"
+                                    " first month at arrival, then each month on the"
+                                    " check-in day), from the tariff in force."},
         },
+    },
+    "Due": {
+        "type": "object", "required": ["due_on", "amount_paise", "paid_paise", "what"],
+        "properties": {"due_on": DATE, "amount_paise": {"type": "integer", "minimum": 0},
+                       "paid_paise": {"type": "integer", "minimum": 0},
+                       "what": {"type": "string"}},
     },
     "BookingEnvelope": {"type": "object", "required": ["booking"],
                         "properties": {"booking": _ref("Booking")}},
@@ -160,6 +191,26 @@ SCHEMAS = {
         "properties": {"site": SLUG, "check_in": DATE,
                        "check_out": {**DATE, "description": "Exclusive: the morning you leave."},
                        "bed": _label("A bed label; omit (or null) for any.")},
+    },
+    "MonthlyRequest": {
+        "type": "object", "required": ["site", "check_in", "months"],
+        "additionalProperties": False,
+        "properties": {"site": SLUG, "check_in": DATE,
+                       "months": {"type": ["integer", "null"], "minimum": 1, "maximum": 60,
+                                  "description": "How many months (the hostel's minimum and"
+                                                 " longest stay apply); null: open-ended."},
+                       "bed": _label("A bed label; omit (or null) for any.")},
+    },
+    "ExtendRequest": {
+        "type": "object", "required": ["months"], "additionalProperties": False,
+        "properties": {"months": {"type": "integer", "minimum": 1, "maximum": 60},
+                       "bed": _label("Only when your bed is taken for the new months: a bed"
+                                     " named in the refusal's `free_beds`, to move to.")},
+    },
+    "NoticeRequest": {
+        "type": "object", "additionalProperties": False,
+        "properties": {"leaving_on": {**DATE, "description": "Your check-out; default the"
+                                      " earliest the notice period allows."}},
     },
     "Refusal": {
         "type": "object", "required": ["date", "reason"],
@@ -321,12 +372,15 @@ PATHS = {
             "parameters": [{"name": "Idempotency-Key", "in": "header",
                             "schema": {"type": "string", "maxLength": 200}}],
             "requestBody": {"required": True, "content": {"application/json": {
-                "schema": {"oneOf": [_ref("DeskRequest"), _ref("BedRequest")]},
+                "schema": {"oneOf": [_ref("DeskRequest"), _ref("BedRequest"),
+                                     _ref("MonthlyRequest")]},
                 "examples": {
                     "desk": {"value": {"site": "kottarakkara", "date": "2026-12-02",
                                        "part": "morning"}},
                     "bed": {"value": {"site": "technopark-hostel", "check_in": "2026-12-02",
                                       "check_out": "2026-12-05"}},
+                    "monthly": {"value": {"site": "technopark-hostel",
+                                          "check_in": "2026-12-02", "months": 3}},
                 }}}},
             "responses": {
                 "201": {**_json(_ref("BookingEnvelope"), "Booked."),
@@ -341,7 +395,8 @@ PATHS = {
                                 " or you already hold a desk/bed then."),
                 "413": TOO_LARGE,
                 "422": _problem("A booking rule forbids it (past, beyond the booking window,"
-                                " closed, too long a stay, room designation), or the"
+                                " closed, too long a stay, room designation, a hostel without"
+                                " monthly stays or fewer months than its minimum), or the"
                                 " Idempotency-Key was used for a different request."),
             },
         },
@@ -382,8 +437,56 @@ PATHS = {
                           "401": UNAUTHORISED,
                           "404": _problem("No booking of yours has that id."),
                           "422": _problem("Cancelled, not started yet (cancel it instead),"
-                                          " over, or nothing left to give back (the part"
-                                          " under way, or the last night, is all it has).")},
+                                          " over, nothing left to give back (the part"
+                                          " under way, or the last night, is all it has),"
+                                          " or a monthly stay (give notice instead).")},
+        },
+    },
+    "/bookings/{booking_id}/extend": {
+        "parameters": [BOOKING_ID],
+        "post": {
+            "summary": "Extend one of your monthly stays", "operationId": "extendStay",
+            "security": BEARER,
+            "description": (
+                "Adds `months` on the same bed. If someone else holds that bed then, the 409"
+                " names in `free_beds` the beds free for the rest of the stay; send the"
+                " request again with one of them as `bed` to move there once (from the first"
+                " night not begun) and extend."),
+            "requestBody": {"required": True, "content": {"application/json": {
+                "schema": _ref("ExtendRequest"),
+                "examples": {"extend": {"value": {"months": 2}},
+                             "move": {"value": {"months": 2, "bed": "W1-3"}}}}}},
+            "responses": {"200": _json(_ref("BookingEnvelope"), "Extended."),
+                          "400": BAD_REQUEST,
+                          "401": UNAUTHORISED,
+                          "404": _problem("No booking of yours has that id."),
+                          "409": _problem("Your bed is taken for the new months (see"
+                                          " `free_beds`), or the bed named was taken."),
+                          "413": TOO_LARGE,
+                          "422": _problem("Not a live monthly stay of fixed months, notice"
+                                          " already given, or beyond the longest stay.")},
+        },
+    },
+    "/bookings/{booking_id}/notice": {
+        "parameters": [BOOKING_ID],
+        "post": {
+            "summary": "Give notice on one of your monthly stays", "operationId": "giveNotice",
+            "security": BEARER,
+            "description": (
+                "The stay ends after the hostel's notice period (and not before its minimum"
+                " months); the nights after are freed at once. The body may name"
+                " `leaving_on`; no body (or {}) takes the earliest allowed."),
+            "requestBody": {"required": False, "content": {"application/json": {
+                "schema": _ref("NoticeRequest"),
+                "examples": {"notice": {"value": {"leaving_on": "2027-02-01"}}}}}},
+            "responses": {"200": _json(_ref("BookingEnvelope"), "Notice given."),
+                          "400": BAD_REQUEST,
+                          "401": UNAUTHORISED,
+                          "404": _problem("No booking of yours has that id."),
+                          "413": TOO_LARGE,
+                          "422": _problem("Not a live monthly stay, notice already given, or"
+                                          " `leaving_on` earlier than the notice period"
+                                          " allows.")},
         },
     },
     "/booking-series": {"post": {

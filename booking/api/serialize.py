@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 from flask import url_for
+from sqlalchemy.orm import object_session
 
 from ..localize import localize
 from ..models import Booking, Site, WaitlistEntry
 from ..services.bookings.availability import BedDay, DeskDay
+from ..services.bookings.dues import dues_for
 
 
 def site_json(site: Site, capacity: int) -> dict:
@@ -23,6 +25,9 @@ def site_json(site: Site, capacity: int) -> dict:
         "opening_days": site.opening_days if site.is_centre else "0123456",
         "advance_days": site.advance_days,
         "max_stay_nights": site.max_stay_nights if site.is_hostel else None,
+        "stay_kinds": site.stay_kinds.split(",") if site.is_hostel else [],
+        "monthly": {"min_months": site.min_months, "longest_stay_months": site.longest_stay_months,
+                    "notice_days": site.notice_days} if site.offers_monthly else None,
         "availability_url": url_for("api.availability", site=site.slug),
     }
 
@@ -75,11 +80,22 @@ def booking_json(booking: Booking) -> dict:
         if booking.ended_early_at:
             body["original_part"] = booking.original_part
     else:
-        body.update(kind="bed", bed=booking.bed.label, check_in=booking.starts_on.isoformat(),
+        body.update(kind="monthly" if booking.is_monthly else "bed", bed=booking.bed.label,
+                    check_in=booking.starts_on.isoformat(),
                     check_out=booking.ends_on.isoformat(), nights=booking.nights)
-        if booking.ended_early_at:
+        if booking.is_monthly:
+            notice = booking.notice_given_on
+            body.update(months=booking.months,
+                        notice_given_on=notice.isoformat() if notice else None,
+                        dues=[_due_json(d) for d in dues_for(object_session(booking), booking)])
+        if booking.original_ends_on:
             body["original_check_out"] = booking.original_ends_on.isoformat()
     return body
+
+
+def _due_json(due: dict) -> dict:
+    return {"due_on": due["due_on"].isoformat(), "amount_paise": due["amount_paise"],
+            "paid_paise": due["paid_paise"], "what": due["what"]}
 
 
 def waitlist_entry_json(entry: WaitlistEntry, position: int) -> dict:

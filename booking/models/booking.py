@@ -40,6 +40,13 @@ class BookingStatus(StrEnum):
     NO_SHOW = "no_show"
 
 
+class StayKind(StrEnum):
+    """How a hostel stay is booked and priced: by the night, or by the month."""
+
+    NIGHTLY = "nightly"
+    MONTHLY = "monthly"
+
+
 class DayPart(StrEnum):
     MORNING = "morning"
     AFTERNOON = "afternoon"
@@ -66,6 +73,12 @@ class Booking(Base):
             "part IS NULL OR part IN ('morning', 'afternoon', 'full')", name="part"
         ),
         CheckConstraint("ends_on > starts_on", name="date_order"),
+        # Monthly stays (issue 17; migration 0016 adds these on SQLite with the columns).
+        CheckConstraint("stay_kind IN ('nightly', 'monthly')", name="stay_kind"),
+        CheckConstraint("stay_kind = 'nightly' OR bed_id IS NOT NULL", name="monthly_is_bed"),
+        CheckConstraint("months IS NULL OR (months >= 1 AND stay_kind = 'monthly')",
+                        name="months"),
+        CheckConstraint("notice_given_on IS NULL OR stay_kind = 'monthly'", name="notice"),
         Index("ix_bookings_member_id_starts_on", "member_id", "starts_on"),
         Index("ix_bookings_site_id_starts_on", "site_id", "starts_on"),
         # The day-before reminders: every site's bookings starting tomorrow.
@@ -109,6 +122,20 @@ class Booking(Base):
     # How it was made: "member" (booked by the member) or "waitlist" (filled
     # automatically from their waitlist entry).
     source: Mapped[str] = mapped_column(String(10), default="member", server_default="member")
+    # Hostel stays (issue 17). Desk bookings keep the default and ignore it.
+    # A monthly stay runs from starts_on for ``months`` months; ``months`` NULL is
+    # open-ended: it holds its bed nights up to the site's longest stay, renewing
+    # month by month, until the resident gives notice. Either way ends_on is the
+    # check-out date the cells are held to, as for nightly stays.
+    stay_kind: Mapped[str] = mapped_column(String(10), default=StayKind.NIGHTLY,
+                                           server_default=StayKind.NIGHTLY.value)
+    months: Mapped[int | None] = mapped_column()
+    # The day the resident gave notice; ends_on then moved to the end of the notice
+    # (original_ends_on keeps what had been held, as for any stay ended early).
+    notice_given_on: Mapped[date | None] = mapped_column(Date)
+    # Arrival is ``checked_in_at`` (the warden marks it, as staff check in a desk);
+    # departure is when the warden saw the resident out.
+    departed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     member: Mapped[User | None] = relationship(foreign_keys=[member_id])
     site: Mapped[Site] = relationship()
@@ -133,6 +160,18 @@ class Booking(Base):
     @property
     def is_ended_early(self) -> bool:
         return self.ended_early_at is not None
+
+    @property
+    def is_monthly(self) -> bool:
+        return self.stay_kind == StayKind.MONTHLY
+
+    @property
+    def is_open_ended(self) -> bool:
+        return self.is_monthly and self.months is None
+
+    @property
+    def has_departed(self) -> bool:
+        return self.departed_at is not None
 
     @property
     def is_desk(self) -> bool:
@@ -167,7 +206,8 @@ class BookingEvent(Base):
     )
     at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    # created, cancelled, moved, conflict, ended, checked_in, no_show
+    # created, cancelled, moved, conflict, ended, checked_in, no_show; stays also
+    # extended, notice, departed (a warden's move also writes a BookingMove row)
     kind: Mapped[str] = mapped_column(String(20))
     detail: Mapped[str] = mapped_column(Text, default="")
 

@@ -33,6 +33,12 @@ class SiteStatus(StrEnum):
 DESK_ADVANCE_DAYS = 30
 HOSTEL_ADVANCE_DAYS = 90
 MAX_STAY_NIGHTS = 180
+# Hostel stay rules (issue 17). Monthly stays are off until a site offers them.
+STAY_KINDS = ("nightly", "monthly", "nightly,monthly")
+MIN_MONTHS = 1
+NOTICE_DAYS = 30
+LONGEST_STAY_MONTHS = 12
+REGISTER_RETENTION_DAYS = 180
 WEEKDAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 # Kerala's 14 districts, south to north as the state lists them (and menus show
 # them). Migration 0003 keeps its own copy: a migration must not change later.
@@ -82,6 +88,12 @@ class Site(SiteCalendarMixin, Base):
         # On SQLite migration 0003 enforces these two with triggers (see there).
         CheckConstraint(DISTRICT_CHECK, name="district"),
         CheckConstraint(COORDINATES_CHECK, name="coordinates"),
+        CheckConstraint("stay_kinds IN ('nightly', 'monthly', 'nightly,monthly')",
+                        name="stay_kinds"),
+        CheckConstraint("min_months >= 1", name="min_months"),
+        CheckConstraint("notice_days >= 0", name="notice_days"),
+        CheckConstraint("longest_stay_months >= 1", name="longest_stay_months"),
+        CheckConstraint("register_retention_days >= 0", name="register_retention_days"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -121,6 +133,22 @@ class Site(SiteCalendarMixin, Base):
     # Members with NO_SHOW_LIMIT_COUNT no-shows in NO_SHOW_LIMIT_WINDOW_DAYS may book
     # at most this many days ahead here (NULL: no limit).
     no_show_limit_days: Mapped[int | None] = mapped_column()
+    # Hostels (issue 17): which stays are offered ("nightly", "monthly" or both,
+    # comma-separated in that order), and the monthly rules: the fewest months
+    # one may book, the notice a resident gives before leaving, the longest stay
+    # (an open-ended stay holds its bed that long at most). That min_months is at
+    # most longest_stay_months is checked by the service (sites/admin.py), not here:
+    # SQLite cannot add a CHECK across columns to an existing table.
+    stay_kinds: Mapped[str] = mapped_column(String(20), default="nightly",
+                                            server_default="nightly")
+    min_months: Mapped[int] = mapped_column(default=MIN_MONTHS, server_default=str(MIN_MONTHS))
+    notice_days: Mapped[int] = mapped_column(default=NOTICE_DAYS,
+                                             server_default=str(NOTICE_DAYS))
+    longest_stay_months: Mapped[int] = mapped_column(
+        default=LONGEST_STAY_MONTHS, server_default=str(LONGEST_STAY_MONTHS))
+    # Days after departure the resident register details are kept (then erased).
+    register_retention_days: Mapped[int] = mapped_column(
+        default=REGISTER_RETENTION_DAYS, server_default=str(REGISTER_RETENTION_DAYS))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     desks: Mapped[list[Desk]] = relationship(back_populates="site", order_by="Desk.id")
@@ -139,6 +167,14 @@ class Site(SiteCalendarMixin, Base):
     @property
     def is_bookable(self) -> bool:
         return self.status == SiteStatus.OPEN
+
+    @property
+    def offers_nightly(self) -> bool:
+        return self.is_hostel and "nightly" in self.stay_kinds.split(",")
+
+    @property
+    def offers_monthly(self) -> bool:
+        return self.is_hostel and "monthly" in self.stay_kinds.split(",")
 
     @property
     def opening_days_label(self) -> str:

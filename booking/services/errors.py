@@ -206,3 +206,14 @@ class InvalidCoordinates(InvalidRequest):
 
     title = _("Invalid coordinates")
     field = "latitude"
+
+
+class BedTakenForExtension(NoLongerAvailable):
+    """A stay's own bed is taken for the months asked for; ``free_beds`` could hold them."""
+
+    title = _("Your bed is not free for the extension")
+
+    def __init__(self, message: Text, free_beds: list[str]) -> None:
+        super().__init__(message)
+        self.free_beds = free_beds
+        self.problem_extras = {"free_beds": free_beds}

@@ -22,7 +22,9 @@ from ..extensions import get_session
 from ..models import Booking, DayPart, Site
 from ..services.bookings.preview import Preview, preview_desk, preview_stay
 from ..services.bookings.book import book_bed, book_desk
+from ..services.bookings.dues import dues_for
 from ..services.bookings.ending import is_endable
+from ..services.bookings.stays import can_extend, can_give_notice
 from ..services.bookings.series import get_current_series
 from ..services.bookings.waitlist import get_member_entries
 from ..services.errors import BookingError
@@ -155,9 +157,13 @@ def _own_booking(booking_id: int) -> Booking:
 @login_required
 def booking_page(booking_id: int):
     booking, now = _own_booking(booking_id), now_in_kerala()
+    monthly = booking.is_monthly
     return render_template("bookings/show.html", booking=booking,
                            can_cancel=is_cancellable_by_member(booking, now),
-                           can_end=is_endable(booking, now))
+                           can_end=is_endable(booking, now),
+                           can_extend=monthly and can_extend(booking, now.date()),
+                           can_give_notice=monthly and can_give_notice(booking, now.date()),
+                           dues=dues_for(get_session(), booking) if monthly else [])
 
 
 @bp.get("/bookings")
@@ -173,6 +179,10 @@ def my_bookings():
     cancellable = {b.id for b in upcoming if is_cancellable_by_member(b, now)}
     return render_template("bookings/mine.html", upcoming=upcoming, past=history[:50],
                            cancellable=cancellable,
+                           extendable={b.id for b in upcoming if b.is_monthly
+                                       and can_extend(b, now.date())},
+                           noticeable={b.id for b in upcoming if b.is_monthly
+                                       and can_give_notice(b, now.date())},
                            series=get_current_series(session, current_user, now.date()),
                            waiting=get_member_entries(session, current_user, today=now.date()),
                            leave_form=LeaveWaitlistForm())

@@ -31,7 +31,7 @@ def end_booking_page(booking_id: int):
             flash(_("Done: the rest of your booking is free for others now."), "success")
             return redirect(url_for("web.booking_page", booking_id=booking.id))
     # A refused POST shows the reason as it stands now (the page's own notice).
-    ending, refusal = get_ending(booking, now)
+    ending, refusal = get_ending(booking, now, by_member=True)
     status = 422 if form.form_errors else 200
     return render_template("bookings/end.html", booking=booking, form=form, ending=ending,
                            refusal=localize(refusal),

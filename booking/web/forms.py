@@ -266,3 +266,41 @@ class CancelSeriesForm(BaseForm):
 
 class LeaveWaitlistForm(BaseForm):
     """Only the CSRF token: the Leave button beside a waitlist entry."""
+
+
+OPEN_ENDED = "open"  # the months choice for an open-ended monthly stay
+
+
+class MonthlyStayForm(BaseForm):
+    """A monthly hostel stay: check-in and months (choices from the site's rules)."""
+
+    check_in = DateField(_l("Check-in"), validators=[InputRequired(_l("Choose a check-in date."))])
+    months = SelectField(_l("For"), choices=[],
+                         validators=[InputRequired(_l("Choose how many months."))])
+
+    def set_month_choices(self, site) -> None:
+        months = range(site.min_months, site.longest_stay_months + 1)
+        self.months.choices = [SelectChoice(str(n), _("%(num)d months", num=n) if n != 1
+                                            else _("1 month")) for n in months] + [
+            SelectChoice(OPEN_ENDED, _("Open-ended: until I give notice (at most %(num)d"
+                                       " months)", num=site.longest_stay_months))]
+
+    @property
+    def month_count(self) -> int | None:
+        return None if self.months.data == OPEN_ENDED else int(self.months.data)
+
+
+class ExtendStayForm(BaseForm):
+    months = SelectField(_l("Extend by"), choices=[],
+                         validators=[InputRequired(_l("Choose how many months."))])
+    # Offered only when the stay's own bed is taken then: a free bed to move to.
+    bed = SelectField(_l("Move to bed"), choices=[], validate_choice=False, default=ANY)
+
+    def set_month_choices(self, most: int) -> None:
+        self.months.choices = [SelectChoice(str(n), _("%(num)d months", num=n) if n != 1
+                                            else _("1 month")) for n in range(1, most + 1)]
+
+
+class NoticeForm(BaseForm):
+    leaving_on = DateField(_l("Check-out"), validators=[
+        InputRequired(_l("Choose the day you leave."))])

@@ -40,7 +40,8 @@ ROLES = {
 MUST_REACH = {
     "visitor": {"web.home", "web.site_page", "web.sign_in", "web.register", "web.about_data"},
     "member": {"web.my_bookings", "web.booking_page", "web.profile", "web.book_desk_page",
-               "web.book_bed_page", "api_docs"},
+               "web.book_bed_page", "api_docs", "web.book_month_page",
+               "web.extend_stay_page", "web.give_notice_page"},
     "manager": {"admin.dashboard", "admin.booking_list", "admin.booking_detail",
                 "admin.site_today", "admin.site_check_in_code"},
     "admin": {"admin.dashboard", "admin.booking_list", "admin.booking_detail",

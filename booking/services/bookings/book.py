@@ -39,6 +39,7 @@ from ...models import (
     Room,
     Site,
     SiteRevision,
+    StayKind,
     User,
 )
 from . import rules
@@ -66,12 +67,18 @@ class DeskRequest:
 
 @dataclass(frozen=True)
 class StayRequest:
-    """A bed from check-in to check-out (exclusive); ``bed_label`` None means any suitable bed."""
+    """A bed from check-in to check-out (exclusive); ``bed_label`` None means any suitable bed.
+
+    A monthly stay (``monthly``) is the same request with its months (None:
+    open-ended); ``services/bookings/stays.py`` works out its check-out.
+    """
 
     site: Site
     check_in: date
     check_out: date
     bed_label: str | None = None
+    monthly: bool = False
+    months: int | None = None
 
 
 def book(session: Session, member: User, request: DeskRequest | StayRequest, *,
@@ -134,6 +141,8 @@ class _Plan:
     pick_free: Callable[[Session, bool], Desk | Bed | None]
     none_free: Text
     clash: Text
+    stay_kind: StayKind = StayKind.NIGHTLY
+    months: int | None = None
 
     def pick(self, session: Session, *, spread: bool) -> Desk | Bed | None:
         return self.named if self.named is not None else self.pick_free(session, spread)
@@ -172,7 +181,9 @@ def _plan_desk(session: Session, member: User, request: DeskRequest, now: dateti
 
 def _plan_stay(session: Session, member: User, request: StayRequest, now: datetime) -> _Plan:
     site, check_in, check_out = request.site, request.check_in, request.check_out
-    rules.check_stay_request(site, check_in, check_out, now)
+    if request.monthly:
+        rules.check_monthly_request(site, request.months)
+    rules.check_stay_request(site, check_in, check_out, now, monthly=request.monthly)
     last_night = check_out - timedelta(days=1)
     check_site_not_closed(session, site, check_in, last_night)
     clash = _("You already have a bed booked for a night between %(check_in)s"
@@ -198,7 +209,9 @@ def _plan_stay(session: Session, member: User, request: StayRequest, now: dateti
                  none_free=_("No suitable bed is free at %(site)s for every night from"
                              " %(check_in)s to %(check_out)s.",
                              site=site.name, check_in=check_in, check_out=check_out),
-                 clash=clash)
+                 clash=clash,
+                 stay_kind=StayKind.MONTHLY if request.monthly else StayKind.NIGHTLY,
+                 months=request.months)
 
 
 def _desk_clash_message(day: date, part: DayPart) -> Text:
@@ -219,7 +232,8 @@ def _insert(session: Session, member: User, plan: _Plan, place: Desk | Bed) -> B
                       desk_id=place.id if is_desk else None,
                       bed_id=None if is_desk else place.id,
                       starts_on=plan.starts_on, ends_on=plan.ends_on,
-                      part=plan.part.value if plan.part else None, status=BookingStatus.LIVE)
+                      part=plan.part.value if plan.part else None, status=BookingStatus.LIVE,
+                      stay_kind=plan.stay_kind.value, months=plan.months)
     try:
         with session.begin_nested():
             session.add(booking)

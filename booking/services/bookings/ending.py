@@ -66,10 +66,17 @@ class Ending:
                 f" check-out now {format_day(self.kept_ends_on)}, was {format_day(b.ends_on)}")
 
 
-def plan_ending(booking: Booking, now: datetime) -> Ending:
-    """What ending the booking at ``now`` would keep and give back; refuses if nothing."""
+def plan_ending(booking: Booking, now: datetime, *, by_member: bool = False) -> Ending:
+    """What ending the booking at ``now`` would keep and give back; refuses if nothing.
+
+    A resident leaves a monthly stay by giving notice (stays.py), not by ending it
+    at once; staff may still end one (a resident who left without notice).
+    """
     if not booking.is_live:
         raise AlreadyCancelled(_("This booking is cancelled; there is nothing to end."))
+    if by_member and booking.is_monthly:
+        raise NothingToEnd(_("A monthly stay ends with notice (%(days)s days at this hostel):"
+                             " give notice instead.", days=booking.site.notice_days))
     if booking.is_desk:
         return _plan_desk(booking, now)
     return _plan_stay(booking, now)
@@ -136,7 +143,7 @@ def end_booking_early(
     # Decide on the booking as committed, one ending (or cancelling) at a time:
     # two clicks, or the member and staff at once, must not both apply.
     session.refresh(booking, with_for_update=True)
-    ending = plan_ending(booking, now)
+    ending = plan_ending(booking, now, by_member=is_owner)
     # In words, while the booking still says what was booked.
     summary = ending.summary("the member" if is_owner else "staff")
     freed = (booking.starts_on, booking.starts_on) if ending.freed_part is not None \
@@ -147,10 +154,7 @@ def end_booking_early(
         booking.original_part = booking.original_part or booking.part
         booking.part = ending.kept_part.value
     else:
-        session.execute(delete(BedNight).where(BedNight.booking_id == booking.id,
-                                               BedNight.night_on >= ending.kept_ends_on))
-        booking.original_ends_on = booking.original_ends_on or booking.ends_on
-        booking.ends_on = ending.kept_ends_on
+        release_nights_from(session, booking, ending.kept_ends_on)
     booking.ended_early_at = now.astimezone(timezone.utc)  # as loaded, like every timestamp
     detail = summary + (f". Reason: {reason}" if reason else "")
     session.add(BookingEvent(booking_id=booking.id, actor_id=actor.id, kind="ended",
@@ -161,6 +165,18 @@ def end_booking_early(
     # What went back goes to the first in line, in this transaction.
     fill_after_freeing(session, booking, *freed, now=now)
     return booking
+
+
+def release_nights_from(session: Session, booking: Booking, kept_ends_on: date) -> None:
+    """Give back a stay's nights from ``kept_ends_on`` (its new check-out); keep what was booked.
+
+    Ending early and a monthly stay's notice (stays.py) both shorten a stay so.
+    The caller records why and fills the waitlist with what went back.
+    """
+    session.execute(delete(BedNight).where(BedNight.booking_id == booking.id,
+                                           BedNight.night_on >= kept_ends_on))
+    booking.original_ends_on = booking.original_ends_on or booking.ends_on
+    booking.ends_on = kept_ends_on
 
 
 def end_early_for_member(
@@ -176,14 +192,15 @@ def end_early_for_member(
     return booking
 
 
-def get_ending(booking: Booking, now: datetime) -> tuple[Ending | None, str | None]:
+def get_ending(booking: Booking, now: datetime, *, by_member: bool = False
+               ) -> tuple[Ending | None, str | None]:
     """For the pages: what ending now would do, or why it cannot be ended (one is None)."""
     try:
-        return plan_ending(booking, now), None
+        return plan_ending(booking, now, by_member=by_member), None
     except (AlreadyCancelled, NotStartedYet, NothingToEnd) as refusal:
         return None, refusal.text
 
 
-def is_endable(booking: Booking, now: datetime) -> bool:
-    """Whether the booking is in progress with something left to give back."""
-    return get_ending(booking, now)[0] is not None
+def is_endable(booking: Booking, now: datetime, *, by_member: bool = True) -> bool:
+    """Whether the booking is in progress with something left to give back (by its member)."""
+    return get_ending(booking, now, by_member=by_member)[0] is not None

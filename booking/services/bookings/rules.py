@@ -16,11 +16,12 @@ from ..errors import (
     InvalidRequest,
     NotEligible,
     OutsideBookingWindow,
+    RuleViolation,
     SiteClosedOn,
     SiteNotBookable,
     StayTooLong,
 )
-from ..messages import _
+from ..messages import _, ngettext
 
 # Whom a room is for, as a sentence names them ("Room W1 is designated for women").
 DESIGNATION_WORDS = {"anyone": _("anyone"), "women": _("women"), "men": _("men")}
@@ -64,7 +65,8 @@ def check_desk_request(site: Site, day: date, part: DayPart, now: datetime) -> N
     last = today + timedelta(days=site.advance_days)
     if day > last:
         raise OutsideBookingWindow(
-            _("Desks at %(site)s can be booked up to %(advance_days)s days ahead (until %(last)s).",
+            _("Desks at %(site)s can be booked up to %(advance_days)s days ahead (until "
+              "%(last)s).", 
               site=site.name, advance_days=site.advance_days, last=last)
         )
     if not site.is_open_weekday(day):
@@ -75,14 +77,21 @@ def check_desk_request(site: Site, day: date, part: DayPart, now: datetime) -> N
         )
 
 
-def check_stay_request(site: Site, check_in: date, check_out: date, now: datetime) -> None:
-    """Refuse a hostel stay that a rule forbids (closures are checked elsewhere)."""
+def check_stay_request(site: Site, check_in: date, check_out: date, now: datetime, *,
+                       monthly: bool = False) -> None:
+    """Refuse a hostel stay that a rule forbids (closures are checked elsewhere).
+
+    A monthly stay's length is checked in months (``check_monthly_request``), not nights.
+    """
     if not site.is_hostel:
         raise InvalidRequest(_("%(site)s is a coworking centre; book a desk there, not a bed.",
                                site=site.name))
     if check_out <= check_in:
         raise InvalidRequest(_("The check-out date must be after the check-in date."))
     check_site_bookable(site)
+    if not monthly and not site.offers_nightly:
+        raise RuleViolation(_("%(site)s takes monthly stays only: ask for a number of months.",
+                              site=site.name))
     today = now.date()
     if check_in < today:
         raise InPast(_("The check-in date %(check_in)s has already passed.", check_in=check_in))
@@ -92,6 +101,8 @@ def check_stay_request(site: Site, check_in: date, check_out: date, now: datetim
             _("Check-in at %(site)s can be at most %(advance_days)s days ahead (until %(last)s).",
               site=site.name, advance_days=site.advance_days, last=last)
         )
+    if monthly:
+        return
     nights = (check_out - check_in).days
     if nights > site.max_stay_nights:
         raise StayTooLong(
@@ -99,6 +110,28 @@ def check_stay_request(site: Site, check_in: date, check_out: date, now: datetim
               " nights.",
               nights=nights, site=site.name, max_stay_nights=site.max_stay_nights)
         )
+
+
+def check_monthly_request(site: Site, months: int | None) -> None:
+    """Refuse a monthly stay the site does not offer, or of a length its rules forbid.
+
+    ``months`` None is an open-ended stay (up to the site's longest stay).
+    """
+    if not site.is_hostel:
+        raise InvalidRequest(_("%(site)s is a coworking centre; book a desk there, not a bed.",
+                               site=site.name))
+    if not site.offers_monthly:
+        raise RuleViolation(_("%(site)s does not offer monthly stays; book nights instead.",
+                              site=site.name))
+    if months is None:
+        return
+    if months < site.min_months:
+        raise RuleViolation(ngettext("Monthly stays at %(site)s are for at least %(num)d month.",
+                                      "Monthly stays at %(site)s are for at least %(num)d months.",
+                                      site.min_months, site=site.name))
+    if months > site.longest_stay_months:
+        raise StayTooLong(_("The longest stay at %(site)s is %(longest_stay_months)s months.",
+                            site=site.name, longest_stay_months=site.longest_stay_months))
 
 
 def is_eligible_for_room(member: User, room: Room) -> bool:

@@ -176,6 +176,16 @@ def booking_ended(session: Session, booking: Booking, summary: str, reason: str 
                  context={"by_staff": by_staff, "summary": summary, "reason": reason or ""})
 
 
+def stay_changed(session: Session, booking: Booking, summary: Text, *,
+                 by_staff: bool) -> OutboxMessage | None:
+    """A monthly stay was extended, or notice given: the new check-out, in words."""
+    return _send(session, booking, kind="stay_changed", template="stay_changed",
+                 subject=_("Your stay has changed: %(site)s, %(when)s", site=booking.site.name,
+                           when=_when(booking)),
+                 topic=None if by_staff else preferences.OWN_BOOKINGS,
+                 context={"by_staff": by_staff, "summary": summary})
+
+
 # ---------------------------------------------------------------- reminders
 
 def reminder_key(booking: Booking, day: date) -> str:

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ...models import Bed, Booking, BookingStatus, Desk, Room, Site, SiteStatus, User
+from ...models.site import STAY_KINDS
 from ..admin import audit
 from . import capacity, importing as site_import
 from ..bookings.member import cancel_booking
@@ -32,6 +33,7 @@ SITE_FIELDS = (
     "email", "description", "amenities", "host_institution", "it_park", "opening_days", "opens_at", "closes_at",
     "check_in_time", "check_out_time", "advance_days", "max_stay_nights",
     "cancel_cutoff_hours", "no_show_after_minutes", "no_show_limit_days",
+    "stay_kinds", "min_months", "notice_days", "longest_stay_months",
 )
 # planned -> open -> closed, and a closed site may reopen.
 STATUS_MOVES = {
@@ -57,6 +59,14 @@ def _check_site_fields(fields: dict) -> None:
     minutes = fields.get("no_show_after_minutes")
     if minutes is not None and not 1 <= minutes <= 600:
         raise InvalidRequest(_("No-shows are released between 1 and 600 minutes after the start."))
+    if fields.get("stay_kinds", "nightly") not in STAY_KINDS:
+        raise InvalidRequest(_("Offer stays by the night, by the month, or both."))
+    min_months, longest = fields.get("min_months", 1), fields.get("longest_stay_months", 12)
+    if not 1 <= min_months <= longest <= 60:
+        raise InvalidRequest(_("Monthly stays run from the shortest to the longest stay: between 1"
+                               " and 60 months, the shortest no longer than the longest."))
+    if not 0 <= fields.get("notice_days", 30) <= 180:
+        raise InvalidRequest(_("The notice to leave a monthly stay is between 0 and 180 days."))
     limit = fields.get("no_show_limit_days")
     if limit is not None and not 0 <= limit <= 365:
         raise InvalidRequest(_("The no-show booking limit is between 0 and 365 days ahead."))
