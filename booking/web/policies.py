@@ -1,4 +1,5 @@
-"""The hostel's house rules and privacy notice: read them (public), accept them (members).
+"""The hostel's house rules and privacy notice: read them (public), accept them (members),
+and see what hostels keep about you (an account tab).
 
 A monthly stay is refused until the versions in force are accepted
 (services/accounts/policies.py). Each version's text is its own template,
@@ -17,7 +18,8 @@ from ..services.errors import BookingError
 from . import bp
 from .forms import AcceptPoliciesForm
 from .helpers import is_safe_next, show_refusal
-from .register_words import POLICY_TITLES
+from ..services.bookings import register
+from .register_words import ID_DOCUMENT_LABELS, POLICY_TITLES, REGISTER_FIELD_LABELS
 
 SLUGS = {"house-rules": "house_rules", "privacy-notice": "privacy_notice"}
 
@@ -61,9 +63,13 @@ def accept_policies_page():
             flash(_("Thank you: you have accepted the house rules and the privacy notice."),
                   "success")
             return redirect(back or url_for("web.accept_policies_page"))
-    missing = policies.missing_policies(get_session(), current_user)
+    session = get_session()
     status = 422 if (form.errors or form.form_errors) else 200
-    return render_template("policies/accept.html", form=form, texts=_texts(), missing=missing,
-                           accepted=policies.accepted_versions(get_session(), current_user),
-                           back=back,
-                           grievance_contact=current_app.config["GRIEVANCE_CONTACT"]), status
+    return render_template(
+        "policies/accept.html", form=form, texts=_texts(), back=back,
+        missing=policies.missing_policies(session, current_user),
+        accepted=policies.accepted_versions(session, current_user),
+        entries=register.member_entries(session, current_user),
+        erasure_due_on=register.erasure_due_on, id_labels=ID_DOCUMENT_LABELS,
+        register_labels=REGISTER_FIELD_LABELS,
+        grievance_contact=current_app.config["GRIEVANCE_CONTACT"]), status

@@ -195,3 +195,14 @@ def test_a_monthly_stay_waits_for_consent_over_the_api(client, make, session, ho
     accepted = api.post("/api/v1/policies/accept", json_body=versions)
     assert accepted.status_code == 200 and accepted.get_json()["accepted"] is True
     assert api.post("/api/v1/bookings", json_body=body).status_code == 201
+
+
+def test_the_account_tab_shows_every_entry_kept(client, member_client, stay, warden):
+    assert "Nothing: no hostel has a register entry about you." in text_of(
+        member_client.get("/policies"))
+    fresh = client.application.test_client()
+    sign_in(fresh, warden.email)
+    submit(fresh, _url(stay), ENTRY)
+    page = text_of(member_client.get("/policies"))
+    assert "Infopark Hostel" in page and "Mary Varghese" in page and "6789" in page
+    assert "/policies" in text_of(member_client.get("/account"))
