@@ -17,11 +17,18 @@ from .forms import RegisterEntryForm, choices
 
 
 def _stay_or_404(booking_id: int):
+    """The booking if the viewer runs its site (else 404); None for a desk booking."""
     booking = get_booking_or_404(booking_id)
-    if booking.bed_id is None or not register_service.can_see_register(current_user,
-                                                                        booking.site):
+    if booking.bed_id is None or not booking.site.is_hostel:
+        return None
+    if not register_service.can_see_register(current_user, booking.site):
         abort(404)
     return booking
+
+
+def _no_register(booking_id: int):
+    flash(_("Only a hostel stay has a register entry."), "info")
+    return redirect(url_for("admin.booking_detail", booking_id=booking_id))
 
 
 def _form(**data) -> RegisterEntryForm:
@@ -53,6 +60,8 @@ def _page(booking, entry, form, status: int = 200, *, show_stored: bool = True):
 @writes_on_read
 def register_entry(booking_id: int):
     booking = _stay_or_404(booking_id)
+    if booking is None:
+        return _no_register(booking_id)
     entry = register_service.view_entry(get_session(), booking, current_user)
     return _page(booking, entry, _form(**_prefill(entry)))
 
@@ -60,6 +69,8 @@ def register_entry(booking_id: int):
 @bp.post("/bookings/<int:booking_id>/register")
 def register_entry_save(booking_id: int):
     booking = _stay_or_404(booking_id)
+    if booking is None:
+        return _no_register(booking_id)
     form = _form()
     if form.validate_on_submit():
         details = register_service.RegisterDetails(
