@@ -76,6 +76,8 @@ def load_config(env: dict[str, str] | None = None) -> dict[str, object]:
         "MAIL_URL": env.get("MAIL_URL", ""),
         "MAIL_FROM": env.get("MAIL_FROM", "Kerala WNH Booking <no-reply@localhost>"),
         "MAIL_DIR": env.get("MAIL_DIR", str(INSTANCE_DIR / "mail")),
+        # The grievance officer named in the privacy notice (DPDP Act 2023, section 13).
+        "GRIEVANCE_CONTACT": env.get("GRIEVANCE_CONTACT", "grievance@wnh-booking.kerala.example"),
         # In development, the address `make run` serves.
         "PUBLIC_URL": public_url or f"http://127.0.0.1:{env.get('PORT', '5000')}",
         "WORKER_POLL_SECONDS": float(env.get("WORKER_POLL_SECONDS", "2")),

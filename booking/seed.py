@@ -17,6 +17,8 @@ from .services.accounts import users as accounts, eligibility
 from .services.sites import capacity, holidays as public_holidays, photos as site_photos
 from .services.bookings.book import book_bed, book_desk
 from .services.bookings.series import book_series
+from .services.accounts.policies import accept_policies
+from .services.bookings.register import RegisterDetails, save_entry
 from .services.bookings.stays import book_monthly
 from .services.dates import at_kerala
 from .services.bookings.ending import end_booking_early
@@ -285,14 +287,31 @@ def _seed_monthly_stays(session: Session, members: list[User], now) -> int:
     one for three months (Anjali can extend it or give notice), one open-ended."""
     infopark = session.scalar(select(Site).where(Site.slug == "infopark-hostel"))
     count = 0
+    admin = accounts.get_user_by_email(session, "admin@example.org")
     for member, offset, months in ((members[0], 7, 3), (members[2], 15, None)):
+        accept_policies(session, member)  # consent comes before a monthly stay
         try:
-            book_monthly(session, member, infopark, now.date() + timedelta(days=offset), months,
-                         now=now, confirm=False)
+            stay = book_monthly(session, member, infopark, now.date() + timedelta(days=offset),
+                                months, now=now, confirm=False)
             count += 1
         except BookingError:
-            pass
+            continue
+        save_entry(session, stay, admin, _register_details(member))
     return count
+
+
+# Made-up register details (the 94470 block is an example; only four ID digits, as always).
+EMPLOYERS = ("Tata Elxsi, Technopark", "UST, Infopark", "IBS Software, Technopark")
+
+
+def _register_details(member: User) -> RegisterDetails:
+    return RegisterDetails(
+        full_name=member.name, phone=member.phone or "+91 94470 10099",
+        employer=EMPLOYERS[member.id % len(EMPLOYERS)],
+        emergency_contact_name="Parent of " + member.name.split()[0],
+        emergency_contact_phone=f"+91 94470 2{member.id % 10000:04d}",
+        id_document_type="aadhaar" if member.id % 2 else "passport",
+        id_number=f"{(4100 + member.id) % 10000:04d}")
 
 
 def _seed_series(session: Session, centre: Site, member: User, now) -> int:

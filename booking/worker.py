@@ -26,6 +26,7 @@ from .db import open_database
 from .extensions import mail_settings_from
 from .services.notices.bookings import reminder_task
 from .services.bookings.checkin import release_no_shows
+from .services.bookings.register import erase_expired_entries
 from .services.notices.delivery import sender_from_config
 from .services.bookings.waitlist import expire_passed_entries
 from .services.notices.outbox import deliver_due
@@ -89,10 +90,18 @@ def release_no_shows_task(session: Session) -> None:
         log.info("released %d no-show booking(s)", len(released))
 
 
+def erase_register_task(session: Session) -> None:
+    """Erase register details whose retention after departure has run out (each audited)."""
+    erased = erase_expired_entries(session, now_in_kerala())
+    if erased:
+        log.info("erased %d register entr%s", erased, "y" if erased == 1 else "ies")
+
+
 def periodic_tasks() -> list[tuple[str, PeriodicTask]]:
     """The tasks every worker round runs, in order (later issues add theirs here)."""
     return [("release_no_shows", release_no_shows_task), ("booking reminders", reminder_task()),
-            ("expire waitlist entries", expire_passed_entries)]
+            ("expire waitlist entries", expire_passed_entries),
+            ("erase expired register entries", erase_register_task)]
 
 
 def worker_from_app() -> Worker:

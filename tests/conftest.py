@@ -128,6 +128,15 @@ class Factory:
         email, name, password = values.pop("email"), values.pop("name"), values.pop("password")
         return accounts.create_user(self.session, email, name, password, **values)
 
+    def resident(self, **overrides):
+        """A member who has accepted the house rules and privacy notice (a monthly stay
+        needs them)."""
+        from booking.services.accounts.policies import accept_policies
+
+        user = self.member(**overrides)
+        accept_policies(self.session, user)
+        return user
+
     def centre(self, desks: int = 3, **overrides):
         n = self._next()
         values = {"kind": "centre", "name": f"WNH Centre {n}", "district": "Kollam",

@@ -21,6 +21,7 @@ from . import (  # noqa: E402,F401
     outbox,
     eligibility,
     photos,
+    register,
     sites,
     users,
 )

@@ -16,6 +16,7 @@ from flask_babel import ngettext
 
 from ..services.admin.audit import AuditRow
 from ..i18n import format_day
+from ..web.register_words import REGISTER_FIELD_LABELS
 
 ROLE_WORDS = {"admin": _l("Admin"), "manager": _l("Manager"), "member": _l("Member")}
 THING_WORDS = {"desk": _l("desk"), "bed": _l("bed"), "room": _l("room")}
@@ -56,6 +57,10 @@ ACTION_LABELS = {
     "calendar_feed.create": _l("Calendar feed created"),
     "calendar_feed.regenerate": _l("Calendar feed address renewed"),
     "calendar_feed.revoke": _l("Calendar feed turned off"),
+    "register.record": _l("Register entry recorded"),
+    "register.update": _l("Register entry corrected"),
+    "register.view": _l("Register entry viewed"),
+    "register.erase": _l("Register entry erased"),
 }
 ROOM_WORDS = {"women": _l("women's rooms"), "men": _l("men's rooms"),
               None: _l("rooms for anyone only")}
@@ -306,6 +311,40 @@ def _calendar_feed_revoke(a: str, row: AuditRow, before: dict, after: dict) -> s
     return _("%(actor)s turned off their calendar feed", actor=a)
 
 
+def _booking_no(row: AuditRow) -> str:
+    return row.entry.target.replace("booking:", "#")
+
+
+def _register_record(a: str, row: AuditRow, before: dict, after: dict) -> str:
+    return _("%(actor)s recorded the register entry of %(member)s at %(site)s (booking"
+             " %(booking)s)", actor=a, member=_member(row), site=_site(row),
+             booking=_booking_no(row))
+
+
+def _register_update(a: str, row: AuditRow, before: dict, after: dict) -> str:
+    # Field names only: the values stay in the register, not in the log.
+    changed = ", ".join(str(REGISTER_FIELD_LABELS.get(f, f)).lower()
+                        for f in after.get("fields") or [])
+    return _("%(actor)s corrected the register entry of %(member)s at %(site)s (booking"
+             " %(booking)s): %(fields)s", actor=a, member=_member(row), site=_site(row),
+             booking=_booking_no(row), fields=changed)
+
+
+def _register_view(a: str, row: AuditRow, before: dict, after: dict) -> str:
+    return _("%(actor)s saw the register entry of %(member)s at %(site)s (booking %(booking)s)",
+             actor=a, member=_member(row), site=_site(row), booking=_booking_no(row))
+
+
+def _register_erase(a: str, row: AuditRow, before: dict, after: dict) -> str:
+    if after.get("reason") == "account deleted":
+        return _("%(actor)s erased the register entry of booking %(booking)s at %(site)s:"
+                 " the member deleted their account", actor=a, booking=_booking_no(row),
+                 site=_site(row))
+    return _("%(actor)s erased the register entry of booking %(booking)s at %(site)s: its"
+             " retention time after the stay ran out", actor=a, booking=_booking_no(row),
+             site=_site(row))
+
+
 SENTENCES: dict[str, Callable[[str, AuditRow, dict, dict], str]] = {
     "outbox.resend": _outbox_resend,
     "booking.cancel": _booking_cancel,
@@ -336,6 +375,10 @@ SENTENCES: dict[str, Callable[[str, AuditRow, dict, dict], str]] = {
     "calendar_feed.create": _calendar_feed_create,
     "calendar_feed.regenerate": _calendar_feed_regenerate,
     "calendar_feed.revoke": _calendar_feed_revoke,
+    "register.record": _register_record,
+    "register.update": _register_update,
+    "register.view": _register_view,
+    "register.erase": _register_erase,
     **{f"{kind}.rename": _rename for kind in ("desk", "bed", "room")},
     **{f"{kind}.retire": _retire for kind in ("desk", "bed", "room")},
 }

@@ -278,3 +278,24 @@ class HolidayForm(BaseForm):
     handling = RadioField(_l("Bookings on those days"), default="flag", choices=choices([
         ("flag", _l("Keep them and list them as needing attention")),
         ("cancel", _l("Cancel them, telling members the reason"))]))
+
+
+class RegisterEntryForm(BaseForm):
+    """The resident register at arrival; the service checks the details (register.py)."""
+
+    full_name = StringField(_l("Full name (as on the ID document)"),
+                            validators=[DataRequired(_l("Enter the resident's full name.")),
+                                        Length(max=120)])
+    phone = StringField(_l("Mobile phone"), validators=[
+        DataRequired(_l("Enter the resident's mobile number.")), Length(max=30)])
+    employer = StringField(_l("Employer (optional)"), validators=[Optional(), Length(max=160)])
+    emergency_contact_name = StringField(_l("Emergency contact's name"), validators=[
+        DataRequired(_l("Enter an emergency contact's name.")), Length(max=120)])
+    emergency_contact_phone = StringField(_l("Emergency contact's mobile phone"), validators=[
+        DataRequired(_l("Enter the emergency contact's mobile number.")), Length(max=30)])
+    id_document_type = SelectField(_l("ID document seen"), validators=[DataRequired()])
+    # Long enough for a mistyped full number to arrive, so the refusal can say why.
+    id_number = StringField(_l("Last four digits of its number"), validators=[
+        DataRequired(_l("Enter the last four digits of the ID number.")), Length(max=40)],
+        description=_l("Only the last four digits are kept: never type a full Aadhaar"
+                       " number."))

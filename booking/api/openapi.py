@@ -396,8 +396,10 @@ PATHS = {
                 "413": TOO_LARGE,
                 "422": _problem("A booking rule forbids it (past, beyond the booking window,"
                                 " closed, too long a stay, room designation, a hostel without"
-                                " monthly stays or fewer months than its minimum), or the"
-                                " Idempotency-Key was used for a different request."),
+                                " monthly stays or fewer months than its minimum, a monthly"
+                                " stay before the house rules and privacy notice in force are"
+                                " accepted: POST /policies/accept), or the Idempotency-Key"
+                                " was used for a different request."),
             },
         },
     },
@@ -637,6 +639,49 @@ PATHS = {
         "responses": {"200": _json({"type": "object"}, "OpenAPI 3.1.")},
     }},
 }
+
+
+# Consent before a monthly stay (issue 17): the house rules and privacy notice in force.
+_VERSION = {"type": "string", "minLength": 1, "maxLength": 20,
+            "description": "The version you read (see GET /policies)."}
+SCHEMAS["PolicyAcceptRequest"] = {
+    "type": "object", "required": ["house_rules", "privacy_notice"], "additionalProperties": False,
+    "properties": {"house_rules": _VERSION, "privacy_notice": _VERSION},
+}
+SCHEMAS["Policies"] = {
+    "type": "object", "required": ["accepted", "documents"],
+    "properties": {
+        "accepted": {"type": "boolean", "description": "Every version in force accepted: a"
+                                                       " monthly stay may be booked."},
+        "documents": {"type": "array", "items": {
+            "type": "object", "required": ["document", "version", "url", "accepted_at"],
+            "properties": {
+                "document": {"type": "string", "enum": ["house_rules", "privacy_notice"]},
+                "version": {"type": "string"},
+                "url": {"type": "string", "description": "Where to read it."},
+                "accepted_at": {"type": ["string", "null"], "format": "date-time"}}}},
+    },
+}
+PATHS["/policies"] = {"get": {
+    "summary": "The house rules and privacy notice in force, and whether you accepted them",
+    "operationId": "getPolicies", "security": BEARER,
+    "responses": {"200": _json(_ref("Policies"), "The versions in force."),
+                  "401": UNAUTHORISED},
+}}
+PATHS["/policies/accept"] = {"post": {
+    "summary": "Accept the house rules and privacy notice (needed before a monthly stay)",
+    "operationId": "acceptPolicies", "security": BEARER,
+    "description": "Name the versions you read; a version no longer in force is refused"
+                   " (read the new text first). Accepting again changes nothing.",
+    "requestBody": {"required": True, "content": {"application/json": {
+        "schema": _ref("PolicyAcceptRequest"),
+        "examples": {"current": {"value": {"house_rules": "2026-12",
+                                           "privacy_notice": "2026-12"}}}}}},
+    "responses": {"200": _json(_ref("Policies"), "Accepted."),
+                  "400": _problem("Malformed body, or a version that is not the one in force."),
+                  "401": UNAUTHORISED,
+                  "413": TOO_LARGE},
+}}
 
 
 @cache

@@ -37,6 +37,7 @@ class IdDocumentType(StrEnum):
     DRIVING_LICENCE = "driving_licence"
     VOTER_ID = "voter_id"
     PAN = "pan"
+    EMPLOYEE_ID = "employee_id"
 
 
 class PolicyDocument(StrEnum):
@@ -62,7 +63,8 @@ class RegisterEntry(Base):
         CheckConstraint(f"id_last4 IS NULL OR (length(id_last4) = 4 AND {_FOUR_DIGITS})",
                         name="id_last4"),
         CheckConstraint("id_document_type IS NULL OR id_document_type IN"
-                        " ('aadhaar', 'passport', 'driving_licence', 'voter_id', 'pan')",
+                        " ('aadhaar', 'passport', 'driving_licence', 'voter_id', 'pan',"
+                        " 'employee_id')",
                         name="id_document_type"),
         # Live: a name at least. Erased: nothing personal left.
         CheckConstraint("(erased_at IS NULL AND full_name IS NOT NULL) OR (erased_at IS NOT NULL"

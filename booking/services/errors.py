@@ -217,3 +217,19 @@ class BedTakenForExtension(NoLongerAvailable):
         super().__init__(message)
         self.free_beds = free_beds
         self.problem_extras = {"free_beds": free_beds}
+
+
+class PoliciesNotAccepted(RuleViolation):
+    """A monthly stay needs the house rules and privacy notice in force accepted first."""
+
+    title = _("Policies not accepted")
+
+
+class RegisterRefused(RuleViolation):
+    """A register entry the warden typed cannot be kept as it is; ``field`` names the field."""
+
+    title = _("Register entry refused")
+
+    def __init__(self, message: Text, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field

@@ -35,6 +35,8 @@ from ..services.bookings.member import (
     is_cancellable_by_member,
 )
 from . import bp
+from ..services.bookings import register
+from .register_words import ID_DOCUMENT_LABELS, REGISTER_FIELD_LABELS
 from .choices import beds_by_designation, desk_choices, room_summaries
 from .forms import BedBookingForm, CancelForm, DeskBookingForm, LeaveWaitlistForm
 from .helpers import load_site, show_refusal
@@ -163,7 +165,11 @@ def booking_page(booking_id: int):
                            can_end=is_endable(booking, now),
                            can_extend=monthly and can_extend(booking, now.date()),
                            can_give_notice=monthly and can_give_notice(booking, now.date()),
-                           dues=dues_for(get_session(), booking) if monthly else [])
+                           dues=dues_for(get_session(), booking) if monthly else [],
+                           register_entry=(register.get_entry(get_session(), booking)
+                                           if booking.bed_id is not None else None),
+                           register_erasure_on=register.erasure_due_on,
+                           id_labels=ID_DOCUMENT_LABELS, register_labels=REGISTER_FIELD_LABELS)
 
 
 @bp.get("/bookings")

@@ -304,3 +304,13 @@ class ExtendStayForm(BaseForm):
 class NoticeForm(BaseForm):
     leaving_on = DateField(_l("Check-out"), validators=[
         InputRequired(_l("Choose the day you leave."))])
+
+
+class AcceptPoliciesForm(BaseForm):
+    """Consent before a monthly stay: the versions shown travel with the form, so a text
+    changed while the page was open is not accepted unread."""
+
+    house_rules_version = HiddenField()
+    privacy_notice_version = HiddenField()
+    accept = BooleanField(_l("I have read and accept the house rules and the privacy notice"),
+                          validators=[DataRequired(_l("Tick the box to accept them."))])

@@ -9,8 +9,10 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from ..localize import localize
 from ..clock import now_in_kerala
 from ..extensions import get_session
+from ..services.accounts.policies import has_accepted_current
 from ..services.bookings.stays import (
     MAX_MONTHS,
     beds_to_move_to,
@@ -22,7 +24,8 @@ from ..services.bookings.stays import (
     give_notice,
 )
 from ..services.errors import (
-    BedTakenForExtension, BookingError, InPast, OutsideBookingWindow, StayTooLong,
+    BedTakenForExtension, BookingError, InPast, OutsideBookingWindow, PoliciesNotAccepted,
+    StayTooLong,
 )
 from . import bp
 from .bookings import _own_booking
@@ -34,7 +37,7 @@ def _show_on_field(form, error: BookingError, fields: dict) -> None:
     """A refusal about one field goes next to it; any other above the form."""
     for kinds, field in fields.items():
         if isinstance(error, kinds):
-            field.errors = list(field.errors) + [error.message]
+            field.errors = list(field.errors) + [localize(error)]
             return
     show_refusal(form, error)
 
@@ -52,6 +55,9 @@ def book_month_page(slug: str):
         try:
             booking = book_monthly(get_session(), current_user, site, form.check_in.data,
                                    form.month_count, now=now)
+        except PoliciesNotAccepted:
+            form.form_errors.append(_("Before your first monthly stay, read and accept the"
+                                      " house rules and the privacy notice (link below)."))
         except BookingError as error:
             _show_on_field(form, error, {(InPast, OutsideBookingWindow): form.check_in,
                                          StayTooLong: form.months})
@@ -59,7 +65,9 @@ def book_month_page(slug: str):
             flash(_("Your monthly stay is booked."), "success")
             return redirect(url_for("web.booking_page", booking_id=booking.id))
     status = 422 if (form.errors or form.form_errors) else 200
-    return render_template("bookings/month_form.html", site=site, form=form), status
+    return render_template("bookings/month_form.html", site=site, form=form,
+                           needs_policies=not has_accepted_current(get_session(), current_user)
+                           ), status
 
 
 @bp.route("/bookings/<int:booking_id>/extend", methods=["GET", "POST"])

@@ -220,7 +220,8 @@ def upgrade() -> None:
         sa.CheckConstraint(f'id_last4 IS NULL OR (length(id_last4) = 4 AND {four_digits})',
                            name=op.f('ck_register_entries_id_last4')),
         sa.CheckConstraint("id_document_type IS NULL OR id_document_type IN"
-                           " ('aadhaar', 'passport', 'driving_licence', 'voter_id', 'pan')",
+                           " ('aadhaar', 'passport', 'driving_licence', 'voter_id', 'pan',"
+                           " 'employee_id')",
                            name=op.f('ck_register_entries_id_document_type')),
         sa.CheckConstraint("(erased_at IS NULL AND full_name IS NOT NULL) OR (erased_at IS NOT"
                            " NULL AND " + ' AND '.join(f'{c} IS NULL' for c in personal) + ')',

@@ -12,6 +12,16 @@ from booking.services.bookings.stays import add_months
 CHECK_IN = today_in_kerala() + timedelta(days=3)
 
 
+@pytest.fixture(autouse=True)
+def _policies_accepted(member, session):
+    """A monthly stay needs the house rules and privacy notice accepted (test_register.py
+    tests the refusal); here the member has accepted them."""
+    from booking.services.accounts.policies import accept_policies
+
+    accept_policies(session, member)
+    session.commit()
+
+
 @pytest.fixture
 def monthly_hostel(make, session):
     site = make.hostel(slug="infopark", stay_kinds="nightly,monthly", min_months=1,
@@ -92,7 +102,7 @@ def test_extending_into_a_taken_bed_offers_free_beds_then_moves(authed, make, se
                                                                monthly_hostel):
     booking = _ask(authed, months=1, bed="A1-1").get_json()["booking"]
     after = add_months(CHECK_IN, 1)
-    book_bed(session, make.member(), monthly_hostel, after, after + timedelta(days=2), "A1-1")
+    book_bed(session, make.resident(), monthly_hostel, after, after + timedelta(days=2), "A1-1")
     session.commit()
     url = f"/api/v1/bookings/{booking['id']}/extend"
 
@@ -106,7 +116,7 @@ def test_extending_into_a_taken_bed_offers_free_beds_then_moves(authed, make, se
 def test_someone_elses_stay_cannot_be_extended(authed, api, make, session, monthly_hostel):
     from booking.services.accounts import tokens
     booking = _ask(authed, months=1).get_json()["booking"]
-    other = make.member()
+    other = make.resident()
     _record, secret = tokens.create_token(session, other, "other")
     session.commit()
     response = api.as_(secret).post(f"/api/v1/bookings/{booking['id']}/extend",

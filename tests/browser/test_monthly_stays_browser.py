@@ -15,7 +15,7 @@ pytestmark = pytest.mark.browser
 
 def test_a_member_stays_by_the_month_extends_and_gives_notice(phone_page, make, session):
     page = phone_page
-    make.member(email="meera@example.org", hostel_eligibility="women")
+    make.resident(email="meera@example.org", hostel_eligibility="women")
     make.hostel(name="Infopark Hostel", slug="infopark-hostel", stay_kinds="nightly,monthly",
                 min_months=1, notice_days=30, longest_stay_months=12,
                 rooms=(("W1", "dormitory", "women", 2),))

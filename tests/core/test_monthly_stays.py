@@ -43,7 +43,7 @@ def test_months_are_counted_by_the_calendar(day, months, expected):
 
 
 def test_a_monthly_stay_holds_a_bed_night_for_every_night_of_its_months(make, session):
-    site, member = _monthly(make), make.member()
+    site, member = _monthly(make), make.resident()
     booking = book_monthly(session, member, site, CHECK_IN, 3, now=NOW)
     assert (booking.stay_kind, booking.months, booking.starts_on, booking.ends_on) == (
         "monthly", 3, CHECK_IN, date(2027, 3, 6))
@@ -51,13 +51,13 @@ def test_a_monthly_stay_holds_a_bed_night_for_every_night_of_its_months(make, se
     assert len(nights) == (date(2027, 3, 6) - CHECK_IN).days == 90
     assert nights[0] == CHECK_IN and nights[-1] == date(2027, 3, 5)
     # Beyond the nightly cap (180 nights) when the site's longest stay allows it.
-    long = book_monthly(session, make.member(), site, CHECK_IN, 12, now=NOW)
+    long = book_monthly(session, make.resident(), site, CHECK_IN, 12, now=NOW)
     assert long.nights == 365 and long.months == 12
 
 
 def test_an_open_ended_stay_holds_up_to_the_longest_stay(make, session):
     site = _monthly(make, longest_stay_months=6)
-    booking = book_monthly(session, make.member(), site, CHECK_IN, None, now=NOW)
+    booking = book_monthly(session, make.resident(), site, CHECK_IN, None, now=NOW)
     assert booking.is_open_ended and booking.ends_on == add_months(CHECK_IN, 6)
 
 
@@ -70,35 +70,35 @@ def test_an_open_ended_stay_holds_up_to_the_longest_stay(make, session):
 def test_refusals_for_a_monthly_stay(make, session, months, rules, error):
     site = _monthly(make, **rules)
     with pytest.raises(error):
-        book_monthly(session, make.member(), site, CHECK_IN, months, now=NOW)
+        book_monthly(session, make.resident(), site, CHECK_IN, months, now=NOW)
     assert session.scalar(select(func.count()).select_from(Booking)) == 0
 
 
 def test_no_monthly_stay_at_a_site_without_them_says_so(make, session):
     site = make.hostel()
     with pytest.raises(RuleViolation, match="does not offer monthly stays"):
-        book_monthly(session, make.member(), site, CHECK_IN, 2, now=NOW)
+        book_monthly(session, make.resident(), site, CHECK_IN, 2, now=NOW)
 
 
 def test_a_check_in_before_today_is_refused(make, session):
     with pytest.raises(InPast):
-        book_monthly(session, make.member(), _monthly(make), TODAY - timedelta(days=1), 1,
+        book_monthly(session, make.resident(), _monthly(make), TODAY - timedelta(days=1), 1,
                      now=NOW)
 
 
 def test_a_monthly_only_site_refuses_nights(make, session):
     site = _monthly(make, stay_kinds="monthly")
     with pytest.raises(RuleViolation, match="monthly stays only"):
-        book_bed(session, make.member(), site, CHECK_IN, CHECK_IN + timedelta(days=2), now=NOW)
+        book_bed(session, make.resident(), site, CHECK_IN, CHECK_IN + timedelta(days=2), now=NOW)
 
 
 def test_monthly_and_nightly_stays_share_the_cells(make, session):
     site = _monthly(make, beds=1)
-    book_bed(session, make.member(), site, CHECK_IN + timedelta(days=40),
+    book_bed(session, make.resident(), site, CHECK_IN + timedelta(days=40),
              CHECK_IN + timedelta(days=42), now=NOW)
     with pytest.raises(NoLongerAvailable):
-        book_monthly(session, make.member(), site, CHECK_IN, 2, now=NOW)
-    member = make.member()
+        book_monthly(session, make.resident(), site, CHECK_IN, 2, now=NOW)
+    member = make.resident()
     book_monthly(session, member, site, CHECK_IN, 1, now=NOW)
     with pytest.raises(MemberAlreadyBooked):
         book_bed(session, member, _monthly(make), CHECK_IN + timedelta(days=3),
@@ -108,7 +108,7 @@ def test_monthly_and_nightly_stays_share_the_cells(make, session):
 # ---------------------------------------------------------------- extending
 
 def test_extending_on_the_same_bed(make, session):
-    site, member = _monthly(make), make.member()
+    site, member = _monthly(make), make.resident()
     booking = book_monthly(session, member, site, CHECK_IN, 2, now=NOW)
     extend_stay(session, booking, member, 3, now=NOW)
     assert booking.months == 5 and booking.ends_on == add_months(CHECK_IN, 5)
@@ -119,7 +119,7 @@ def test_extending_on_the_same_bed(make, session):
 
 
 def test_extending_beyond_the_longest_stay_is_refused(make, session):
-    site, member = _monthly(make, longest_stay_months=4), make.member()
+    site, member = _monthly(make, longest_stay_months=4), make.resident()
     booking = book_monthly(session, member, site, CHECK_IN, 3, now=NOW)
     with pytest.raises(StayTooLong, match="1 more"):
         extend_stay(session, booking, member, 2, now=NOW)
@@ -127,11 +127,11 @@ def test_extending_beyond_the_longest_stay_is_refused(make, session):
 
 
 def test_extending_into_a_taken_bed_names_the_free_ones_then_moves_once(make, session):
-    site, member = _monthly(make, beds=3), make.member()
+    site, member = _monthly(make, beds=3), make.resident()
     booking = book_monthly(session, member, site, CHECK_IN, 1, now=NOW)
     own_bed = booking.bed
     after = add_months(CHECK_IN, 1)
-    book_bed(session, make.member(), site, after + timedelta(days=3), after + timedelta(days=5),
+    book_bed(session, make.resident(), site, after + timedelta(days=3), after + timedelta(days=5),
              own_bed.label, now=NOW)
     with pytest.raises(BedTakenForExtension) as refusal:
         extend_stay(session, booking, member, 1, now=NOW)
@@ -149,32 +149,32 @@ def test_extending_into_a_taken_bed_names_the_free_ones_then_moves_once(make, se
 
 
 def test_an_open_ended_stay_or_a_nightly_one_is_not_extended_by_months(make, session):
-    site, member = _monthly(make), make.member()
+    site, member = _monthly(make), make.resident()
     open_ended = book_monthly(session, member, site, CHECK_IN, None, now=NOW)
     assert not can_extend(open_ended, TODAY)
     with pytest.raises(RuleViolation, match="open-ended"):
         extend_stay(session, open_ended, member, 1, now=NOW)
-    other = make.member()
+    other = make.resident()
     nightly = book_bed(session, other, site, CHECK_IN, CHECK_IN + timedelta(days=2), now=NOW)
     with pytest.raises(RuleViolation, match="Only a monthly stay"):
         extend_stay(session, nightly, other, 1, now=NOW)
 
 
 def test_someone_else_cannot_extend_a_stay(make, session):
-    site, member = _monthly(make), make.member()
+    site, member = _monthly(make), make.resident()
     booking = book_monthly(session, member, site, CHECK_IN, 1, now=NOW)
     with pytest.raises(BookingError) as refusal:
-        extend_stay(session, booking, make.member(), 1, now=NOW)
+        extend_stay(session, booking, make.resident(), 1, now=NOW)
     assert refusal.value.http_status == 404
 
 
 # ---------------------------------------------------------------- notice
 
 def test_notice_ends_the_stay_after_the_notice_period_and_frees_the_rest(make, session):
-    site, member = _monthly(make, beds=1), make.member()
+    site, member = _monthly(make, beds=1), make.resident()
     booking = book_monthly(session, member, site, TODAY, None, now=NOW)
     later = NOW + timedelta(days=30)
-    waiting = make.member()
+    waiting = make.resident()
     entry = join_waitlist(session, waiting, StayRequest(
         site, later.date() + timedelta(days=40), later.date() + timedelta(days=45)), now=NOW)
 
@@ -193,7 +193,7 @@ def test_notice_ends_the_stay_after_the_notice_period_and_frees_the_rest(make, s
 
 
 def test_a_notice_shorter_than_the_rule_is_refused(make, session):
-    site, member = _monthly(make, notice_days=30), make.member()
+    site, member = _monthly(make, notice_days=30), make.resident()
     booking = book_monthly(session, member, site, TODAY, 6, now=NOW)
     later = NOW + timedelta(days=60)
     with pytest.raises(RuleViolation, match="notice period .* 30 days"):
@@ -203,14 +203,14 @@ def test_a_notice_shorter_than_the_rule_is_refused(make, session):
 
 
 def test_notice_keeps_the_minimum_months(make, session):
-    site, member = _monthly(make, notice_days=7, min_months=3), make.member()
+    site, member = _monthly(make, notice_days=7, min_months=3), make.resident()
     booking = book_monthly(session, member, site, TODAY, None, now=NOW)
     give_notice(session, booking, member, now=NOW)
     assert booking.ends_on == add_months(TODAY, 3)
 
 
 def test_notice_after_the_booked_end_leaves_the_stay_as_booked(make, session):
-    site, member = _monthly(make, notice_days=30), make.member()
+    site, member = _monthly(make, notice_days=30), make.resident()
     booking = book_monthly(session, member, site, TODAY, 1, now=NOW)
     give_notice(session, booking, member, now=NOW + timedelta(days=20))
     assert booking.ends_on == add_months(TODAY, 1) and booking.original_ends_on is None
@@ -221,7 +221,7 @@ def test_notice_after_the_booked_end_leaves_the_stay_as_booked(make, session):
 
 def test_two_members_race_for_the_last_bed_by_the_month_one_wins(db, session, make):
     site = _monthly(make, beds=1)
-    members = [make.member().id for _ in range(2)]
+    members = [make.resident().id for _ in range(2)]
     session.commit()
     site_id = site.id
 
@@ -243,7 +243,7 @@ def test_a_resident_leaves_by_notice_not_by_ending_at_once_but_staff_may_end_it(
     from booking.services.bookings.ending import end_booking_early
     from booking.services.errors import NothingToEnd
 
-    site, member = _monthly(make), make.member()
+    site, member = _monthly(make), make.resident()
     booking = book_monthly(session, member, site, TODAY, 2, now=NOW)
     later = NOW + timedelta(days=10)
     with pytest.raises(NothingToEnd, match="give notice instead"):
@@ -260,7 +260,7 @@ def test_extending_over_a_closed_room_offers_a_bed_in_an_open_one(make, session)
 
     site = make.hostel(rooms=(("R1", "dormitory", "anyone", 1), ("R2", "dormitory", "anyone", 1)),
                        stay_kinds="monthly")
-    member = make.member()
+    member = make.resident()
     booking = book_monthly(session, member, site, CHECK_IN, 1, "R1-1", now=NOW)
     after = add_months(CHECK_IN, 1)
     capacity.add_closure(session, site, after + timedelta(days=2), after + timedelta(days=3),

@@ -37,6 +37,7 @@ from .conftest import csrf_headers
 PUBLIC = {"web.home", "web.site_page", "web.site_photo", "web.sign_in", "web.register", "static", "ops.healthz",
           "api_docs", "api.sites", "api.availability", "api.openapi", "api.ping",
           "web.forgot_password", "web.verify_email", "web.reset_password",
+          "web.policy_page",  # the house rules and privacy notice, read before signing up
           "web.calendar_feed",  # the feed's secret address is its key (asked with a live one)
           # The signed link in a mail is its key (RFC 8058 one-click: no sign-in, no CSRF).
           "web.unsubscribe_page", "web.unsubscribe"}

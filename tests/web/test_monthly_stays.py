@@ -16,6 +16,16 @@ from .conftest import sign_in, submit, text_of
 CHECK_IN = today_in_kerala() + timedelta(days=2)
 
 
+@pytest.fixture(autouse=True)
+def _policies_accepted(member, session):
+    """A monthly stay needs the house rules and privacy notice accepted (test_register.py
+    tests the refusal); here the member has accepted them."""
+    from booking.services.accounts.policies import accept_policies
+
+    accept_policies(session, member)
+    session.commit()
+
+
 @pytest.fixture
 def hostel(make, session):
     site = make.hostel(name="Infopark Hostel", slug="infopark", stay_kinds="nightly,monthly",
@@ -104,7 +114,7 @@ def test_extending_into_a_taken_bed_offers_a_move(member_client, make, session, 
     booking = _latest(db)
     after = add_months(CHECK_IN, 1)
     own_bed = session.get(Bed, booking.bed_id).label
-    book_bed(session, make.member(), hostel, after, after + timedelta(days=2), own_bed)
+    book_bed(session, make.resident(), hostel, after, after + timedelta(days=2), own_bed)
     session.commit()
     url = f"/bookings/{booking.id}/extend"
     refused = submit(member_client, url, {"months": "1"})
@@ -118,7 +128,7 @@ def test_extending_into_a_taken_bed_offers_a_move(member_client, make, session, 
 def test_someone_elses_stay_is_not_found(app, make, session, hostel, db, member_client):
     _book(member_client)
     booking = _latest(db)
-    other = make.member(email="other@example.org")
+    other = make.resident(email="other@example.org")
     session.commit()
     stranger = app.test_client()
     sign_in(stranger, other.email)

@@ -33,8 +33,12 @@ from ...models import (
     utcnow,
 )
 from ...clock import now_in_kerala
+from ..bookings.register import (
+    check_no_current_entry, entry_record, erase_member_entries, member_entries,
+)
 from ..bookings.waitlist import fill_waitlist
 from .eligibility import get_member_requests
+from .policies import acceptance_history
 from .roles import LAST_ADMIN_DELETE, ensure_an_administrator_remains
 from ..errors import InvalidRequest
 from ..messages import _
@@ -72,6 +76,12 @@ def export_member_data(session: Session, member: User) -> dict[str, Any]:
             for r in requests
         ],
         "bookings": [_booking_record(b) for b in bookings],
+        # What hostels keep about the member (the resident register); erased ones say when.
+        "register_entries": [entry_record(e) for e in member_entries(session, member)],
+        "policy_acceptances": [
+            {"document": a.document, "version": a.version, "accepted_at": _iso(a.accepted_at)}
+            for a in acceptance_history(session, member)
+        ],
         "waitlist": [
             {"site": e.site.slug, "kind": e.kind, "starts_on": _iso(e.starts_on),
              "ends_on": _iso(e.ends_on), "part": e.part, "status": e.status,
@@ -108,12 +118,15 @@ def _booking_record(booking: Booking) -> dict[str, Any]:
 def delete_account(session: Session, member: User, today: date) -> int:
     """Cancel the member's bookings not yet started, anonymise the rest and the account.
 
-    Returns how many bookings were cancelled.
+    Returns how many bookings were cancelled. Register entries are erased with the
+    account; while a stay is current the hostel must keep its entry, so deleting is
+    refused until the resident departs.
     """
     if member.is_deleted:
         raise InvalidRequest(_("This account is already deleted."))
     if member.role == Role.ADMIN:
         ensure_an_administrator_remains(session, member, LAST_ADMIN_DELETE)
+    check_no_current_entry(session, member, today)
     upcoming = list(session.scalars(select(Booking).where(
         Booking.member_id == member.id,
         Booking.status == BookingStatus.LIVE,
@@ -122,6 +135,7 @@ def delete_account(session: Session, member: User, today: date) -> int:
     freed = [(b.site_id, b.starts_on, b.last_day_on) for b in upcoming]
     for booking in upcoming:
         _cancel_for_deletion(session, booking)
+    erase_member_entries(session, member, today)
     _detach_member(session, member.id)
     member.email = None
     member.name = DELETED_NAME

@@ -43,6 +43,7 @@ from ...models import (
     User,
 )
 from . import rules
+from ..accounts.policies import check_policies_accepted
 from ..accounts.verification import RESEND_PATH as VERIFY_RESEND_PATH
 from ..notices.settings import mail_settings
 from ..notices import bookings as notices
@@ -183,6 +184,7 @@ def _plan_stay(session: Session, member: User, request: StayRequest, now: dateti
     site, check_in, check_out = request.site, request.check_in, request.check_out
     if request.monthly:
         rules.check_monthly_request(site, request.months)
+        check_policies_accepted(session, member)  # consent before the first monthly stay
     rules.check_stay_request(site, check_in, check_out, now, monthly=request.monthly)
     last_night = check_out - timedelta(days=1)
     check_site_not_closed(session, site, check_in, last_night)
