@@ -1,0 +1,153 @@
+"""Accessible to all (GIGW 3.0 / WCAG 2.1 AA): axe-core over every page each role can reach.
+
+The pages come from the crawl in tests/web/test_crawl.py, run over `seed-demo` as
+each kind of person (it follows links and GET forms, so calendars, booking
+pages, the day sheet, charts, the outbox and the audit log are all in it). One
+URL per endpoint is checked, in Chromium, in English and Malayalam (the `lang`
+cookie), at 390 and 1280 px: zero violations of the WCAG 2.0/2.1 A and AA
+rules axe knows, and no sideways scrolling on a phone. axe is vendored in
+tests/browser/vendor (see its README), never fetched from a CDN.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from booking.seed import DEMO_PASSWORD
+from tests.web.conftest import sign_in
+from tests.web.test_crawl import ROLES, Crawl
+
+from .conftest import DESKTOP, PHONE
+
+pytestmark = pytest.mark.browser
+
+AXE = Path(__file__).parent / "vendor" / "axe.min.js"
+WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+LANGUAGES = ("en", "ml")
+WIDTHS = (PHONE, DESKTOP)
+# A hostel's and a centre's page differ (beds and rooms, desks and day parts).
+PER_ENDPOINT = {"web.site_page": 2, "web.book_desk_page": 1, "web.book_bed_page": 1}
+# Earlier roles' pages are not checked again for later roles (the same template
+# with a longer menu); each role adds the endpoints only it reaches.
+ROLE_ORDER = list(ROLES)
+# ...except pages that show more to someone signed in (what they may book, their own).
+AGAIN = {"member": {"web.home", "web.site_page", "web.book_desk_page", "web.book_bed_page"}}
+# Pages that no link leads to but people see.
+EXTRA = {"visitor": ["/no-such-page"]}
+
+RUN_AXE = """async tags => {
+  const result = await axe.run(document, {runOnly: {type: 'tag', values: tags},
+                                          resultTypes: ['violations']});
+  return result.violations.map(v => ({
+    id: v.id, impact: v.impact, help: v.help,
+    targets: v.nodes.map(n => n.target.join(' ')).slice(0, 5),
+  }));
+}"""
+
+
+class HtmlCrawl(Crawl):
+    """The crawl, remembering which answers were HTML pages."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.html: list[str] = []
+
+    def targets(self, url, response):
+        if response.status_code == 200 and response.mimetype == "text/html":
+            self.html.append(url)
+        return super().targets(url, response)
+
+
+def pages_to_check(app, role: str) -> list[str]:
+    """One URL per endpoint this role reaches (more for a few), the role's own endpoints only."""
+    seen_before: set[str] = set()
+    for earlier in ROLE_ORDER[:ROLE_ORDER.index(role)]:
+        if earlier not in _endpoints:  # the same on every seeding of the demo data
+            _endpoints[earlier] = set(reachable(app, earlier))
+        seen_before |= _endpoints[earlier]
+    chosen: list[str] = []
+    for endpoint, urls in reachable(app, role).items():
+        if endpoint not in seen_before or endpoint in AGAIN.get(role, ()):
+            chosen += urls[:PER_ENDPOINT.get(endpoint, 1)]
+    return chosen + EXTRA.get(role, [])
+
+
+_endpoints: dict[str, set[str]] = {}
+
+
+def reachable(app, role: str) -> dict[str, list[str]]:
+    """Endpoint -> HTML URLs (breadth-first order) the crawl reaches signed in as `role`."""
+    client = app.test_client()
+    if ROLES[role]:
+        sign_in(client, ROLES[role], DEMO_PASSWORD)
+    crawl = HtmlCrawl(client, app)
+    crawl.run()
+    found: dict[str, list[str]] = {}
+    for url in crawl.html:
+        found.setdefault(crawl.match(url.partition("?")[0])[0], []).append(url)
+    _endpoints[role] = set(found)
+    return found
+
+
+def browser_sign_in(page, email: str) -> None:
+    """Through the form, by field name (the labels change with the language)."""
+    page.goto("/sign-in")
+    page.locator("input[name=email]").fill(email)
+    page.locator("input[name=password]").fill(DEMO_PASSWORD)
+    page.locator("form.form button[type=submit]").click()
+    expect(page).not_to_have_url("/sign-in")
+
+
+def set_language(context, base_url: str, lang: str) -> None:
+    context.add_cookies([{"name": "lang", "value": lang, "url": base_url}])
+
+
+def check_page(page, url: str, lang: str) -> list[str]:
+    """Problems on one page in one language at both widths, as readable lines."""
+    problems = []
+    page.set_viewport_size(PHONE)
+    response = page.goto(url)
+    status = response.status if response else "?"
+    page.add_script_tag(path=str(AXE))
+    for size in WIDTHS:
+        page.set_viewport_size(size)
+        where = f"{url} [{lang}, {size['width']} px, HTTP {status}]"
+        if size == PHONE:
+            wide = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+            if wide[0] > wide[1]:
+                problems.append(f"{where}: scrolls sideways ({wide[0]} px wide > {wide[1]} px)")
+        for v in page.evaluate(RUN_AXE, WCAG_AA):
+            problems.append(f"{where}: {v['id']} ({v['impact']}: {v['help']}) at "
+                            f"{'; '.join(v['targets'])}")
+    return problems
+
+
+@pytest.fixture
+def demo_app(app):
+    result = app.test_cli_runner().invoke(args=["seed-demo"])
+    assert result.exit_code == 0, result.output
+    return app
+
+
+@pytest.mark.parametrize("role", ROLE_ORDER)
+def test_every_page_meets_wcag_21_aa_in_both_languages_at_390_and_1280_px(
+        demo_app, db, browser, live_server, role):
+    urls = pages_to_check(demo_app, role)
+    assert urls, f"{role}: the crawl found no pages"
+    context = browser.new_context(viewport=PHONE, base_url=live_server, bypass_csp=True)
+    try:
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        if ROLES[role]:
+            browser_sign_in(page, ROLES[role])
+        problems = []
+        for lang in LANGUAGES:
+            set_language(context, live_server, lang)
+            for url in urls:
+                problems += check_page(page, url, lang)
+    finally:
+        context.close()
+    assert not problems, (f"{role}: {len(problems)} accessibility problems on {len(urls)} pages:\n"
+                          + "\n".join(problems))
