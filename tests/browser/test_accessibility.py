@@ -10,6 +10,7 @@ tests/browser/vendor (see its README), never fetched from a CDN.
 """
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -151,3 +152,97 @@ def test_every_page_meets_wcag_21_aa_in_both_languages_at_390_and_1280_px(
         context.close()
     assert not problems, (f"{role}: {len(problems)} accessibility problems on {len(urls)} pages:\n"
                           + "\n".join(problems))
+
+
+# ---------------------------------------------------------------- keyboard
+
+FOCUSED = """() => {
+  const el = document.activeElement;
+  return el ? {tag: el.tagName.toLowerCase(), id: el.id, cls: el.className,
+               name: el.getAttribute('name'), value: el.getAttribute('value'),
+               href: el.getAttribute('href'), type: el.getAttribute('type')} : null;
+}"""
+# The focus ring is on the element or, for inputs styled as pills or cards, on
+# an ancestor within three levels (.radio-pill:has(:focus-visible), .site-card).
+RING_SHOWN = """() => {
+  for (let el = document.activeElement, i = 0; el && i < 4; el = el.parentElement, i++) {
+    const s = getComputedStyle(el);
+    if ((s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2) || s.boxShadow !== 'none')
+      return true;
+  }
+  return false;
+}"""
+
+
+def tab_to(page, matches, limit: int = 120) -> dict:
+    """Press Tab until the focused element matches; every stop on the way shows a focus ring."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        focused = page.evaluate(FOCUSED)
+        assert page.evaluate(RING_SHOWN), f"no visible focus ring on {focused} at {page.url}"
+        if focused and matches(focused):
+            return focused
+    raise AssertionError(f"Tab never reached the element on {page.url}")
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_first_tab_reaches_the_skip_link_which_moves_focus_to_main(
+        browser, live_server, make, session, lang):
+    make.centre(name="WNH Kottarakkara", slug="kottarakkara")
+    session.commit()
+    context = browser.new_context(viewport=PHONE, base_url=live_server)
+    try:
+        set_language(context, live_server, lang)
+        page = context.new_page()
+        page.goto("/")
+        skip = page.locator("a.skip-link")
+        page.keyboard.press("Tab")
+        assert page.evaluate(FOCUSED)["cls"] == "skip-link"
+        expect(skip).to_be_in_viewport()  # off screen until focused
+        assert page.evaluate(RING_SHOWN)
+        page.keyboard.press("Enter")
+        assert page.evaluate(FOCUSED)["id"] == "main"
+        page.keyboard.press("Tab")  # the next stop is inside main, past the header
+        assert page.evaluate("document.querySelector('main').contains(document.activeElement)")
+        page.goto("/")
+        expect(skip).not_to_be_in_viewport()
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_a_member_books_a_desk_from_the_site_page_with_the_keyboard_alone(
+        browser, live_server, make, session, lang):
+    from tests.conftest import PASSWORD
+    from .test_member_flows import _next_open_day
+
+    make.centre(name="WNH Kottarakkara", slug="kottarakkara", desks=4, opening_days="0123456")
+    make.member(email="meera@example.org", name="Meera Pillai")
+    session.commit()
+    day = _next_open_day(3)
+    context = browser.new_context(viewport=PHONE, base_url=live_server)
+    try:
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        page.goto("/sign-in")
+        page.locator("input[name=email]").fill("meera@example.org")
+        page.locator("input[name=password]").fill(PASSWORD)
+        page.locator("input[name=password]").press("Enter")
+        expect(page).not_to_have_url(re.compile("/sign-in"))
+        set_language(context, live_server, lang)
+
+        page.goto("/sites/kottarakkara")
+        tab_to(page, lambda f: f["tag"] == "a" and f"day={day.isoformat()}" in (f["href"] or ""))
+        page.keyboard.press("Enter")
+        expect(page).to_have_url(re.compile(r"/book-desk\?day="))
+        tab_to(page, lambda f: f["tag"] == "input" and f["name"] == "part")
+        page.keyboard.press("Space")  # the first choice: the whole day
+        tab_to(page, lambda f: f["tag"] == "button" and f["value"] == "show")
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
+        assert page.evaluate(FOCUSED)["id"] == "step2"  # focus follows to the second step
+        tab_to(page, lambda f: f["tag"] == "button" and f["value"] == "book")
+        page.keyboard.press("Enter")
+        expect(page).to_have_url(re.compile(r"/bookings/\d+$"))
+    finally:
+        context.close()
