@@ -244,5 +244,13 @@ def test_a_member_books_a_desk_from_the_site_page_with_the_keyboard_alone(
         tab_to(page, lambda f: f["tag"] == "button" and f["value"] == "book")
         page.keyboard.press("Enter")
         expect(page).to_have_url(re.compile(r"/bookings/\d+$"))
+
+        # Back on the calendar the day says so in words, not by colour alone.
+        page.goto("/sites/kottarakkara")
+        cell = page.locator(f'a.cal-link[href*="day={day.isoformat()}"]')
+        expect(cell.locator(".slot-yours")).to_have_count(2)  # morning and afternoon
+        if lang == "en":
+            expect(page.get_by_role("link", name=re.compile("Morning.*booked by you.*"
+                                                            "Afternoon.*booked by you"))).to_be_visible()
     finally:
         context.close()
