@@ -87,7 +87,7 @@ _endpoints: dict[str, set[str]] = {}
 
 
 def site_samples(app) -> set[str]:
-    """The page of the first site of each kind and status (centre, hostel; open, planned, closed)."""
+    """The page of the first site of each kind and status (centre, hostel; open, planned...)."""
     with app.extensions["booking_db"].reader() as session:
         first: dict[tuple[str, str], str] = {}
         for site in session.scalars(select(Site).order_by(Site.id)):
@@ -122,19 +122,23 @@ def set_language(context, base_url: str, lang: str) -> None:
     context.add_cookies([{"name": "lang", "value": lang, "url": base_url}])
 
 
-def check_page(page, url: str, lang: str, role: str = "") -> list[str]:
-    """Problems on one page in one language at both widths, as readable lines."""
+def check_page(page, url: str | None, lang: str, role: str = "", label: str = "") -> list[str]:
+    """Problems on one page (`url`, or the one shown) in one language at both widths, as lines."""
     problems = []
     page.set_viewport_size(PHONE)
-    response = page.goto(url)
-    status = response.status if response else "?"
+    status = "-"
+    if url:
+        response = page.goto(url)
+        status = response.status if response else "?"
+    url = label or url
     page.add_script_tag(path=str(AXE))
     for size in WIDTHS:
         page.set_viewport_size(size)
         where = f"{url} [{lang}, {size['width']} px, HTTP {status}]"
         if size == PHONE and SHOTS:
             name = re.sub(r"[^a-z0-9]+", "-", url.lower()).strip("-") or "home"
-            page.screenshot(path=str(Path(SHOTS) / f"{role}-{lang}-{name[:80]}.png"), full_page=True)
+            shot = Path(SHOTS) / f"{role}-{lang}-{name[:80]}.png"
+            page.screenshot(path=str(shot), full_page=True)
         if size == PHONE:
             wide = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
             if wide[0] > wide[1]:
@@ -172,6 +176,39 @@ def test_every_page_meets_wcag_21_aa_in_both_languages_at_390_and_1280_px(
         context.close()
     assert not problems, (f"{role}: {len(problems)} accessibility problems on {len(urls)} pages:\n"
                           + "\n".join(problems))
+
+
+# Pages that only a POST shows: forms sent empty (their errors), and a booking's
+# second step. (role, page, the submit button to press)
+FORM_STATES = [
+    ("visitor", "/sign-in", "main form button[type=submit]"),
+    ("visitor", "/register", "main form button[type=submit]"),
+    ("member", "/sites/kottarakkara/book-desk", "button[value=show]"),
+    ("member", "/sites/technopark-hostel/book-bed", "button[value=show]"),
+    ("member", "/account/password", "main form button[type=submit]"),
+]
+
+
+def test_forms_after_sending_meet_wcag_21_aa_in_both_languages(demo_app, browser, live_server):
+    problems = []
+    for role in dict.fromkeys(r for r, _, _ in FORM_STATES):
+        context = browser.new_context(viewport=PHONE, base_url=live_server, bypass_csp=True)
+        try:
+            page = context.new_page()
+            if ROLES[role]:
+                browser_sign_in(page, ROLES[role])
+            for lang in LANGUAGES:
+                set_language(context, live_server, lang)
+                for who, url, button in FORM_STATES:
+                    if who == role:
+                        page.set_viewport_size(PHONE)
+                        page.goto(url)
+                        with page.expect_navigation():
+                            page.locator(button).first.click()
+                        problems += check_page(page, None, lang, role, label=f"{url} (sent)")
+        finally:
+            context.close()
+    assert not problems, "\n".join(problems)
 
 
 # ---------------------------------------------------------------- keyboard
@@ -274,8 +311,8 @@ def test_a_member_books_a_desk_from_the_site_page_with_the_keyboard_alone(
         cell = page.locator(f'a.cal-link[href*="day={day.isoformat()}"]')
         expect(cell.locator(".slot-yours")).to_have_count(2)  # morning and afternoon
         if lang == "en":
-            expect(page.get_by_role("link", name=re.compile("Morning.*booked by you.*"
-                                                            "Afternoon.*booked by you"))).to_be_visible()
+            both = re.compile("Morning.*booked by you.*Afternoon.*booked by you")
+            expect(page.get_by_role("link", name=both)).to_be_visible()
     finally:
         context.close()
 

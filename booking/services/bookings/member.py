@@ -7,8 +7,8 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, joinedload
 
 from ...clock import now_in_kerala
-from ...models import (BedNight, Booking, BookingEvent, BookingStatus, DayPart, DeskCell, Site, User,
-                      utcnow)
+from ...models import (BedNight, Booking, BookingEvent, BookingStatus, DayPart, DeskCell, Site,
+                      User, utcnow)
 from . import rules
 from ..notices import bookings as notices
 from ..errors import AlreadyCancelled, BookingError, NotFound, NotPermitted
@@ -49,7 +49,7 @@ def cancel_booking(session: Session, booking: Booking, actor: User, *,
 
 def get_held_at_site(session: Session, member: User, site: Site, first: date,
                      last: date) -> frozenset[tuple[date, str | None]]:
-    """What the member holds at a site from first to last: (day, half) for desks, (night, None) for beds.
+    """What the member holds at a site, first to last: (day, half) of desks, (night, None) of beds.
 
     For the site's calendar, which says "booked by you" in words (not colour alone).
     """
@@ -61,7 +61,8 @@ def get_held_at_site(session: Session, member: User, site: Site, first: date,
         if booking.part:
             held.update((booking.starts_on, half) for half in DayPart(booking.part).cells)
         else:
-            held.update((booking.starts_on + timedelta(days=n), None) for n in range(booking.nights))
+            held.update((booking.starts_on + timedelta(days=n), None)
+                        for n in range(booking.nights))
     return frozenset(held)
 
 
