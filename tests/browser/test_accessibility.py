@@ -33,6 +33,7 @@ LANGUAGES = ("en", "ml")
 # A11Y_SHOTS=/tmp/a11y-shots saves each page at 390 px there, to look at.
 SHOTS = os.environ.get("A11Y_SHOTS")
 WIDTHS = (PHONE, DESKTOP)
+MAX_TAB_STOPS = 40  # per page, in English at 1280 px: the header, menus, the page's own first
 # A hostel's and a centre's page differ (beds and rooms, desks and day parts), and
 # so do an open, a planned and a closed one's: one site page of each is checked.
 SAMPLED = {"web.site_page"}
@@ -149,6 +150,20 @@ def check_page(page, url: str | None, lang: str, role: str = "", label: str = ""
     return problems
 
 
+def check_focus_rings(page, url: str, stops: int = MAX_TAB_STOPS) -> list[str]:
+    """Tab from the top of the page shown: each stop (up to `stops`) shows a focus ring."""
+    problems = []
+    page.evaluate("document.activeElement && document.activeElement.blur()")
+    for _ in range(stops):
+        page.keyboard.press("Tab")
+        focused = page.evaluate(FOCUSED)
+        if not focused or focused["tag"] == "body":
+            break  # past the last stop
+        if not page.evaluate(RING_SHOWN):
+            problems.append(f"{url} [Tab]: no visible focus ring on {focused}")
+    return problems
+
+
 @pytest.fixture
 def demo_app(app):
     result = app.test_cli_runner().invoke(args=["seed-demo"])
@@ -172,6 +187,8 @@ def test_every_page_meets_wcag_21_aa_in_both_languages_at_390_and_1280_px(
             set_language(context, live_server, lang)
             for url in urls:
                 problems += check_page(page, url, lang, role)
+                if lang == LANGUAGES[0]:
+                    problems += check_focus_rings(page, url)
     finally:
         context.close()
     assert not problems, (f"{role}: {len(problems)} accessibility problems on {len(urls)} pages:\n"
@@ -221,11 +238,11 @@ FOCUSED = """() => {
 }"""
 # The focus ring is on the element or, for inputs styled as pills or cards, on
 # an ancestor within three levels (.radio-pill:has(:focus-visible), .site-card).
-# Chromium's date picker button (inside a date input, a Tab stop of its own)
+# Chromium's picker button (inside a date or time input, a Tab stop of its own)
 # draws its own ring, which no style sheet reaches; the host is then not :focus.
 RING_SHOWN = """() => {
   const active = document.activeElement;
-  if (active && active.type === 'date' && !active.matches(':focus')) return true;
+  if (active && ['date', 'time'].includes(active.type) && !active.matches(':focus')) return true;
   for (let el = active, i = 0; el && i < 4; el = el.parentElement, i++) {
     const s = getComputedStyle(el);
     if ((s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2) || s.boxShadow !== 'none')
