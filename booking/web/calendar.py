@@ -31,6 +31,7 @@ class Slot:
     label: str  # "Morning", "Afternoon", "Night"
     level: str  # free | few | full | closed | unavailable
     text: str  # "12 free", "2 left", "Full", "Closed"
+    yours: bool = False  # the member holds it: "booked by you", in words as well as a mark
 
 
 @dataclass(frozen=True)
@@ -81,8 +82,12 @@ def describe(count: Count, is_open: bool, in_window: bool) -> tuple[str, str]:
 
 
 def desk_calendar(days: list[DeskDay], site: Site, now: datetime,
-                  holidays: dict[date, str] | None = None) -> list[CalendarDay]:
-    """Centre days; an open public holiday says so (staff have not closed for it)."""
+                  holidays: dict[date, str] | None = None,
+                  held: frozenset[tuple[date, str | None]] = frozenset()) -> list[CalendarDay]:
+    """Centre days; an open public holiday says so (staff have not closed for it).
+
+    `held`: the (day, half) the member has booked here, marked "booked by you".
+    """
     holidays = holidays or {}
     cells = []
     for d in days:
@@ -91,7 +96,7 @@ def desk_calendar(days: list[DeskDay], site: Site, now: datetime,
                                    (_("Afternoon"), DayPart.AFTERNOON, d.afternoon)):
             # A part already over (or beyond the window) reads "Not bookable", not "Full".
             level, text = describe(count, d.is_open, is_part_bookable(site, d.day, part, now))
-            slots.append(Slot(label, level, text))
+            slots.append(Slot(label, level, text, (d.day, part.value) in held))
         bookable = any(s.level in ("free", "few") for s in slots)
         cells.append(CalendarDay(d.day, slots, None if d.is_open else localize(d.closed_reason),
                                  bookable,
@@ -110,7 +115,8 @@ def shares_of(day: BedDay) -> tuple[Share, ...]:
 
 
 def bed_calendar(days: list[BedDay], site: Site, now: datetime,
-                 eligible_rooms: frozenset[int] | None = None) -> list[CalendarDay]:
+                 eligible_rooms: frozenset[int] | None = None,
+                 held: frozenset[tuple[date, str | None]] = frozenset()) -> list[CalendarDay]:
     """Beds free each night: for a member, those in rooms they may book ("For you")."""
     today = now.date()
     last_bookable = today + timedelta(days=site.advance_days)
@@ -121,7 +127,7 @@ def bed_calendar(days: list[BedDay], site: Site, now: datetime,
         count = d.beds if eligible_rooms is None else count_in_rooms(d, eligible_rooms)
         level, text = describe(count, d.is_open, in_window)
         shares = shares_of(d) if d.is_open and in_window else ()
-        cells.append(CalendarDay(d.day, [Slot(label, level, text)],
+        cells.append(CalendarDay(d.day, [Slot(label, level, text, (d.day, None) in held)],
                                  localize(d.closed_reason) if not d.is_open else None,
                                  level in ("free", "few"), shares=shares))
     return cells

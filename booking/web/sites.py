@@ -18,6 +18,7 @@ from ..services.bookings.availability import (
     get_desk_availability,
     get_eligible_room_ids,
 )
+from ..services.bookings.member import get_held_at_site
 from ..services.sites.districts import find_district
 from ..services.sites.holidays import get_holiday_names
 from ..services.sites.photos import get_photo_bytes, get_photos
@@ -93,15 +94,17 @@ def site_page(slug: str):
     cells, summary = [], None
     if site.status == SiteStatus.OPEN:
         session = get_session()
+        held = (get_held_at_site(session, current_user, site, first, last)
+                if current_user.is_authenticated else frozenset())
         if site.is_centre:
             cells = desk_calendar(get_desk_availability(session, site, first, last, now), site, now,
-                                  get_holiday_names(first, last))
+                                  get_holiday_names(first, last), held)
         else:
             # A signed-in member sees the beds they may book; everyone sees the breakdown.
             eligible = (get_eligible_room_ids(current_user, site.rooms)
                         if current_user.is_authenticated else None)
             nights = get_bed_availability(session, site, first, last, now)
-            cells = bed_calendar(nights, site, now, eligible)
+            cells = bed_calendar(nights, site, now, eligible, held)
             summary = bed_summary(nights, site, now, eligible)
     return render_template(
         "sites/show.html", site=site, weeks=weeks(cells), first=first, last=last, summary=summary,

@@ -206,3 +206,17 @@ def test_a_missing_photo_is_a_404(client, make, session):
     session.commit()
     assert client.get("/sites/pala/photos/1/thumb.jpg").status_code == 404
     assert client.get("/sites/pala/photos/1/huge.jpg").status_code == 404
+
+
+def test_the_calendar_says_in_words_which_half_days_the_member_booked(
+        app, member_client, member, make, session):
+    from booking.services.bookings.book import book_desk
+
+    site = make.centre(name="WNH Kollam", slug="kollam", opening_days="0123456")
+    book_desk(session, member, site, next_weekday(2), DayPart.MORNING)
+    session.commit()
+    page = text_of(member_client.get("/sites/kollam"))
+    assert page.count("booked by you") == 1  # the morning only, for screen readers
+    assert page.count("slot-yours") == 1 and "Booked by you" in page  # the mark and its legend
+    visitor = app.test_client()  # a visitor's calendar marks nothing
+    assert "booked by you" not in text_of(visitor.get("/sites/kollam"))

@@ -1,13 +1,14 @@
 """A member's bookings: listing them, finding one, and cancelling (the record stays)."""
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, joinedload
 
 from ...clock import now_in_kerala
-from ...models import BedNight, Booking, BookingEvent, BookingStatus, DeskCell, User, utcnow
+from ...models import (BedNight, Booking, BookingEvent, BookingStatus, DayPart, DeskCell, Site,
+                      User, utcnow)
 from . import rules
 from ..notices import bookings as notices
 from ..errors import AlreadyCancelled, BookingError, NotFound, NotPermitted
@@ -45,6 +46,25 @@ def cancel_booking(session: Session, booking: Booking, actor: User, *,
     # The first in line gets the freed place before anyone else can take it.
     fill_after_freeing(session, booking, booking.starts_on, booking.last_day_on, now=now)
     return booking
+
+
+def get_held_at_site(session: Session, member: User, site: Site, first: date,
+                     last: date) -> frozenset[tuple[date, str | None]]:
+    """What the member holds at a site, first to last: (day, half) of desks, (night, None) of beds.
+
+    For the site's calendar, which says "booked by you" in words (not colour alone).
+    """
+    bookings = session.scalars(select(Booking).where(
+        Booking.member_id == member.id, Booking.site_id == site.id,
+        Booking.status == BookingStatus.LIVE, Booking.starts_on <= last, Booking.ends_on > first))
+    held: set[tuple[date, str | None]] = set()
+    for booking in bookings:
+        if booking.part:
+            held.update((booking.starts_on, half) for half in DayPart(booking.part).cells)
+        else:
+            held.update((booking.starts_on + timedelta(days=n), None)
+                        for n in range(booking.nights))
+    return frozenset(held)
 
 
 def is_cancellable_by_member(booking: Booking, now: datetime) -> bool:
