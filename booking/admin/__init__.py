@@ -23,4 +23,5 @@ from . import (  # noqa: E402,F401
     photos,
     sites,
     users,
+    warden,
 )

@@ -276,3 +276,16 @@ class HolidayForm(BaseForm):
     handling = RadioField(_l("Bookings on those days"), default="flag", choices=choices([
         ("flag", _l("Keep them and list them as needing attention")),
         ("cancel", _l("Cancel them, telling members the reason"))]))
+
+
+class StayActionForm(BaseForm):
+    """Arrival or departure from the warden's page (only the CSRF token)."""
+
+
+class MoveStayForm(BaseForm):
+    """Move a resident to another bed from a chosen night (the warden's page)."""
+
+    bed = SelectField(_l("New bed"), coerce=int, validators=[InputRequired()])
+    first_night = DateField(_l("First night in the new bed"), validators=[InputRequired()])
+    reason = StringField(_l("Why (the resident sees it)"),
+                         validators=[Optional(), Length(max=200)])
