@@ -23,8 +23,8 @@ from .forms import DayForm, MoveStayForm, StayActionForm, choices
 @writes_on_read
 def hostel_day(site_id: int):
     site = get_site_or_404(site_id)
-    if not site.is_hostel:
-        abort(404)
+    if not site.is_hostel:  # a centre's day is its day sheet
+        return redirect(url_for("admin.site_today", site_id=site.id))
     form = DayForm(request.args)
     form.validate()
     day = form.day.data or today_in_kerala()
@@ -106,7 +106,9 @@ def _designation(value: str) -> str:
 @bp.route("/stays/<int:booking_id>/move", methods=["GET", "POST"])
 @writes_on_read
 def stay_move(booking_id: int):
-    booking = _stay_or_404(booking_id)
+    booking = get_booking_or_404(booking_id)
+    if booking.bed_id is None:  # a desk booking moves nowhere from here
+        return redirect(url_for("admin.booking_detail", booking_id=booking.id))
     today = today_in_kerala()
     form = _move_form(booking, today)
     status = 200
