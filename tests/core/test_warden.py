@@ -15,7 +15,8 @@ from booking.clock import KOLKATA
 from booking.models import (
     AuditEntry, Bed, BedNight, Booking, BookingEvent, BookingMove, OutboxMessage,
 )
-from booking.services.bookings.book import book_bed
+from booking.services.bookings.book import StayRequest, book_bed
+from booking.services.bookings.waitlist import join_waitlist
 from booking.services.bookings.stays import book_monthly
 from booking.services.bookings.warden import (
     get_hostel_day, mark_arrival, mark_departure, move_resident,
@@ -162,6 +163,23 @@ def test_a_move_takes_the_later_nights_to_the_new_bed_and_keeps_history(session,
     assert len(mail) == 1
     text = email.message_from_bytes(mail[0].message, policy=email.policy.default)
     assert "2 Dec 2026" in text.get_body(("plain",)).get_content()
+
+
+def test_a_move_that_frees_a_bed_someone_waits_for_fills_their_entry(session, make):
+    site = make.hostel(rooms=(("W1", "dormitory", "women", 2), ("A1", "single", "anyone", 1)))
+    warden = make.member(role="manager")
+    warden.managed_sites.append(site)
+    _stay(session, make, site, bed="W1-1")
+    resident = _stay(session, make, site, bed="A1-1")  # a woman in the only bed for anyone
+    waiting = make.member(hostel_eligibility="men")
+    entry = join_waitlist(session, waiting, StayRequest(site, TODAY, TODAY + timedelta(days=3)),
+                          NOW)
+    assert entry.status == "waiting"
+    move_resident(session, warden, resident, _bed(session, site, "W1-2"), TODAY, now=NOW)
+    session.refresh(entry)
+    assert entry.status == "filled"
+    filled = session.get(Booking, entry.booking_id)
+    assert filled.bed.label == "A1-1" and filled.member_id == waiting.id
 
 
 def test_a_move_into_a_taken_bed_names_the_first_clash_and_changes_nothing(

@@ -42,6 +42,7 @@ from . import rules
 from .book import _hold_site_revision
 from .ending import end_booking_early
 from .stays import move_nights
+from .waitlist import fill_waitlist
 
 MOVE_REASON_MAX = 200
 
@@ -202,6 +203,8 @@ def move_resident(session: Session, actor: User, booking: Booking, target: Bed,
                  target=f"booking:{booking.id}", before={"bed": old_bed.label},
                  after={"bed": target.label, "room": target.room.name,
                         "from_on": first_night.isoformat(), "reason": why})
+    # The old bed's nights are free now, perhaps in a room someone waiting may have.
+    fill_waitlist(session, booking.site, first_night, booking.last_day_on, now=now)
     return booking
 
 
