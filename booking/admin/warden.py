@@ -90,11 +90,15 @@ def _move_form(booking, today: date) -> MoveStayForm:
         form.first_night.data = warden.earliest_move_night(booking, today)
     first = form.first_night.data or warden.earliest_move_night(booking, today)
     beds = warden.bed_choices(get_session(), booking, first)
+    # Beds that would do first (free and allowed), then the rest, each marked why not.
+    beds.sort(key=lambda pair: (not (pair[1] and warden.may_have(booking, pair[0].room)),
+                                not pair[1]))
     form.bed.choices = choices(
         [(0, _("Choose a bed"))]
-        + [(bed.id, _("%(bed)s · room %(room)s (%(who)s)%(free)s", bed=bed.label,
-                      room=bed.room.name, who=_designation(bed.room.designation),
-                      free="" if free else _(" · taken some nights")))
+        + [(bed.id, _("%(bed)s · room %(room)s (%(who)s)", bed=bed.label, room=bed.room.name,
+                      who=_designation(bed.room.designation))
+            + ("" if free else _(" · taken some nights"))
+            + ("" if warden.may_have(booking, bed.room) else _(" · not for this resident")))
            for bed, free in beds])
     return form
 
@@ -104,7 +108,6 @@ def _designation(value: str) -> str:
 
 
 @bp.route("/stays/<int:booking_id>/move", methods=["GET", "POST"])
-@writes_on_read
 def stay_move(booking_id: int):
     booking = get_booking_or_404(booking_id)
     if booking.bed_id is None:  # a desk booking moves nowhere from here
@@ -134,8 +137,7 @@ def stay_move(booking_id: int):
         status = 422
     elif form.is_submitted():
         status = 422
-    booking = _stay_or_404(booking_id)  # reloaded after a rollback
-    audit_personal_view(booking.site, "move", f"booking:{booking.id}", [booking.member])
+    booking = _stay_or_404(booking_id)  # reloaded after a rollback (no phone shown here)
     return render_template("admin/move_stay.html", booking=booking, site=booking.site,
                            form=form, today=today,
                            earliest=warden.earliest_move_night(booking, today)), status

@@ -217,8 +217,7 @@ def _check_bed_suits(session: Session, booking: Booking, target: Bed, first: dat
         raise _refusal(RuleViolation, f"Bed {target.label} is retired before the end of this"
                                       f" stay ({format_day(booking.ends_on)}).", "bed")
     member = booking.member
-    allowed = member is not None and rules.is_eligible_for_room(member, room)
-    if not allowed and room.designation != "anyone":
+    if not may_have(booking, room):
         may = ("rooms for women or anyone" if member and member.hostel_eligibility == "women"
                else "rooms for men or anyone" if member and member.hostel_eligibility == "men"
                else "only rooms for anyone")
@@ -321,6 +320,13 @@ def bed_choices(session: Session, booking: Booking, first_night: date) -> list[t
                                       BedNight.booking_id != booking.id)))
     return [(b, b.id not in taken) for b in beds
             if b.is_active_on(first_night) and b.room.is_active_on(first_night)]
+
+
+def may_have(booking: Booking, room: Room) -> bool:
+    """Whether the stay's resident may have a bed in ``room`` (its designation)."""
+    if room.designation == "anyone":
+        return True
+    return booking.member is not None and rules.is_eligible_for_room(booking.member, room)
 
 
 def can_arrive(booking: Booking, today: date) -> bool:
