@@ -23,6 +23,7 @@ from .services.bookings.stays import book_monthly
 from .services.dates import at_kerala
 from .services.bookings.ending import end_booking_early
 from .services.notices.notify import SILENT
+from .seed_residents import seed_residents
 from .services.errors import BookingError
 
 DEMO_PASSWORD = "kerala-demo-2026"
@@ -189,6 +190,7 @@ def seed_demo_data(session: Session) -> int:
     admin = accounts.get_user_by_email(session, "admin@example.org")
     _fill_where_and_who(session, admin)
     created += _seed_bookings(session)
+    created += seed_residents(session, DEMO_PASSWORD)  # the hostels' warden has a day to run
     created += _seed_christmas(session)
     session.flush()
     return created

@@ -44,6 +44,9 @@ ACTION_LABELS = {
     "site.update": _l("Site details changed"),
     "user.role": _l("Role changed"),
     "booking.end_early": _l("Booking ended early"),
+    "booking.arrive": _l("Resident arrived"),
+    "booking.depart": _l("Resident left"),
+    "booking.move": _l("Resident moved to another bed"),
     "eligibility.request": _l("Room eligibility requested"),
     "eligibility.withdraw": _l("Room eligibility request withdrawn"),
     "eligibility.grant": _l("Room eligibility granted"),
@@ -273,6 +276,27 @@ def _booking_end_early(a: str, row: AuditRow, before: dict, after: dict) -> str:
              member=_member(row), site=_site(row), reason=after.get("reason", ""))
 
 
+def _booking_arrive(a: str, row: AuditRow, before: dict, after: dict) -> str:
+    return _("%(actor)s marked %(member)s arrived at %(site)s (bed %(bed)s)", actor=a,
+             member=_member(row), site=_site(row), bed=after.get("bed") or "?")
+
+
+def _booking_depart(a: str, row: AuditRow, before: dict, after: dict) -> str:
+    freed = after.get("nights_freed") or 0
+    text = _("%(actor)s marked %(member)s as left %(site)s", actor=a, member=_member(row),
+             site=_site(row))
+    if freed:
+        text += "; " + ngettext("%(num)d night given back", "%(num)d nights given back", freed)
+    return text
+
+
+def _booking_move(a: str, row: AuditRow, before: dict, after: dict) -> str:
+    return _("%(actor)s moved %(member)s at %(site)s from bed %(old)s to bed %(new)s from the"
+             " night of %(day)s", actor=a, member=_member(row), site=_site(row),
+             old=before.get("bed") or "?", new=after.get("bed") or "?",
+             day=_day(after.get("from_on")))
+
+
 def _photo_add(a: str, row: AuditRow, before: dict, after: dict) -> str:
     return _("%(actor)s added a photo of %(site)s: “%(alt)s”", actor=a, site=_site(row),
              alt=after.get("alt_text", ""))
@@ -362,6 +386,9 @@ SENTENCES: dict[str, Callable[[str, AuditRow, dict, dict], str]] = {
     "site.update": _site_update,
     "user.role": _user_role,
     "booking.end_early": _booking_end_early,
+    "booking.arrive": _booking_arrive,
+    "booking.depart": _booking_depart,
+    "booking.move": _booking_move,
     "eligibility.request": _eligibility_request,
     "eligibility.withdraw": _eligibility_withdraw,
     "eligibility.grant": _eligibility_grant,

@@ -299,3 +299,16 @@ class RegisterEntryForm(BaseForm):
         DataRequired(_l("Enter the last four digits of the ID number.")), Length(max=40)],
         description=_l("Only the last four digits are kept: never type a full Aadhaar"
                        " number."))
+
+
+class StayActionForm(BaseForm):
+    """Arrival or departure from the warden's page (only the CSRF token)."""
+
+
+class MoveStayForm(BaseForm):
+    """Move a resident to another bed from a chosen night (the warden's page)."""
+
+    bed = SelectField(_l("New bed"), coerce=int, validators=[InputRequired()])
+    first_night = DateField(_l("First night in the new bed"), validators=[InputRequired()])
+    reason = StringField(_l("Why (the resident sees it)"),
+                         validators=[Optional(), Length(max=200)])

@@ -207,6 +207,15 @@ SCHEMAS = {
                        "bed": _label("Only when your bed is taken for the new months: a bed"
                                      " named in the refusal's `free_beds`, to move to.")},
     },
+    "MoveRequest": {
+        "type": "object", "required": ["bed", "first_night"], "additionalProperties": False,
+        "properties": {"bed": {"type": "string", "minLength": 1, "maxLength": 40,
+                               "pattern": "\\S", "description": "The new bed's label."},
+                       "first_night": {**DATE, "description": "The first night in the new bed:"
+                                       " tonight or later, within the stay."},
+                       "reason": {"type": ["string", "null"], "maxLength": 200,
+                                  "description": "Why; the resident sees it."}},
+    },
     "NoticeRequest": {
         "type": "object", "additionalProperties": False,
         "properties": {"leaving_on": {**DATE, "description": "Your check-out; default the"
@@ -467,6 +476,30 @@ PATHS = {
                           "413": TOO_LARGE,
                           "422": _problem("Not a live monthly stay of fixed months, notice"
                                           " already given, or beyond the longest stay.")},
+        },
+    },
+    "/stays/{booking_id}/move": {
+        "parameters": [BOOKING_ID],
+        "post": {
+            "summary": "Move a resident to another bed (hostel staff)", "operationId": "moveStay",
+            "security": BEARER,
+            "description": (
+                "For a hostel's managers and admins. The stay's nights from `first_night`"
+                " move to `bed` in one transaction; the nights before stay where they were."
+                " Refused (422, `field` names the field) if the bed is taken on any of those"
+                " nights (the first clash named), its room is designated for others than the"
+                " resident, it is retired or its room closed then, the night is outside the"
+                " stay or already slept, or it is the resident's bed already."),
+            "requestBody": {"required": True, "content": {"application/json": {
+                "schema": _ref("MoveRequest"),
+                "examples": {"move": {"value": {"bed": "A102-3", "first_night": "2026-12-02",
+                                                "reason": "Quieter room"}}}}}},
+            "responses": {"200": _json(_ref("BookingEnvelope"), "Moved."),
+                          "400": BAD_REQUEST,
+                          "401": UNAUTHORISED,
+                          "404": _problem("No stay with that id at a hostel you run."),
+                          "413": TOO_LARGE,
+                          "422": _problem("The move is refused; `field` says which field.")},
         },
     },
     "/bookings/{booking_id}/notice": {

@@ -34,6 +34,7 @@ ROLES = {
     "visitor": None,
     "member": "anjali@example.org",
     "manager": "manager@example.org",
+    "warden": "warden@example.org",
     "admin": "admin@example.org",
 }
 # Pages each role must reach by following links (proof the crawl got somewhere).
@@ -45,8 +46,11 @@ MUST_REACH = {
                "web.policy_page"},
     "manager": {"admin.dashboard", "admin.booking_list", "admin.booking_detail",
                 "admin.site_today", "admin.site_check_in_code"},
+    "warden": {"admin.dashboard", "admin.hostel_day", "admin.stay_move", "admin.booking_detail",
+               "admin.site_today"},
     "admin": {"admin.dashboard", "admin.booking_list", "admin.booking_detail",
-              "admin.user_list", "admin.audit_log", "admin.site_list", "admin.register_entry"},
+              "admin.user_list", "admin.audit_log", "admin.site_list", "admin.register_entry",
+              "admin.hostel_day", "admin.stay_move"},
 }
 
 

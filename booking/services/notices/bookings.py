@@ -136,7 +136,7 @@ def booking_cancelled(session: Session, booking: Booking, *, by_staff: bool) -> 
                  context={"by_staff": by_staff, "reason": booking.cancel_reason or ""})
 
 
-def booking_moved(session: Session, booking: Booking, why: str) -> OutboxMessage | None:
+def booking_moved(session: Session, booking: Booking, why: Text) -> OutboxMessage | None:
     """A capacity change (or staff resolving a conflict) moved the booking to another place."""
     subject = (_("Your desk has changed: %(site)s, %(when)s", site=booking.site.name,
                  when=_when(booking)) if booking.is_desk
