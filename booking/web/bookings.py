@@ -22,6 +22,7 @@ from ..models import Booking, DayPart, Site
 from ..services.bookings.preview import Preview, preview_desk, preview_stay
 from ..services.bookings.book import book_bed, book_desk
 from ..services.bookings.dues import dues_for
+from ..services.money.payments import get_payments
 from ..services.bookings.ending import is_endable
 from ..services.bookings.stays import can_extend, can_give_notice
 from ..services.bookings.series import get_current_series
@@ -160,7 +161,8 @@ def booking_page(booking_id: int):
                            can_end=is_endable(booking, now) and not monthly,
                            can_extend=monthly and can_extend(booking, now.date()),
                            can_give_notice=monthly and can_give_notice(booking, now.date()),
-                           dues=dues_for(get_session(), booking) if monthly else [])
+                           dues=dues_for(get_session(), booking) if monthly else [],
+                           receipts=get_payments(get_session(), booking))
 
 
 @bp.get("/bookings")
