@@ -9,7 +9,7 @@ from ..extensions import csrf
 bp = Blueprint("api", __name__)
 csrf.exempt(bp)
 
-from . import bookings, series, views, waitlist  # noqa: E402,F401  (routes register on import)
+from . import bookings, receipts, series, views, waitlist  # noqa: E402,F401  (routes register on import)
 from .docs import register_docs_page  # noqa: E402
 
 bp.record_once(register_docs_page)
