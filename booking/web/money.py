@@ -64,3 +64,22 @@ def my_receipt(booking_id: int, payment_id: int):
     except BookingError:
         abort(404)
     return pdf_response(receipts.render_receipt(get_session(), payment, receipt_language()))
+
+
+@bp.get("/bookings/<int:booking_id>/payments")
+@login_required
+def my_payments(booking_id: int):
+    """The resident's dues, receipts (each a PDF) and balance for one of their stays."""
+    from flask import render_template
+
+    from ..clock import today_in_kerala
+    from ..services.money.dues import balance_for, dues_for
+    from .bookings import _own_booking
+
+    session, booking = get_session(), _own_booking(booking_id)
+    if booking.bed_id is None:
+        abort(404)
+    return render_template("bookings/payments.html", booking=booking,
+                           dues=dues_for(session, booking),
+                           balance=balance_for(session, booking, today_in_kerala()),
+                           receipts=payments.get_payments(session, booking))

@@ -111,6 +111,9 @@ def test_residents_download_their_own_receipts_only(world, client, session, make
     page = client.get(f"/bookings/{booking.id}").get_data(as_text=True)
     link = f"/bookings/{booking.id}/receipts/{mine.id}.pdf"
     assert link in page and "₹10,000.00" in page
+    payments_page = client.get(f"/bookings/{booking.id}/payments")
+    assert payments_page.status_code == 200 and link in payments_page.get_data(as_text=True)
+    assert client.get(f"/bookings/{other_booking.id}/payments").status_code == 404
     response = client.get(link + "?lang=ml")
     assert response.status_code == 200 and response.data.startswith(b"%PDF")
     assert client.get(f"/bookings/{other_booking.id}/receipts/{theirs.id}.pdf").status_code == 404

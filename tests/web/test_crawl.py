@@ -41,11 +41,14 @@ MUST_REACH = {
     "visitor": {"web.home", "web.site_page", "web.sign_in", "web.register"},
     "member": {"web.my_bookings", "web.booking_page", "web.profile", "web.book_desk_page",
                "web.book_bed_page", "api_docs", "web.book_month_page",
-               "web.extend_stay_page", "web.give_notice_page"},
+               "web.extend_stay_page", "web.give_notice_page", "web.my_payments",
+               "web.my_receipt"},
     "manager": {"admin.dashboard", "admin.booking_list", "admin.booking_detail",
                 "admin.site_today", "admin.site_check_in_code"},
     "admin": {"admin.dashboard", "admin.booking_list", "admin.booking_detail",
-              "admin.user_list", "admin.audit_log", "admin.site_list"},
+              "admin.user_list", "admin.audit_log", "admin.site_list",
+              "admin.site_tariffs", "admin.booking_payments",
+              "admin.site_collections"},
 }
 
 
