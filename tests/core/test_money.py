@@ -203,7 +203,9 @@ def test_the_receipt_pdf_reads_back(make, session):
     reader = PdfReader(io.BytesIO(malayalam.content))
     fonts = {str(f["/BaseFont"]) for f in _fonts(reader)}
     assert any("NotoSansMalayalam" in f for f in fonts), fonts
-    assert number in _text(malayalam.content) and "1,23,456.00" in _text(malayalam.content)
+    ml_text = _text(malayalam.content)
+    assert number in ml_text and "1,23,456.00" in ml_text and "രസീത് നമ്പർ" in ml_text
+    assert "ഡിസംബർ" in ml_text  # the check-in month, in Malayalam
 
 
 def _fonts(reader):
@@ -225,3 +227,17 @@ def test_a_months_collections_as_csv(make, session):
     assert len(lines) == 3
     assert f'"{TODAY.isoformat()}","\'=Sneha","{booking.id}","upi","UTR123","payment","7500.50"' in lines[1]
     assert lines[2].endswith('"cash","","refund","-100.00"')
+
+
+def test_two_wardens_reversing_the_same_receipt_at_once_reverse_it_once(db, make, session):
+    site = _hostel(make)
+    payment = _pay(session, make.bed_booking(site=site), 50000)
+    session.commit()
+    payment_id = payment.id
+
+    def attempt(s, index):
+        return reverse_payment(s, None, s.get(Payment, payment_id), reason=f"warden {index}",
+                               today=TODAY).receipt_no
+
+    outcomes = race(db, attempt, racers=2)
+    assert sorted(str(type(o).__name__) for o in outcomes) == ["RuleViolation", "int"], outcomes

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from babel.dates import format_date
 from fpdf import FPDF
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -65,6 +66,12 @@ class ReceiptFile:
     content: bytes
 
 
+def _day(day: date, lang: str) -> str:
+    """6 Dec 2026 / 6 ഡിസംബർ 2026: dates as people read them, not ISO."""
+    return format_date(day, "d MMM y" if lang == "en" else "d MMMM y",
+                       locale="en_IN" if lang == "en" else "ml")
+
+
 def receipt_number(payment: Payment) -> str:
     """The printed number: the site's short name and its running number, e.g. TECHNOPARK-0012."""
     return f"{payment.site.slug.upper()}-{payment.receipt_no:04d}"
@@ -92,7 +99,8 @@ def _pdf() -> FPDF:
 
 def render_receipt(session: Session, payment: Payment, lang: str = "en") -> ReceiptFile:
     """The receipt for one payment row as a PDF."""
-    words = LABELS[lang if lang in LABELS else "en"]
+    lang = lang if lang in LABELS else "en"
+    words = LABELS[lang]
     booking, site = payment.booking, payment.site
     number = receipt_number(payment)
     pdf = _pdf()
@@ -110,13 +118,14 @@ def render_receipt(session: Session, payment: Payment, lang: str = "en") -> Rece
     else:
         what = words[payment.kind]
     if booking.is_monthly:
-        end = booking.ends_on.isoformat() if not booking.is_open_ended else words["open"]
-        period = f"{booking.starts_on.isoformat()} → {end} ({words['monthly']})"
+        end = _day(booking.ends_on, lang) if not booking.is_open_ended else words["open"]
+        period = f"{_day(booking.starts_on, lang)} – {end} ({words['monthly']})"
     else:
-        period = f"{booking.starts_on.isoformat()} → {booking.ends_on.isoformat()} ({words['nightly']})"
+        period = (f"{_day(booking.starts_on, lang)} – {_day(booking.ends_on, lang)}"
+                  f" ({words['nightly']})")
     rows = [
         (words["receipt_no"], number),
-        (words["date"], payment.paid_on.isoformat()),
+        (words["date"], _day(payment.paid_on, lang)),
         (words["resident"], payment.member.name if payment.member else words["deleted"]),
         (words["booking"], f"#{booking.id}"),
         (words["bed"], booking.resource_label if booking.bed_id else ""),
@@ -135,7 +144,7 @@ def render_receipt(session: Session, payment: Payment, lang: str = "en") -> Rece
     _row(pdf, words["amount"], format_inr(payment.amount_paise), bold=True)
     pdf.set_font("NotoSans", "", 10)
     _row(pdf, words["words"], amount_in_words(payment.amount_paise)
-         + (" (−)" if payment.amount_paise < 0 else ""))
+         + (" (−)" if payment.amount_paise < 0 else ""))  # paid out, or undone
     pdf.ln(2)
     balance = _balance_after(session, payment)
     _row(pdf, words["balance"] if balance >= 0 else words["overpaid"], format_inr(abs(balance)))
@@ -146,9 +155,16 @@ def render_receipt(session: Session, payment: Payment, lang: str = "en") -> Rece
                        content=bytes(pdf.output()))
 
 
+LABEL_WIDTH = 45  # mm
+
+
 def _row(pdf: FPDF, label: str, value: str, bold: bool = False) -> None:
-    size = 13 if bold else 10
+    """A label and its value; a label too long for its column gets a line of its own."""
     pdf.set_font("NotoSans", "", 9)
-    pdf.cell(45, 7, label)
-    pdf.set_font("NotoSans", "B" if bold else "", size)
+    if pdf.get_string_width(label) > LABEL_WIDTH - 2:
+        pdf.multi_cell(0, 6, label, new_x="LMARGIN", new_y="NEXT")
+        pdf.set_x(pdf.l_margin + LABEL_WIDTH)
+    else:
+        pdf.cell(LABEL_WIDTH, 7, label)
+    pdf.set_font("NotoSans", "B" if bold else "", 13 if bold else 10)
     pdf.multi_cell(0, 7, value, new_x="LMARGIN", new_y="NEXT")
