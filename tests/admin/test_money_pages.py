@@ -91,6 +91,9 @@ def test_staff_record_reverse_and_download_receipts(world, client, reader, sessi
     assert [p.amount_paise for p in reader.scalars(select(Payment).order_by(Payment.id))] == [
         1750000, -1750000]
     assert reader.scalar(select(AuditEntry).where(AuditEntry.action == "payment.reverse"))
+    audit_page = client.get(f"/admin/audit?site={world.hostel.id}").get_data(as_text=True)
+    assert "reversed receipt 1 (₹17,500.00)" in audit_page and "Wrong stay" in audit_page
+    assert "recorded ₹17,500.00 (upi)" in audit_page
     # Staff of another site: 404 for the page and the receipt.
     sign_in(client, world.manager_b)
     assert client.get(url).status_code == 404
