@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from booking.models import AuditEntry, Payment
 from booking.services.bookings.dues import dues_for
 from booking.services.bookings.stays import book_monthly
-from booking.services.errors import BookingError, InPast, InvalidRequest, RuleViolation
+from booking.services.errors import InPast, InvalidRequest, RuleViolation
 from booking.services.money.amounts import (
     amount_in_words, format_inr, number_in_words, parse_rupees, rupees_text,
 )
