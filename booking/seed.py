@@ -12,7 +12,8 @@ from sqlalchemy.orm import Session
 
 from . import demo_photos
 from .clock import now_in_kerala
-from .models import Booking, DayPart, Site, SitePhoto, SiteStatus, User
+from .models import Booking, DayPart, Site, SitePhoto, SiteStatus, Tariff, User
+from .models.money import PaymentMode
 from .services.accounts import users as accounts, eligibility
 from .services.sites import capacity, holidays as public_holidays, photos as site_photos
 from .services.bookings.book import book_bed, book_desk
@@ -20,6 +21,8 @@ from .services.bookings.series import book_series
 from .services.accounts.policies import accept_policies
 from .services.bookings.register import RegisterDetails, save_entry
 from .services.bookings.stays import book_monthly
+from .services.money.payments import record_payment
+from .services.money.tariffs import add_tariff
 from .services.dates import at_kerala
 from .services.bookings.ending import end_booking_early
 from .services.notices.notify import SILENT
@@ -189,6 +192,7 @@ def seed_demo_data(session: Session) -> int:
             accounts.set_home_pin(user, pin)
     admin = accounts.get_user_by_email(session, "admin@example.org")
     _fill_where_and_who(session, admin)
+    created += _seed_tariffs(session, admin)
     created += _seed_bookings(session)
     created += seed_residents(session, DEMO_PASSWORD)  # the hostels' warden has a day to run
     created += _seed_christmas(session)
@@ -286,11 +290,14 @@ def _seed_bookings(session: Session) -> int:
 
 def _seed_monthly_stays(session: Session, members: list[User], now) -> int:
     """Monthly stays at Infopark, clear of the members' nights at Technopark:
-    one for three months (Anjali can extend it or give notice), one open-ended."""
+    one for three months (Anjali can extend it or give notice), one open-ended.
+    Each has paid something in advance, so it has receipts and a balance."""
     infopark = session.scalar(select(Site).where(Site.slug == "infopark-hostel"))
-    count = 0
     admin = accounts.get_user_by_email(session, "admin@example.org")
-    for member, offset, months in ((members[0], 7, 3), (members[2], 15, None)):
+    count = 0
+    for member, offset, months, paid, mode, reference in (
+            (members[0], 7, 3, 1_800_000, PaymentMode.UPI, "UPI 4312 8876 0231"),
+            (members[2], 15, None, 1_000_000, PaymentMode.CASH, "")):
         accept_policies(session, member)  # consent comes before a monthly stay
         try:
             stay = book_monthly(session, member, infopark, now.date() + timedelta(days=offset),
@@ -299,6 +306,29 @@ def _seed_monthly_stays(session: Session, members: list[User], now) -> int:
         except BookingError:
             continue
         save_entry(session, stay, admin, _register_details(member))
+        record_payment(session, admin, stay, amount_paise=paid, paid_on=now.date(), mode=mode,
+                       reference=reference, today=now.date())
+    return count
+
+
+# Rupees in paise: a month, a night, the refundable deposit.
+DEMO_TARIFFS = {
+    "technopark-hostel": (7_500_00, 400_00, 10_000_00),
+    "infopark-hostel": (8_000_00, 450_00, 10_000_00),
+    "cyberpark-hostel": (6_500_00, 350_00, 8_000_00),
+}
+
+
+def _seed_tariffs(session: Session, admin: User) -> int:
+    """The demo hostels' tariffs, in force from today (a tariff never starts in the past)."""
+    today, count = now_in_kerala().date(), 0
+    for slug, (month, night, deposit) in DEMO_TARIFFS.items():
+        site = session.scalar(select(Site).where(Site.slug == slug))
+        if site is None or session.scalar(select(Tariff.id).where(Tariff.site_id == site.id)):
+            continue
+        add_tariff(session, admin, site, effective_from=today, per_month_paise=month,
+                   per_night_paise=night, deposit_paise=deposit, today=today)
+        count += 1
     return count
 
 

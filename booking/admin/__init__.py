@@ -18,6 +18,7 @@ from . import (  # noqa: E402,F401
     closures,
     dashboard,
     holidays,
+    money,
     outbox,
     eligibility,
     photos,

@@ -64,6 +64,10 @@ ACTION_LABELS = {
     "register.update": _l("Register entry corrected"),
     "register.view": _l("Register entry viewed"),
     "register.erase": _l("Register entry erased"),
+    "tariff.add": _l("Tariff added"),
+    "payment.record": _l("Payment recorded"),
+    "payment.refund": _l("Refund recorded"),
+    "payment.reverse": _l("Receipt reversed"),
 }
 ROOM_WORDS = {"women": _l("women's rooms"), "men": _l("men's rooms"),
               None: _l("rooms for anyone only")}
@@ -369,7 +373,42 @@ def _register_erase(a: str, row: AuditRow, before: dict, after: dict) -> str:
              site=_site(row))
 
 
+def _rupees(paise) -> str:
+    from ..services.money.amounts import format_inr
+    return format_inr(int(paise))
+
+
+def _tariff_add(a: str, row: AuditRow, before: dict, after: dict) -> str:
+    return _("%(actor)s set %(site)s's tariff from %(day)s: %(month)s a month, %(night)s a "
+             "night, deposit %(deposit)s", actor=a, site=_site(row),
+             day=_day(after.get("effective_from")), month=_rupees(after["per_month_paise"]),
+             night=_rupees(after["per_night_paise"]), deposit=_rupees(after["deposit_paise"]))
+
+
+def _payment_record(a: str, row: AuditRow, before: dict, after: dict) -> str:
+    return _("%(actor)s recorded %(amount)s (%(mode)s) at %(site)s, receipt %(no)s",
+             actor=a, amount=_rupees(after["amount_paise"]), mode=after.get("mode") or "?",
+             site=_site(row), no=after.get("receipt_no"))
+
+
+def _payment_refund(a: str, row: AuditRow, before: dict, after: dict) -> str:
+    return _("%(actor)s recorded a refund of %(amount)s at %(site)s, receipt %(no)s",
+             actor=a, amount=_rupees(-int(after["amount_paise"])), site=_site(row),
+             no=after.get("receipt_no"))
+
+
+def _payment_reverse(a: str, row: AuditRow, before: dict, after: dict) -> str:
+    return _("%(actor)s reversed receipt %(old)s (%(amount)s) at %(site)s by receipt %(no)s: "
+             "%(reason)s", actor=a, old=before.get("receipt_no"),
+             amount=_rupees(before["amount_paise"]), site=_site(row),
+             no=after.get("receipt_no"), reason=after.get("note") or "")
+
+
 SENTENCES: dict[str, Callable[[str, AuditRow, dict, dict], str]] = {
+    "tariff.add": _tariff_add,
+    "payment.record": _payment_record,
+    "payment.refund": _payment_refund,
+    "payment.reverse": _payment_reverse,
     "outbox.resend": _outbox_resend,
     "booking.cancel": _booking_cancel,
     "booking.check_in": _booking_check_in,

@@ -8,6 +8,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ..localize import localize
 from ..clock import now_in_kerala, today_in_kerala
 from ..extensions import get_session, writes_on_read
 from ..models import Bed
@@ -61,7 +62,7 @@ def stay_arrive(booking_id: int):
         warden.mark_arrival(get_session(), current_user, booking, now=now_in_kerala())
     except BookingError as error:
         get_session().rollback()
-        flash(error.message, "error")
+        flash(localize(error), "error")
     else:
         flash(_("%(name)s has arrived (bed %(bed)s).", name=_name(booking),
                 bed=booking.bed.label), "success")
@@ -77,7 +78,7 @@ def stay_depart(booking_id: int):
         warden.mark_departure(get_session(), current_user, booking, now=now_in_kerala())
     except BookingError as error:
         get_session().rollback()
-        flash(error.message, "error")
+        flash(localize(error), "error")
     else:
         flash(_("%(name)s has left; bed %(bed)s is free from %(day)s.", name=_name(booking),
                 bed=booking.bed.label, day=format_day(booking.ends_on)), "success")
@@ -128,7 +129,7 @@ def stay_move(booking_id: int):
                 get_session().rollback()
                 field = getattr(error, "field", None)
                 getattr(form, field if field in ("bed", "first_night") else "bed"
-                        ).errors.append(error.message)
+                        ).errors.append(localize(error))
             else:
                 flash(_("%(name)s moves to bed %(bed)s from the night of %(day)s.",
                         name=_name(booking), bed=target.label,

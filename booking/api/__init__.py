@@ -9,7 +9,9 @@ from ..extensions import csrf
 bp = Blueprint("api", __name__)
 csrf.exempt(bp)
 
-from . import bookings, policies, series, stays, views, waitlist  # noqa: E402,F401  (routes register on import)
+from . import (  # noqa: E402,F401  (routes register on import)
+    bookings, policies, receipts, series, stays, views, waitlist,
+)
 from .docs import register_docs_page  # noqa: E402
 
 bp.record_once(register_docs_page)

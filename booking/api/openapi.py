@@ -173,7 +173,38 @@ SCHEMAS = {
         "type": "object", "required": ["due_on", "amount_paise", "paid_paise", "what"],
         "properties": {"due_on": DATE, "amount_paise": {"type": "integer", "minimum": 0},
                        "paid_paise": {"type": "integer", "minimum": 0},
-                       "what": {"type": "string"}},
+                       "what": {"type": "string",
+                                "description": "`deposit` (refundable), `month 1`, `month 2` …"
+                                               " (monthly stays), or `nights` (nightly stays)."}},
+        "description": "One due; `paid_paise` is what the stay's payments (net of refunds and"
+                       " reversals) cover of it, allocated oldest first.",
+    },
+    "Receipt": {
+        "type": "object",
+        "required": ["receipt", "receipt_no", "paid_on", "kind", "mode", "reference",
+                     "amount_paise", "pdf"],
+        "properties": {
+            "receipt": {"type": "string", "description": "The printed number, e.g. TECHNOPARK-0012."},
+            "receipt_no": {"type": "integer", "minimum": 1,
+                           "description": "The hostel's running receipt number."},
+            "paid_on": DATE,
+            "kind": {"enum": ["payment", "refund", "reversal"],
+                     "description": "A refund is negative; a reversal undoes an earlier receipt"
+                                    " with the opposite amount."},
+            "mode": {"enum": ["cash", "upi", "bank"]},
+            "reference": {"type": "string"},
+            "amount_paise": {"type": "integer", "description": "Integer paise (₹1 = 100)."},
+            "pdf": {"type": "string", "description": "The receipt PDF (English; add ?lang=ml for"
+                                                    " Malayalam), for a signed-in browser."},
+        },
+    },
+    "ReceiptList": {
+        "type": "object", "required": ["receipts", "due_paise", "paid_paise", "balance_paise"],
+        "properties": {"receipts": {"type": "array", "items": _ref("Receipt")},
+                       "due_paise": {"type": "integer"}, "paid_paise": {"type": "integer"},
+                       "balance_paise": {"type": "integer",
+                                         "description": "Still owed for the stay (negative:"
+                                                        " paid in excess)."}},
     },
     "BookingEnvelope": {"type": "object", "required": ["booking"],
                         "properties": {"booking": _ref("Booking")}},
@@ -428,6 +459,18 @@ PATHS = {
                           "401": UNAUTHORISED,
                           "404": _problem("No booking of yours has that id."),
                           "422": _problem("Already cancelled, or past the cancellation cut-off.")},
+        },
+    },
+    "/bookings/{booking_id}/receipts": {
+        "parameters": [BOOKING_ID],
+        "get": {
+            "summary": "Receipts for one of your hostel stays", "operationId": "listReceipts",
+            "security": BEARER,
+            "description": "Every payment, refund and reversal the hostel recorded for the"
+                           " stay, each a numbered receipt, and the stay's balance.",
+            "responses": {"200": _json(_ref("ReceiptList"), "The receipts, oldest first."),
+                          "401": UNAUTHORISED,
+                          "404": _problem("No booking of yours has that id.")},
         },
     },
     "/bookings/{booking_id}/end": {

@@ -13,6 +13,7 @@ from ..extensions import get_session
 from ..models import Bed, Booking
 from ..services.accounts.permissions import can_manage_site
 from ..services.bookings.warden import move_resident
+from ..services.messages import Text, _
 from ..services.errors import BookingError, NotFound, RuleViolation
 from . import bp
 from .auth import api_member, token_required
@@ -37,18 +38,19 @@ def move_stay(booking_id: int):
     target = session.scalar(select(Bed).where(Bed.site_id == booking.site_id,
                                               Bed.label == label))
     if target is None:
-        raise _unprocessable(f"There is no bed {label} at {booking.site.name}.", "bed")
+        raise _unprocessable(_("There is no bed %(bed)s at %(site)s.", bed=label,
+                               site=booking.site.name), "bed")
     try:
         move_resident(session, staff, booking, target, first_night,
                       reason=payload.get("reason") or "", now=now_in_kerala())
     except NotFound:
         raise
     except BookingError as error:
-        raise _unprocessable(error.message, getattr(error, "field", None)) from None
+        raise _unprocessable(error.text, getattr(error, "field", None)) from None
     return compact_json({"booking": booking_json(booking)})
 
 
-def _unprocessable(message: str, field: str | None) -> RuleViolation:
+def _unprocessable(message: Text, field: str | None) -> RuleViolation:
     error = RuleViolation(message)
     error.problem_extras = {"field": field} if field else {}
     return error

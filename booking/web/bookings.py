@@ -23,6 +23,7 @@ from ..models import Booking, DayPart, Site
 from ..services.bookings.preview import Preview, preview_desk, preview_stay
 from ..services.bookings.book import book_bed, book_desk
 from ..services.bookings.dues import dues_for
+from ..services.money.payments import get_payments
 from ..services.bookings.ending import is_endable
 from ..services.bookings.stays import can_extend, can_give_notice
 from ..services.bookings.series import get_current_series
@@ -169,7 +170,8 @@ def booking_page(booking_id: int):
                            register_entry=(register.get_entry(get_session(), booking)
                                            if booking.bed_id is not None else None),
                            register_erasure_on=register.erasure_due_on,
-                           id_labels=ID_DOCUMENT_LABELS, register_labels=REGISTER_FIELD_LABELS)
+                           id_labels=ID_DOCUMENT_LABELS, register_labels=REGISTER_FIELD_LABELS,
+                           receipts=get_payments(get_session(), booking))
 
 
 @bp.get("/bookings")

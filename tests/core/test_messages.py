@@ -81,6 +81,7 @@ NOT_FOR_PEOPLE = {
     ("notices/delivery.py", "ValueError"),     # MAIL_URL is misconfigured (startup)
     ("notices/delivery.py", "DeliveryError"),  # SMTP diagnostics, kept on the outbox row
     ("notices/calendar.py", "ValueError"),     # a programming error
+    ("money/amounts.py", "ValueError"),        # a programming error (a negative count)
 }
 
 

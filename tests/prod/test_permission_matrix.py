@@ -16,7 +16,7 @@ from datetime import date, timedelta
 import pytest
 from flask import url_for
 
-from booking.models import ApiToken, Booking, BookingStatus, DayPart
+from booking.models import ApiToken, Booking, BookingStatus, DayPart, Payment
 from booking.services.bookings.series import book_series
 from booking.services.bookings.book import DeskRequest
 from booking.services.bookings.waitlist import join_waitlist
@@ -38,6 +38,8 @@ PUBLIC = {"web.home", "web.site_page", "web.site_photo", "web.sign_in", "web.reg
           "api_docs", "api.sites", "api.availability", "api.openapi", "api.ping",
           "web.forgot_password", "web.verify_email", "web.reset_password",
           "web.policy_page",  # the house rules and privacy notice, read before signing up
+          "web.about_data",  # where the PIN code positions come from (the licence asks it)
+          "web.choose_language",  # a visitor chooses English or Malayalam too
           "web.calendar_feed",  # the feed's secret address is its key (asked with a live one)
           # The signed link in a mail is its key (RFC 8058 one-click: no sign-in, no CSRF).
           "web.unsubscribe_page", "web.unsubscribe"}
@@ -47,9 +49,10 @@ OWN_BOOKING = {"web.booking_page", "web.cancel_booking_page", "api.get_booking",
                "web.series_page", "web.cancel_series_page", "api.get_booking_series",
                "api.delete_booking_series",
                "api.check_in_booking",
-               "web.leave_waitlist_page", "api.leave_waitlist_api"}
+               "web.leave_waitlist_page", "api.leave_waitlist_api",
+               "web.my_payments", "web.my_receipt", "api.list_receipts"}
 # Admin routes about one site (site A): a manager of another site must not reach them.
-SITE_SCOPED_ARGS = {"site_id", "booking_id", "closure_id", "thing_id", "photo_id"}
+SITE_SCOPED_ARGS = {"site_id", "booking_id", "closure_id", "thing_id", "photo_id", "payment_id"}
 REFUSED = {401, 403, 404}
 ENDS_A_PERSONA = {"web.delete_account", "web.revoke_token"}
 ORDER = ("anonymous", "other_member", "other_manager", "member", "admin")
@@ -91,6 +94,12 @@ def world(make, session) -> World:
     mail = enqueue(session, compose(sender="no-reply@localhost", to="m@example.org",
                                     subject="Your desk", text="Desk 1."), kind="test")
     feed_secret = create_feed(session, member, b"test-secret")[1]
+    # A receipt on the member's booking (written directly: money is for hostel stays,
+    # and the matrix's booking is a desk; the routes only need a row to find).
+    receipt = Payment(site_id=site.id, booking_id=booking.id, member_id=member.id, receipt_no=1,
+                      amount_paise=100, paid_on=date.today(), mode="cash", kind="payment")
+    session.add(receipt)
+    session.flush()
     # Read everything before committing: a lazy load afterwards would reopen a write
     # transaction (BEGIN IMMEDIATE on SQLite) and lock the app's writers out.
     ids = {"site_id": site.id, "booking_id": booking.id, "slug": site.slug, "kind": "desk",
@@ -100,7 +109,8 @@ def world(make, session) -> World:
            "token": unsubscribe_path(MailSettings(secret_key="test-secret"), member,
                                      "reminders").rsplit("/", 1)[1],
            "series_id": series.id, "message_id": mail.id,
-           "code": "not-todays-code", "entry_id": entry.id}
+           "code": "not-todays-code", "entry_id": entry.id,
+           "payment_id": receipt.id}
     users = {"member": member.id, "other_member": other.id, "other_manager": manager.id,
              "admin": admin.id}
     booking_id = booking.id
@@ -186,7 +196,7 @@ def test_every_route_answers_everyone_without_5xx_and_refuses_whom_it_should(mak
 
 
 INT_ARGS = {"site_id", "booking_id", "thing_id", "closure_id", "user_id", "token_id",
-            "photo_id", "series_id", "message_id", "entry_id"}
+            "photo_id", "series_id", "message_id", "entry_id", "payment_id"}
 
 
 @pytest.mark.parametrize("huge", [2**31, 2**63, 10**30])

@@ -43,14 +43,15 @@ MUST_REACH = {
     "member": {"web.my_bookings", "web.booking_page", "web.profile", "web.book_desk_page",
                "web.book_bed_page", "api_docs", "web.book_month_page",
                "web.extend_stay_page", "web.give_notice_page", "web.accept_policies_page",
-               "web.policy_page"},
+               "web.policy_page", "web.my_payments", "web.my_receipt"},
     "manager": {"admin.dashboard", "admin.booking_list", "admin.booking_detail",
                 "admin.site_today", "admin.site_check_in_code"},
     "warden": {"admin.dashboard", "admin.hostel_day", "admin.stay_move", "admin.booking_detail",
                "admin.site_today"},
     "admin": {"admin.dashboard", "admin.booking_list", "admin.booking_detail",
               "admin.user_list", "admin.audit_log", "admin.site_list", "admin.register_entry",
-              "admin.hostel_day", "admin.stay_move"},
+              "admin.hostel_day", "admin.stay_move", "admin.site_tariffs", "admin.booking_payments",
+              "admin.site_collections"},
 }
 
 
