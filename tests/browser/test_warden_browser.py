@@ -1,5 +1,7 @@
 """The warden runs the day at the Technopark hostel from a 390 px phone, on the demo data:
-marks an arrival, moves a resident (a refusal first, next to the field), marks a departure.
+marks an arrival, records the resident's register entry (a full Aadhaar number refused first),
+takes a payment and opens its receipt, moves a resident (a refusal first, next to the field),
+marks a departure.
 Screenshots go to WARDEN_SHOTS (default /tmp/warden-shots)."""
 from __future__ import annotations
 
@@ -53,6 +55,38 @@ def test_the_warden_runs_the_day_from_a_phone(phone_page, app):
     expect(_card(page, "Divya Krishnan").get_by_role("button", name="Mark arrival")).to_have_count(0)
     _fits(page)
     _shot(page, "2-arrived")
+
+    # The register entry at arrival: a full Aadhaar number is refused, saying why.
+    _card(page, "Divya Krishnan").get_by_role("link", name="Register").click()
+    page.get_by_label("Full name (as on the ID document)").fill("Divya Krishnan")
+    page.get_by_label("Mobile phone", exact=True).fill("+91 94470 11111")
+    page.get_by_label("Emergency contact's name").fill("Latha Krishnan")
+    page.get_by_label("Emergency contact's mobile phone").fill("+91 94470 22222")
+    page.get_by_label("ID document seen").select_option(label="Aadhaar")
+    page.get_by_label("Last four digits of its number").fill("1234 5678 9012")
+    page.get_by_role("button", name="Save the entry").click()
+    expect(page.get_by_text("That is a full Aadhaar number")).to_be_visible()
+    _fits(page)
+    _shot(page, "2a-register-refused")
+    page.get_by_label("Last four digits of its number").fill("9012")
+    page.get_by_role("button", name="Save the entry").click()
+    expect(page.get_by_text("Register entry saved.")).to_be_visible()
+    expect(page.get_by_text("1234 5678")).to_have_count(0)
+
+    # A payment, numbered, and its receipt PDF.
+    page.goto(page.url.replace("/register", "/payments"))
+    page.get_by_label("Amount (₹)").fill("7,500")
+    page.get_by_role("button", name="Record and number the receipt").click()
+    expect(page.get_by_text(re.compile(r"Recorded: receipt TECHNOPARK-HOSTEL-\d+"))).to_be_visible()
+    _fits(page)
+    _shot(page, "2b-payment")
+    receipt = page.get_by_role("link", name="PDF").first.get_attribute("href")
+    pdf = page.request.get(receipt)
+    assert pdf.ok and pdf.headers["content-type"] == "application/pdf"
+    assert pdf.body().startswith(b"%PDF")
+    page.goto("/admin/sites")
+    page.get_by_role("link", name="Technopark Professionals' Hostel").first.click()
+    page.get_by_role("link", name="Warden", exact=True).click()
 
     # A move: a men's room is refused next to the field, a women's bed is taken.
     _card(page, "Meenakshi Rajan").get_by_role("link", name="Move").click()

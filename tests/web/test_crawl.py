@@ -47,6 +47,7 @@ MUST_REACH = {
     "manager": {"admin.dashboard", "admin.booking_list", "admin.booking_detail",
                 "admin.site_today", "admin.site_check_in_code"},
     "warden": {"admin.dashboard", "admin.hostel_day", "admin.stay_move", "admin.booking_detail",
+               "admin.register_entry", "admin.booking_payments",
                "admin.site_today"},
     "admin": {"admin.dashboard", "admin.booking_list", "admin.booking_detail",
               "admin.user_list", "admin.audit_log", "admin.site_list", "admin.register_entry",
