@@ -141,9 +141,11 @@ def init_i18n(app: Flask) -> None:
 
     @app.after_request
     def _remember_language_from_address(response):
-        # ?lang= on any page sets the language for the visits that follow too.
+        # ?lang= on any page sets the language for the visits that follow too; a file asked
+        # for in a language (a receipt PDF in Malayalam) leaves the pages' language alone.
         chosen = supported(request.args.get(COOKIE))
-        if chosen and not _is_api_request() and request.cookies.get(COOKIE) != chosen:
+        if (chosen and not _is_api_request() and response.mimetype == "text/html"
+                and request.cookies.get(COOKIE) != chosen):
             remember_language(response, chosen)
         return response
 
