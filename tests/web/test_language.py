@@ -97,6 +97,7 @@ def test_the_address_beats_the_cookie_and_is_remembered(client, db):
 def test_a_file_asked_for_in_a_language_leaves_the_pages_language_alone(client, db):
     # A receipt PDF in Malayalam (?lang=ml) must not turn the staff's pages into Malayalam.
     response = client.get("/static/css/app.css?lang=ml")
+    response.close()  # a static file is streamed from disk
     assert response.status_code == 200 and "Set-Cookie" not in response.headers
     assert page_lang(client.get("/")) == "en"
 
