@@ -9,6 +9,7 @@ from flask_login import current_user
 from ..localize import localize
 from ..clock import today_in_kerala
 from ..extensions import get_session, writes_on_read
+from ..web.helpers import show_refusal
 from ..services.admin import audit
 from ..services.errors import BookingError, InvalidRequest
 from ..services.money import collections, dues, payments, receipts, tariffs
@@ -118,8 +119,7 @@ def booking_payment_add(booking_id: int):
                     reference=form.reference.data or "", refund=form.kind.data == "refund",
                     today=today_in_kerala())
             except BookingError as error:
-                (form.paid_on if "date" in error.message else form.amount).errors.append(
-                    localize(error))
+                show_refusal(form, error, default_field="amount")
             else:
                 flash(_("Recorded: receipt %(no)s.", no=receipts.receipt_number(payment)),
                       "success")

@@ -7,10 +7,10 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..localize import localize
 from ..extensions import get_session, writes_on_read
 from ..services.bookings import register as register_service
-from ..services.errors import BookingError, RegisterRefused
+from ..services.errors import BookingError
+from ..web.helpers import show_refusal
 from ..web.register_words import ID_DOCUMENT_LABELS, REGISTER_FIELD_LABELS
 from . import bp
 from .access import get_booking_or_404
@@ -82,14 +82,8 @@ def register_entry_save(booking_id: int):
             id_document_type=form.id_document_type.data, id_number=form.id_number.data)
         try:
             register_service.save_entry(get_session(), booking, current_user, details)
-        except RegisterRefused as error:
-            field = getattr(form, error.field, None) if error.field else None
-            if field is not None:
-                field.errors = list(field.errors) + [localize(error)]
-            else:
-                form.form_errors.append(localize(error))
-        except BookingError as error:
-            form.form_errors.append(localize(error))
+        except BookingError as error:  # a refusal about one field (RegisterRefused) goes there
+            show_refusal(form, error)
         else:
             flash(_("Register entry saved."), "success")
             return redirect(url_for("admin.register_entry", booking_id=booking.id))

@@ -13,20 +13,12 @@ from ..extensions import get_session
 from ..services.sites import admin as sites_admin
 from ..services.errors import BookingError, ImportFailed
 from ..services.sites.finding import get_capacity_today
+from ..web.helpers import show_refusal
 from . import bp
 from .access import admin_required, get_site_or_404, visible_site_ids, visible_sites
 from .forms import DeleteForm, ImportForm, SiteEditForm, SiteForm, StatusForm
 
 MAX_CSV_BYTES = 60_000
-
-
-def show_site_error(form: SiteForm, error: BookingError) -> None:
-    """A refusal about one field (PIN code, coordinates) next to it; others above the form."""
-    target = getattr(form, getattr(error, "field", "") or "", None)
-    if target is not None:
-        target.errors = [*target.errors, localize(error)]
-    else:
-        form.form_errors.append(localize(error))
 
 
 @bp.get("/sites")
@@ -52,7 +44,7 @@ def site_new():
             site = sites_admin.create_site(get_session(), current_user, slug=form.slug.data,
                                            kind=form.kind.data, status="planned", **form.changes())
         except BookingError as error:
-            show_site_error(form, error)
+            show_refusal(form, error)
         else:
             flash(_("%(name)s created (planned). Add its capacity, then open it.", name=site.name),
                   "success")
@@ -78,7 +70,7 @@ def site_edit(site_id: int):
         try:
             sites_admin.update_site(get_session(), current_user, site, form.changes())
         except BookingError as error:
-            show_site_error(form, error)
+            show_refusal(form, error)
         else:
             flash(_("Saved."), "success")
             return redirect(url_for("admin.site_detail", site_id=site.id))

@@ -12,6 +12,7 @@ from ..localize import localize
 from ..clock import now_in_kerala, today_in_kerala
 from ..extensions import get_session, writes_on_read
 from ..models import Bed
+from ..web.helpers import show_refusal
 from ..services.bookings import warden
 from ..services.dates import format_day
 from ..services.errors import BookingError
@@ -127,9 +128,7 @@ def stay_move(booking_id: int):
                                      now=now_in_kerala())
             except BookingError as error:
                 get_session().rollback()
-                field = getattr(error, "field", None)
-                getattr(form, field if field in ("bed", "first_night") else "bed"
-                        ).errors.append(localize(error))
+                show_refusal(form, error, default_field="bed")
             else:
                 flash(_("%(name)s moves to bed %(bed)s from the night of %(day)s.",
                         name=_name(booking), bed=target.label,

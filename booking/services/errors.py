@@ -16,11 +16,14 @@ class BookingError(Exception):
 
     http_status = 422
     title = _("Booking refused")
+    field: str | None = None  # the form field the refusal is about, if one (pages show it there)
 
-    def __init__(self, message: Text | str) -> None:
+    def __init__(self, message: Text | str, field: str | None = None) -> None:
         # The English (str) for logs, the CLI and tests; `text` for the edge to translate.
         self.text = message if isinstance(message, Text) else Text(message, {})
         self.message = str(message)
+        if field is not None:
+            self.field = field
         super().__init__(self.message)
 
 
@@ -229,7 +232,3 @@ class RegisterRefused(RuleViolation):
     """A register entry the warden typed cannot be kept as it is; ``field`` names the field."""
 
     title = _("Register entry refused")
-
-    def __init__(self, message: Text, field: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field

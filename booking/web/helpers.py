@@ -20,8 +20,13 @@ def load_site(slug: str) -> Site:
         abort(404)
 
 
-def show_refusal(form: FlaskForm, error: BookingError) -> None:
-    """Put a service refusal on the form, above the fields (form.form_errors)."""
+def show_refusal(form: FlaskForm, error: BookingError, default_field: str | None = None) -> None:
+    """Put a service refusal on the form: next to the field it names (``error.field``), else
+    next to ``default_field``, else above the fields (form.form_errors)."""
+    for name in (error.field, default_field):
+        if name and name in form:
+            form[name].errors = [*form[name].errors, localize(error)]
+            return
     form.form_errors.append(localize(error))
 
 

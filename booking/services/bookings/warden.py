@@ -34,10 +34,10 @@ from ..accounts.permissions import can_manage_site
 from ..admin import audit
 from ..dates import format_day
 from ..errors import (
-    AlreadyCancelled, AlreadyCheckedIn, BookingError, InvalidRequest, NoLongerAvailable,
+    AlreadyCancelled, AlreadyCheckedIn, InvalidRequest, NoLongerAvailable,
     NotEligible, NotFound, NothingToEnd, NotStartedYet, RuleViolation, SiteClosedOn,
 )
-from ..messages import Text, _
+from ..messages import _
 from ..notices import bookings as notices
 from . import rules
 from .book import _hold_site_revision
@@ -46,14 +46,6 @@ from .stays import move_nights
 from .waitlist import fill_waitlist
 
 MOVE_REASON_MAX = 200
-
-
-def _refusal(error_class: type[BookingError], message: Text, field_name: str | None = None
-             ) -> BookingError:
-    """A refusal that says which form field it is about (pages show it there)."""
-    error = error_class(message)
-    error.field = field_name  # type: ignore[attr-defined]
-    return error
 
 
 def _who(booking: Booking) -> str:
@@ -168,20 +160,20 @@ def move_resident(session: Session, actor: User, booking: Booking, target: Bed,
         raise RuleViolation(_("%(resident)s has left; a stay that is over cannot move.",
                               resident=_who(booking)))
     if target.site_id != booking.site_id:
-        raise _refusal(NotFound, _('No such bed at this hostel.'), "bed")
+        raise NotFound(_("No such bed at this hostel."), field="bed")
     if target.id == booking.bed_id:
-        raise _refusal(RuleViolation, _("%(resident)s is in bed %(bed)s already; choose another "
-                                        "bed.", resident=_who(booking), bed=target.label), "bed")
+        raise RuleViolation(_("%(resident)s is in bed %(bed)s already; choose another bed.",
+                              resident=_who(booking), bed=target.label), field="bed")
     earliest = earliest_move_night(booking, today)
     if not earliest <= first_night < booking.ends_on:
         if earliest >= booking.ends_on:
-            raise _refusal(NothingToEnd, _("This stay ended on %(ends_on)s; there are no nights "
-                                           "left to move.",
-                                           ends_on=booking.ends_on), "first_night")
-        raise _refusal(InvalidRequest,
-                       _("Choose a first night in the new bed from %(earliest)s to "
-                         "%(last_day_on)s: the nights of this stay not yet slept.",
-                         earliest=earliest, last_day_on=booking.last_day_on), "first_night")
+            raise NothingToEnd(_("This stay ended on %(ends_on)s; there are no nights "
+                                 "left to move.", ends_on=booking.ends_on),
+                               field="first_night")
+        raise InvalidRequest(_("Choose a first night in the new bed from %(earliest)s to "
+                               "%(last_day_on)s: the nights of this stay not yet slept.",
+                               earliest=earliest, last_day_on=booking.last_day_on),
+                             field="first_night")
     _check_bed_suits(session, booking, target, first_night)
     # The booking path's lock order on PostgreSQL; a racer waits here, then sees our cells.
     _hold_site_revision(session, booking.site)
@@ -191,19 +183,18 @@ def move_resident(session: Session, actor: User, booking: Booking, target: Bed,
                BedNight.night_on < booking.ends_on, BedNight.booking_id != booking.id)
         .order_by(BedNight.night_on).limit(1)).first()
     if clash is not None:
-        raise _refusal(NoLongerAvailable,
-                       _("Bed %(bed)s is taken on the night of %(night)s (booking #%(booking)s); "
-                         "choose another bed or a later first night.",
-                         bed=target.label, night=clash[0], booking=clash[1]),
-                       "bed")
+        raise NoLongerAvailable(_("Bed %(bed)s is taken on the night of %(night)s (booking"
+                                  " #%(booking)s); choose another bed or a later first night.",
+                                  bed=target.label, night=clash[0], booking=clash[1]),
+                                field="bed")
     old_bed = booking.bed
     why = reason.strip()[:MOVE_REASON_MAX] or "Moved by the warden"
     try:
         move_nights(session, booking, actor, target, first_night, booking.ends_on, reason=why)
     except NoLongerAvailable:
-        raise _refusal(NoLongerAvailable, _("Bed %(bed)s was taken a moment ago by another "
-                                            "booking; choose another bed.",
-                                            bed=target.label), "bed") from None
+        raise NoLongerAvailable(_("Bed %(bed)s was taken a moment ago by another "
+                                  "booking; choose another bed.", bed=target.label),
+                                field="bed") from None
     notices.booking_moved(session, booking,
                           _("From the night of %(night)s you are in room %(room)s, bed %(bed)s"
                             " (was bed %(old_bed)s).", night=first_night, room=target.room.name,
@@ -223,23 +214,23 @@ def _check_bed_suits(session: Session, booking: Booking, target: Bed, first: dat
     room = target.room
     if not (target.is_active_on(first) and target.is_active_on(last)
             and room.is_active_on(first) and room.is_active_on(last)):
-        raise _refusal(RuleViolation, _("Bed %(bed)s is retired before the end of this stay "
-                                        "(%(ends_on)s).",
-                                        bed=target.label, ends_on=booking.ends_on), "bed")
+        raise RuleViolation(_("Bed %(bed)s is retired before the end of this stay "
+                              "(%(ends_on)s).", bed=target.label, ends_on=booking.ends_on),
+                            field="bed")
     member = booking.member
     if not may_have(booking, room):
         may = (_("rooms for women or anyone") if member and member.hostel_eligibility == "women"
                else _("rooms for men or anyone") if member and member.hostel_eligibility == "men"
                else _("only rooms for anyone"))
         designation = rules.DESIGNATION_WORDS.get(room.designation, room.designation)
-        raise _refusal(NotEligible, _("Room %(room)s is for %(designation)s only; %(resident)s"
-                                      " may have %(may)s.", room=room.name,
-                                      designation=designation, resident=_who(booking), may=may),
-                       "bed")
+        raise NotEligible(_("Room %(room)s is for %(designation)s only; %(resident)s"
+                            " may have %(may)s.", room=room.name,
+                            designation=designation, resident=_who(booking), may=may),
+                          field="bed")
     if session.scalar(select(Closure.id).where(Closure.room_id == room.id,
                                                Closure.overlapping(first, last)).limit(1)):
-        raise _refusal(SiteClosedOn, _("Room %(room)s is closed for some of those nights; "
-                                       "choose a bed in another room.", room=room.name), "bed")
+        raise SiteClosedOn(_("Room %(room)s is closed for some of those nights; "
+                             "choose a bed in another room.", room=room.name), field="bed")
 
 
 # ---------------------------------------------------------------- the day page

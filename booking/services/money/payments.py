@@ -66,7 +66,7 @@ def _checked(amount_paise: int, paid_on: date, mode: str, today: date) -> None:
     if mode not in {m.value for m in PaymentMode}:
         raise InvalidRequest(_('Choose how it was paid: cash, UPI or bank transfer.'))
     if paid_on > today:
-        raise InvalidRequest(_('The date of payment cannot be in the future.'))
+        raise InvalidRequest(_("The date of payment cannot be in the future."), field="paid_on")
 
 
 def record_payment(session: Session, actor: User | None, booking: Booking, *,
